@@ -1,0 +1,54 @@
+# The teaching hypervisor. `make help` lists the targets.
+#
+#   make run                 boot the demo (Bochs, VT-x)
+#   make run GUEST="a.elf" GUEST_ARGS="seed=7" EMU=bochs
+#   make test                everything the project checks about itself
+#   make SOLUTION=0 ...      build the student hand-out instead of the reference
+#
+# Every tool the build needs is a Debian package; tools/install-deps installs
+# whatever is missing before anything is built.
+
+.DEFAULT_GOAL := all
+BUILD ?= build
+# With a solutions/ directory (the instructor's tree) the reference is built
+# by default; a student's tree has none and builds the hand-out.
+SOLUTION ?= $(if $(wildcard solutions),1,0)
+VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)
+KBUILD := $(BUILD)/$(VARIANT)
+
+EMU ?= bochs
+TIMEOUT ?= 60
+GUEST_ARGS ?=
+CC := gcc
+LD := ld
+
+# src_for(path): the reference file under solutions/ when SOLUTION=1 and it exists.
+src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1))),solutions/$(1),$(1))
+
+include kernel/kernel.mk
+include guest/guest.mk
+include autograder/tests.mk
+
+GUEST ?= $(BUILD)/guest/lab1.elf
+
+.PHONY: all deps run test unit-tests scenarios help clean
+
+all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
+
+deps:
+	@tools/install-deps
+
+## run: boot GUEST (default: the lab 1 guest) under the hypervisor in EMU (bochs)
+run: all
+	@tools/hvrun --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) \
+		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
+
+## test: unit tests and emulator scenarios, then "N passed, N failed"
+test: deps
+	@tools/selftest
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n 's/^## //p' Makefile

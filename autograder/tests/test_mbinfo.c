@@ -1,0 +1,84 @@
+/*
+ * The guest's Multiboot info block: the facts a native QEMU boot with the
+ * same RAM size gives (mem_lower 639, mem_upper = RAM above 1 MiB in KiB),
+ * the command line, and a memory map a guest can walk.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "kernel/mbinfo.h"
+#include "kernel/multiboot.h"
+
+#define RAM_SIZE (16u << 20)
+
+static uint8_t *ram;
+static char err[200];
+
+static void setup(void)
+{
+	ram = calloc(1, RAM_SIZE);
+	cr_assert_not_null(ram);
+}
+
+static void teardown(void)
+{
+	free(ram);
+}
+
+TestSuite(mbinfo, .init = setup, .fini = teardown);
+
+Test(mbinfo, memory_sizes_match_native_qemu)
+{
+	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
+
+	cr_assert(mbinfo_build(ram, RAM_SIZE, "lab1.elf seed=7", err, sizeof(err)));
+	cr_assert(mbi->flags & MB_INFO_MEMORY);
+	cr_assert_eq(mbi->mem_lower, 639);
+	cr_assert_eq(mbi->mem_upper, 15 * 1024);
+}
+
+Test(mbinfo, command_line_is_copied)
+{
+	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
+
+	cr_assert(mbinfo_build(ram, RAM_SIZE, "lab1.elf seed=7 x", err, sizeof(err)));
+	cr_assert(mbi->flags & MB_INFO_CMDLINE);
+	cr_assert(mbi->cmdline >= MBINFO_GPA && mbi->cmdline < MBINFO_GPA + MBINFO_AREA_SIZE);
+	cr_assert_str_eq((const char *)ram + mbi->cmdline, "lab1.elf seed=7 x");
+}
+
+Test(mbinfo, memory_map_covers_low_and_high_ram)
+{
+	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
+	uint64_t total = 0;
+	int entries = 0;
+
+	cr_assert(mbinfo_build(ram, RAM_SIZE, "", err, sizeof(err)));
+	cr_assert(mbi->flags & MB_INFO_MMAP);
+	for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length; entries++) {
+		const struct mb_mmap_entry *e = (const void *)(ram + p);
+
+		cr_assert_eq(e->type, MB_MMAP_AVAILABLE);
+		cr_assert(e->addr + e->len <= RAM_SIZE);
+		total += e->len;
+		p += e->size + 4;
+	}
+	cr_assert_eq(entries, 2);
+	cr_assert_eq(total, 0x9FC00 + RAM_SIZE - 0x100000);
+}
+
+Test(mbinfo, info_block_stays_below_one_mib)
+{
+	cr_assert(MBINFO_GPA + MBINFO_AREA_SIZE <= 0x9FC00);
+}
+
+Test(mbinfo, overlong_command_line_is_refused)
+{
+	char *line = malloc(MBINFO_AREA_SIZE);
+
+	memset(line, 'x', MBINFO_AREA_SIZE - 1);
+	line[MBINFO_AREA_SIZE - 1] = '\0';
+	cr_assert_not(mbinfo_build(ram, RAM_SIZE, line, err, sizeof(err)));
+	cr_assert(strstr(err, "command line too long"), "%s", err);
+	free(line);
+}

@@ -1,0 +1,47 @@
+/**
+ * @file backend.h
+ * @brief The operations a virtualisation backend offers to the rest of the hypervisor.
+ *
+ * There is one backend per CPU vendor extension; main.c picks it at boot
+ * from CPUID. All policy sits above these calls.
+ */
+#ifndef KERNEL_BACKEND_H
+#define KERNEL_BACKEND_H
+
+#include "kernel/vcpu.h"
+#include "kernel/vmexit.h"
+
+/** @brief A backend: Intel VT-x or AMD-V. */
+struct backend {
+	const char *name; /**< "VT-x" or "AMD-V", printed at boot */
+
+	/** @brief True when this CPU has the extension; otherwise print why not. */
+	bool (*probe)(void);
+
+	/** @brief Turn the extension on for this CPU (VMXON, EFER.SVME); false, having printed why, on failure. */
+	bool (*cpu_enable)(void);
+
+	/**
+	 * @brief Prepare @p v (registers already set in the Multiboot state)
+	 * for its first run. Returns false, having printed why, when it cannot.
+	 */
+	bool (*vcpu_init)(struct vcpu *v);
+
+	/** @brief Run @p v until its next exit and describe the exit in @p e. */
+	void (*run)(struct vcpu *v, struct vm_exit *e);
+
+	/**
+	 * @brief Deliver exception @p vector to the guest at its next entry,
+	 * with @p error_code when @p has_error. For #PF set vcpu.cr2 first.
+	 */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error_code);
+};
+
+/** @brief The backend this CPU uses, chosen once at boot (kernel/main.c). */
+extern const struct backend *active_backend;
+
+/** @brief Intel VT-x (kernel/vmx/). */
+extern const struct backend vmx_backend;
+
+#endif

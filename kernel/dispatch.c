@@ -1,0 +1,113 @@
+/*
+ * The exit dispatcher: one switch on the normalised exit kind, one small
+ * handler per kind, and RIP advanced in exactly one place. Nothing here
+ * knows which backend produced the exit.
+ */
+#include "kernel/console.h"
+#include "kernel/dispatch.h"
+#include "kernel/x86.h"
+
+/* CPUID bits of features outside the guest contract. SDM Vol2A CPUID, Tables 3-10, 3-11 */
+#define CPUID_1_ECX_VMX        (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31) /* "running under a hypervisor" */
+#define CPUID_1_EDX_PAE        (1u << 6)
+#define CPUID_EXT_ECX_SVM      (1u << 2)  /* leaf 0x80000001, APM Vol3 E.4.2 */
+#define CPUID_EXT_EDX_LM       (1u << 29)
+
+static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
+	[EXIT_CPUID] = "cpuid",           [EXIT_IO] = "io",
+	[EXIT_HLT] = "hlt",               [EXIT_SHUTDOWN] = "shutdown",
+	[EXIT_CR_READ] = "cr-read",       [EXIT_CR_WRITE] = "cr-write",
+	[EXIT_PAGE_FAULT] = "page-fault", [EXIT_INVLPG] = "invlpg",
+	[EXIT_EXCEPTION] = "exception",   [EXIT_PREEMPT] = "preempt",
+	[EXIT_MSR] = "msr",               [EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_UNHANDLED] = "unhandled",
+};
+
+const char *exit_kind_name(enum exit_kind kind)
+{
+	return kind < EXIT_KIND_COUNT ? exit_kind_names[kind] : "?";
+}
+
+/* CPUID as the host sees it, less what the guest contract does not offer. */
+static enum resume handle_cpuid(struct vm *vm)
+{
+	uint64_t *gpr = vm->vcpu.gpr;
+	uint32_t leaf = (uint32_t)gpr[GPR_RAX];
+	struct cpuid_regs r = cpuid(leaf, (uint32_t)gpr[GPR_RCX]);
+
+	if (leaf == 1) {
+		r.ecx = (r.ecx & ~CPUID_1_ECX_VMX) | CPUID_1_ECX_HYPERVISOR;
+		r.edx &= ~CPUID_1_EDX_PAE;
+	} else if (leaf == 0x80000001) {
+		r.ecx &= ~CPUID_EXT_ECX_SVM;
+		r.edx &= ~CPUID_EXT_EDX_LM;
+	}
+	gpr[GPR_RAX] = r.eax;
+	gpr[GPR_RBX] = r.ebx;
+	gpr[GPR_RCX] = r.ecx;
+	gpr[GPR_RDX] = r.edx;
+	return RESUME_NEXT;
+}
+
+/* A #PF with guest paging off: the guest touched memory it does not have. */
+static enum resume handle_page_fault(struct vm *vm, const struct vm_exit *e)
+{
+	vm_stop(vm, "accessed guest-physical %#lx, outside its %lu MiB of RAM (error code %#x)",
+		e->addr, vm->ram_size / MiB, e->error_code);
+	return RESUME_SAME;
+}
+
+/* Call the handler of e's kind. */
+static enum resume handle(struct vm *vm, struct vm_exit *e)
+{
+	switch (e->kind) {
+	case EXIT_CPUID:
+		return handle_cpuid(vm);
+	case EXIT_IO:
+		return devices_io(vm, e);
+	case EXIT_CR_READ:
+	case EXIT_CR_WRITE:
+		return cr_access(vm, e);
+	case EXIT_PAGE_FAULT:
+		return handle_page_fault(vm, e);
+	case EXIT_INVLPG: /* with paging off there is nothing cached to drop */
+		return RESUME_NEXT;
+	case EXIT_PREEMPT:
+		return RESUME_SAME;
+	case EXIT_HLT:
+		vm_stop(vm, "HLT: no interrupt will ever wake the guest (end with a write to port 0xF4)");
+		break;
+	case EXIT_SHUTDOWN:
+		vm_stop(vm, "triple fault");
+		break;
+	case EXIT_EXCEPTION:
+		vm_stop(vm, "unexpected exception %u (error code %#x)", e->vector, e->error_code);
+		break;
+	case EXIT_MSR:
+		vm_stop(vm, "RDMSR/WRMSR: MSRs are outside the guest contract");
+		break;
+	case EXIT_VIRT_INSN:
+		vm_stop(vm, "a VMX/SVM instruction: nested virtualisation is outside the guest contract");
+		break;
+	case EXIT_ENTRY_FAILED:
+		vm_stop(vm, "VM entry failed: %s (code %u)%s", e->detail, e->raw,
+			" - in Bochs, the log names the failed check (VMFAIL or VMENTER FAIL)");
+		break;
+	default:
+		vm_stop(vm, "unhandled exit %#x: %s", e->raw, e->detail ? e->detail : "unknown");
+	}
+	return RESUME_SAME;
+}
+
+void dispatch_exit(struct vm *vm, struct vm_exit *e)
+{
+	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	if (handle(vm, e) != RESUME_NEXT || vm->state != VM_RUNNING)
+		return;
+	if (e->insn_len == EXIT_UNKNOWN) {
+		vm_stop(vm, "%s exit without an instruction length", exit_kind_name(e->kind));
+		return;
+	}
+	vm->vcpu.rip += (uint32_t)e->insn_len;
+}

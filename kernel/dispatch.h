@@ -1,0 +1,30 @@
+/**
+ * @file dispatch.h
+ * @brief Handling normalised VM exits: one small handler per exit kind.
+ */
+#ifndef KERNEL_DISPATCH_H
+#define KERNEL_DISPATCH_H
+
+#include "kernel/backend.h"
+#include "kernel/vm.h"
+
+/** @brief What a handler wants done with the guest's RIP. */
+enum resume {
+	RESUME_NEXT, /**< the exiting instruction was emulated: skip it */
+	RESUME_SAME, /**< re-execute it (a fault was fixed or injected) */
+};
+
+/**
+ * @brief Handle exit @p e of @p vm: count it, call its handler, advance RIP
+ * when the handler emulated the instruction. The VM's state says whether it
+ * goes on.
+ */
+void dispatch_exit(struct vm *vm, struct vm_exit *e);
+
+/** @brief IN/OUT: the guest contract's devices (kernel/devices.c). */
+enum resume devices_io(struct vm *vm, const struct vm_exit *e);
+
+/** @brief MOV to/from CR0, CR3, CR4 (kernel/cr.c). */
+enum resume cr_access(struct vm *vm, const struct vm_exit *e);
+
+#endif

@@ -1,0 +1,40 @@
+# The host kernel. Included by the top-level Makefile.
+#
+# Each source is taken from solutions/<path> when SOLUTION=1 and that file
+# exists, from <path> otherwise: the same mechanism serves every lab.
+
+KERNEL_SRCS := \
+	kernel/boot.S kernel/trapentry.S kernel/vmx/entry.S \
+	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
+	kernel/machine.c kernel/trap.c kernel/bootinfo.c kernel/palloc.c \
+	kernel/lab.c kernel/vm.c kernel/loader.c kernel/mbinfo.c kernel/idmap.c \
+	kernel/dispatch.c kernel/devices.c kernel/cr.c \
+	kernel/vmx/backend.c kernel/vmx/vmxinsn.c \
+	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c
+
+KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+KERNEL_LDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
+
+KERNEL_OBJS := $(patsubst %,$(KBUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
+KERNEL_ELF := $(KBUILD)/hv.elf
+KERNEL_ELF32 := $(KBUILD)/hv.elf32
+
+.SECONDEXPANSION:
+$(KBUILD)/obj/%.o: $$(call src_for,%.c) | deps
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KBUILD)/obj/%.o: $$(call src_for,%.S) | deps
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# The ELF64 keeps the debug information for gdb; QEMU's -kernel and GRUB get an ELF32 copy.
+$(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(KERNEL_ELF32): $(KERNEL_ELF)
+	objcopy -I elf64-x86-64 -O elf32-i386 --strip-debug $< $@
+
+-include $(KERNEL_OBJS:.o=.d)

@@ -1,0 +1,101 @@
+/*
+ * kmain: from boot to the end of the run.
+ *
+ * Boot the host (console, traps, memory), pick the backend this CPU offers,
+ * build one VM per guest image, run them until each has ended, report, and
+ * end the emulator run with success only when every VM ended through port
+ * 0xF4 with the success code.
+ */
+#include "kernel/backend.h"
+#include "kernel/bootinfo.h"
+#include "kernel/console.h"
+#include "kernel/dispatch.h"
+#include "kernel/machine.h"
+#include "kernel/palloc.h"
+#include "kernel/trap.h"
+#include "kernel/vm.h"
+
+const struct backend *active_backend;
+
+static const struct backend *const backends[] = { &vmx_backend };
+
+/* The first backend this CPU supports, or NULL. */
+static const struct backend *choose_backend(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (backends[i]->probe())
+			return backends[i];
+	return NULL;
+}
+
+/* Run vm until it exits or is stopped. */
+static void run_vm(struct vm *vm)
+{
+	struct vm_exit e;
+
+	while (vm->state == VM_RUNNING) {
+		active_backend->run(&vm->vcpu, &e);
+		dispatch_exit(vm, &e);
+	}
+}
+
+/* Build a VM for every guest image; false (reasons printed) if any is refused. */
+static bool create_vms(const struct bootinfo *bi, struct vm **vms)
+{
+	for (int i = 0; i < bi->module_count; i++) {
+		vms[i] = vm_create(i, &bi->modules[i], VM_RAM_DEFAULT);
+		if (!vms[i])
+			return false;
+		hv_log("vm%d: \"%s\" loaded, entry %#lx", i, bi->modules[i].cmdline, vms[i]->vcpu.rip);
+	}
+	return true;
+}
+
+/* Turn the backend on and give every VM its vCPU state; false (printed) on failure. */
+static bool start_backend(int count, struct vm **vms)
+{
+	if (!active_backend->cpu_enable())
+		return false;
+	for (int i = 0; i < count; i++)
+		if (!active_backend->vcpu_init(&vms[i]->vcpu))
+			return false;
+	return true;
+}
+
+void kmain(uint32_t magic, uint64_t mbi_addr)
+{
+	static struct bootinfo bi;
+	struct vm *vms[VM_MAX] = { 0 };
+	bool success = true;
+
+	console_init();
+	trap_init();
+	bootinfo_parse(magic, mbi_addr, &bi);
+	palloc_init(&bi);
+	hv_log("teaching hypervisor: %lu MiB free, %d guest image(s)",
+	       palloc_free_count() * PAGE_SIZE / MiB, bi.module_count);
+
+	active_backend = choose_backend();
+	if (!active_backend) {
+		hv_log("this CPU offers neither VT-x nor AMD-V: run in Bochs (VT-x) or QEMU TCG (AMD-V)");
+		machine_exit(false);
+	}
+	hv_log("backend: %s", active_backend->name);
+	if (bi.module_count == 0) {
+		hv_log("no guest image: pass guests as Multiboot modules (make run GUEST=...)");
+		machine_exit(false);
+	}
+	if (bi.module_count > VM_MAX) {
+		hv_log("%d guest images, at most %d VMs", bi.module_count, VM_MAX);
+		machine_exit(false);
+	}
+	if (!create_vms(&bi, vms) || !start_backend(bi.module_count, vms))
+		machine_exit(false);
+
+	for (int i = 0; i < bi.module_count; i++) {
+		run_vm(vms[i]);
+		vm_report(vms[i]);
+		success &= vms[i]->state == VM_EXITED && vms[i]->exit_code == VM_SUCCESS_CODE;
+	}
+	machine_exit(success);
+}

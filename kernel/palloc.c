@@ -1,0 +1,97 @@
+/*
+ * Physical page allocator: one bit per 4 KiB page of the first PALLOC_MAX
+ * bytes, set when the page is free. Contiguous runs (a VM's RAM) are found
+ * by a first-fit scan; single pages the same way. Simple and obviously right
+ * beats fast here: allocation happens when VMs and shadow pools are built.
+ */
+#include "kernel/console.h"
+#include "kernel/machine.h"
+#include "kernel/palloc.h"
+
+#define PALLOC_MAX   (1024 * MiB) /* memory above this is not used */
+#define NUM_PAGES    (PALLOC_MAX / PAGE_SIZE)
+
+static uint64_t free_bits[NUM_PAGES / 64];
+static size_t free_count;
+
+static bool page_free(size_t pfn)
+{
+	return free_bits[pfn / 64] >> (pfn % 64) & 1;
+}
+
+static void set_free(size_t pfn, bool is_free)
+{
+	if (is_free)
+		free_bits[pfn / 64] |= 1ull << (pfn % 64);
+	else
+		free_bits[pfn / 64] &= ~(1ull << (pfn % 64));
+}
+
+/* Is any byte of page pfn inside a reserved range? */
+static bool page_reserved(const struct bootinfo *bi, size_t pfn)
+{
+	uint64_t a = pfn * PAGE_SIZE;
+
+	for (int i = 0; i < bi->reserved_count; i++)
+		if (a < bi->reserved[i].end && a + PAGE_SIZE > bi->reserved[i].start)
+			return true;
+	return false;
+}
+
+void palloc_init(const struct bootinfo *bi)
+{
+	for (int i = 0; i < bi->ram_count; i++) {
+		uint64_t start = ALIGN_UP(bi->ram[i].start, PAGE_SIZE);
+		uint64_t end = ALIGN_DOWN(bi->ram[i].end, PAGE_SIZE);
+
+		if (end > PALLOC_MAX)
+			end = PALLOC_MAX;
+		for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+			if (!page_reserved(bi, a / PAGE_SIZE) && !page_free(a / PAGE_SIZE)) {
+				set_free(a / PAGE_SIZE, true);
+				free_count++;
+			}
+		}
+	}
+}
+
+void *palloc_pages(size_t count, size_t align)
+{
+	size_t step = align > PAGE_SIZE ? align / PAGE_SIZE : 1;
+
+	for (size_t first = 0; first + count <= NUM_PAGES; first += step) {
+		size_t n = 0;
+
+		while (n < count && page_free(first + n))
+			n++;
+		if (n < count)
+			continue;
+		for (n = 0; n < count; n++)
+			set_free(first + n, false);
+		free_count -= count;
+		return memset((void *)(first * PAGE_SIZE), 0, count * PAGE_SIZE);
+	}
+	return NULL;
+}
+
+void *palloc(void)
+{
+	return palloc_pages(1, PAGE_SIZE);
+}
+
+void pfree_pages(void *p, size_t count)
+{
+	size_t pfn = (uint64_t)p / PAGE_SIZE;
+
+	for (size_t i = 0; i < count; i++) {
+		if (page_free(pfn + i))
+			panic("page %#lx freed twice", (pfn + i) * PAGE_SIZE);
+		set_free(pfn + i, true);
+	}
+	free_count += count;
+}
+
+size_t palloc_free_count(void)
+{
+	return free_count;
+}

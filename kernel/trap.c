@@ -1,0 +1,112 @@
+/*
+ * Host TSS and IDT. Any exception in the host is a hypervisor bug: report it
+ * with the registers and end the run as a failure. A double fault runs on
+ * its own stack (IST1) so that even a stack overflow is reported.
+ */
+#include "kernel/console.h"
+#include "kernel/machine.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+
+#define NUM_EXCEPTIONS 32
+#define IDT_INTERRUPT_GATE 0x8E /* present, DPL 0, 64-bit interrupt gate */
+#define TSS_AVAILABLE      0x89 /* present, 64-bit available TSS */
+#define VEC_DOUBLE_FAULT   8
+#define VEC_PAGE_FAULT     14
+
+/* SDM Vol3A 8.7 (Task Management in 64-bit Mode), Figure 8-11 */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* SDM Vol3A 6.14.1 (64-Bit Mode IDT), Figure 6-8 */
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+static struct tss64 tss;
+static struct idt_gate idt[NUM_EXCEPTIONS];
+static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
+extern const uint64_t trap_stubs[NUM_EXCEPTIONS];
+
+static const char *const exception_names[NUM_EXCEPTIONS] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM no math coprocessor",
+	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization exception",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security exception", "reserved 31",
+};
+
+uint64_t tss_base(void)
+{
+	return (uint64_t)&tss;
+}
+
+/* Write the 16-byte TSS descriptor into GDT slots 3 and 4 and load TR. */
+static void tss_install(void)
+{
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+
+	tss.ist[0] = (uint64_t)(double_fault_stack + sizeof(double_fault_stack));
+	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	gdt64[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
+			     ((uint64_t)TSS_AVAILABLE << 40) |
+			     ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
+	gdt64[SEL_TSS / 8 + 1] = base >> 32;
+	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SEL_TSS));
+}
+
+void trap_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	tss_install();
+	for (int v = 0; v < NUM_EXCEPTIONS; v++) {
+		uint64_t a = trap_stubs[v];
+
+		idt[v] = (struct idt_gate){
+			.offset_low = a & 0xFFFF,
+			.selector = SEL_CODE64,
+			.ist = v == VEC_DOUBLE_FAULT ? 1 : 0,
+			.type_attr = IDT_INTERRUPT_GATE,
+			.offset_mid = a >> 16 & 0xFFFF,
+			.offset_high = a >> 32,
+		};
+	}
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_handler(struct trapframe *tf)
+{
+	hv_log("PANIC: host exception %lu (%s) at rip %#lx, error code %#lx",
+	       tf->vector, exception_names[tf->vector & 31], tf->rip, tf->error_code);
+	if (tf->vector == VEC_PAGE_FAULT)
+		hv_log("  cr2 %#lx (the address the host touched)", read_cr2());
+	hv_log("  rax %016lx rbx %016lx rcx %016lx rdx %016lx", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+	hv_log("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx", tf->rsi, tf->rdi, tf->rbp, tf->rsp);
+	hv_log("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx", tf->r8, tf->r9, tf->r10, tf->r11);
+	hv_log("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx", tf->r12, tf->r13, tf->r14, tf->r15);
+	hv_log("  cs %#lx rflags %#lx cr0 %#lx cr3 %#lx cr4 %#lx", tf->cs, tf->rflags,
+	       read_cr0(), read_cr3(), read_cr4());
+	print_backtrace(tf->rbp);
+	machine_exit(false);
+}

@@ -1,0 +1,37 @@
+/**
+ * @file vcpu.h
+ * @brief A virtual CPU: the guest's registers as the hypervisor sees them.
+ *
+ * The backend copies RIP, RSP, RFLAGS and the control registers between this
+ * struct and its VMCS/VMCB around every run, so code above the exit interface
+ * reads and writes guest state here and nowhere else.
+ */
+#ifndef KERNEL_VCPU_H
+#define KERNEL_VCPU_H
+
+#include "kernel/lib.h"
+
+/** @brief General-purpose registers in the x86 encoding order (ModRM.reg, VT-x qualifications). */
+enum gpr {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	GPR_COUNT
+};
+
+struct vm;
+
+/** @brief One virtual CPU. */
+struct vcpu {
+	uint64_t gpr[GPR_COUNT]; /**< guest GPRs; the entry code loads and saves them */
+	uint64_t rip;            /**< guest instruction pointer */
+	uint64_t rflags;         /**< guest flags */
+	uint64_t cr0;            /**< CR0 as the guest believes it is */
+	uint64_t cr2;            /**< the guest's CR2 (last #PF address it was shown) */
+	uint64_t cr3;            /**< CR3 as the guest wrote it (its page directory) */
+	uint64_t cr4;            /**< CR4 as the guest believes it is */
+	uint64_t shadow_root;    /**< host-physical root the CPU really uses (the virtual TLB's) */
+	struct vm *vm;           /**< the VM this vCPU belongs to */
+	void *backend;           /**< the backend's own state (VMCS or VMCB) */
+};
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * VM objects: creation from a guest image, the guest-physical accessor,
+ * the per-VM console and the end-of-life report.
+ */
+#include "kernel/console.h"
+#include "kernel/idmap.h"
+#include "kernel/loader.h"
+#include "kernel/mbinfo.h"
+#include "kernel/palloc.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+#define MB_BOOT_MAGIC_EAX 0x2BADB002u
+#define RFLAGS_RESERVED1  0x2u /* bit 1 is always set */
+
+static struct vm vms[VM_MAX];
+
+/* Set the registers a Multiboot loader leaves. Multiboot 3.2 (Machine state) */
+static void vcpu_reset_multiboot(struct vcpu *v, const struct guest_image *g)
+{
+	memset(v->gpr, 0, sizeof(v->gpr));
+	v->gpr[GPR_RAX] = MB_BOOT_MAGIC_EAX;
+	v->gpr[GPR_RBX] = MBINFO_GPA;
+	v->rip = g->entry;
+	v->rflags = RFLAGS_RESERVED1;
+	v->cr0 = CR0_PE | CR0_ET;
+	v->cr2 = 0;
+	v->cr3 = 0;
+	v->cr4 = 0;
+}
+
+struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size)
+{
+	struct vm *vm = &vms[id];
+	struct guest_image g;
+	char err[160];
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	vm->ram_size = ram_size;
+	vm->ram = palloc_pages(ram_size / PAGE_SIZE, PAGE_SIZE);
+	if (!vm->ram) {
+		hv_log("vm%d: no memory for %lu MiB of guest RAM", id, ram_size / MiB);
+		return NULL;
+	}
+	if (!load_guest_elf(module->image, module->size, vm->ram, ram_size, &g, err, sizeof(err)) ||
+	    !mbinfo_build(vm->ram, ram_size, module->cmdline, err, sizeof(err))) {
+		hv_log("vm%d: guest image \"%s\" refused: %s", id, module->cmdline, err);
+		return NULL;
+	}
+	vm->vcpu.vm = vm;
+	vcpu_reset_multiboot(&vm->vcpu, &g);
+	vm->vcpu.shadow_root = idmap_build(vm);
+	if (!vm->vcpu.shadow_root) {
+		hv_log("vm%d: no memory for its page tables", id);
+		return NULL;
+	}
+	return vm;
+}
+
+void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len)
+{
+	if (gpa >= vm->ram_size || len > vm->ram_size - gpa)
+		return NULL;
+	return vm->ram + gpa;
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+	va_end(ap);
+	vm->state = VM_STOPPED;
+}
+
+void vm_exit_with(struct vm *vm, uint32_t code)
+{
+	vm->exit_code = code;
+	vm->state = VM_EXITED;
+}
+
+/* Print the buffered line with the VM's prefix. */
+static void console_flush_line(struct vm *vm)
+{
+	kprintf("[vm%d] ", vm->id);
+	console_write(vm->line, vm->line_len);
+	console_write("\n", 1);
+	vm->line_len = 0;
+}
+
+void vm_console_byte(struct vm *vm, uint8_t byte)
+{
+	if (byte == '\n') {
+		console_flush_line(vm);
+		return;
+	}
+	vm->line[vm->line_len++] = (char)byte;
+	if (vm->line_len == VM_LINE_MAX)
+		console_flush_line(vm);
+}
+
+/* One line: the exit count by kind, kinds that never happened left out. */
+static void report_stats(const struct vm *vm)
+{
+	char buf[400];
+	size_t n = 0;
+	uint64_t total = 0;
+
+	for (int k = 0; k < EXIT_KIND_COUNT; k++)
+		total += vm->stats.exits[k];
+	n += snprintf(buf + n, sizeof(buf) - n, "vm%d exits: %lu total", vm->id, total);
+	for (int k = 0; k < EXIT_KIND_COUNT && n < sizeof(buf); k++)
+		if (vm->stats.exits[k])
+			n += snprintf(buf + n, sizeof(buf) - n, ", %s %lu",
+				      exit_kind_name((enum exit_kind)k), vm->stats.exits[k]);
+	hv_log("%s", buf);
+}
+
+void vm_report(struct vm *vm)
+{
+	if (vm->line_len)
+		console_flush_line(vm);
+	if (vm->state == VM_EXITED)
+		hv_log("vm%d exited with code %#x", vm->id, vm->exit_code);
+	else
+		hv_log("vm%d stopped at rip %#lx: %s", vm->id, vm->vcpu.rip, vm->stop_reason);
+	report_stats(vm);
+}

@@ -1,0 +1,71 @@
+/**
+ * @file vm.h
+ * @brief A virtual machine: its guest-physical RAM, its vCPU, its console and its fate.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include "kernel/bootinfo.h"
+#include "kernel/vcpu.h"
+#include "kernel/vmexit.h"
+
+#define VM_MAX           4          /**< VMs at once */
+#define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM (design.md) */
+#define VM_LINE_MAX      200        /**< a longer guest line is split */
+#define VM_WARNED_PORTS  8          /**< unknown ports reported once each */
+#define VM_SUCCESS_CODE  0x10       /**< the guest contract's "success" exit value */
+
+/** @brief Where a VM is in its life. */
+enum vm_state {
+	VM_RUNNING, /**< runs or waits for its turn */
+	VM_EXITED,  /**< wrote its exit code to port 0xF4 */
+	VM_STOPPED, /**< stopped by the hypervisor; stop_reason says why */
+};
+
+/** @brief Counters printed when the VM ends. */
+struct vm_stats {
+	uint64_t exits[EXIT_KIND_COUNT]; /**< exits by kind */
+};
+
+/** @brief One virtual machine. */
+struct vm {
+	int id;                         /**< 0, 1, ...: the console prefix [vmN] */
+	uint8_t *ram;                   /**< guest-physical 0, as a host pointer */
+	uint64_t ram_size;              /**< bytes of guest-physical RAM */
+	struct vcpu vcpu;               /**< its one virtual CPU */
+	enum vm_state state;            /**< running, exited or stopped */
+	uint32_t exit_code;             /**< VM_EXITED: the value written to port 0xF4 */
+	char stop_reason[200];          /**< VM_STOPPED: why */
+	char line[VM_LINE_MAX];         /**< console bytes not yet ended by a newline */
+	size_t line_len;                /**< bytes in @c line */
+	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */
+	int warned_count;               /**< entries in @c warned_ports */
+	struct vm_stats stats;          /**< exit statistics */
+};
+
+/**
+ * @brief Create VM @p id from the guest image in @p module, in the Multiboot state.
+ * @return the VM, or NULL after printing why (malformed image, no memory)
+ */
+struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size);
+
+/**
+ * @brief The host pointer for guest-physical [@p gpa, @p gpa + @p len), or
+ * NULL when any of it lies outside the VM's RAM. The only way the host
+ * touches guest memory.
+ */
+void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len);
+
+/** @brief Stop @p vm; the formatted reason is printed when it is reported. */
+void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/** @brief Record that @p vm ended through port 0xF4 with @p code. */
+void vm_exit_with(struct vm *vm, uint32_t code);
+
+/** @brief Take one byte the guest wrote to COM1; prints whole lines as "[vmN] text". */
+void vm_console_byte(struct vm *vm, uint8_t byte);
+
+/** @brief Print how @p vm ended and its exit statistics. */
+void vm_report(struct vm *vm);
+
+#endif

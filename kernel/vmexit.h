@@ -1,0 +1,64 @@
+/**
+ * @file vmexit.h
+ * @brief The exit interface: what every backend turns its VM exits into.
+ *
+ * A backend (kernel/vmx/ for Intel VT-x, kernel/svm/ for AMD-V) runs the
+ * guest until it exits, then describes the exit as one struct vm_exit.
+ * Everything above this line (devices, the virtual TLB, the scheduler) sees
+ * only these events and never includes a backend header. design.md, "Two
+ * backends, one exit interface".
+ */
+#ifndef KERNEL_VMEXIT_H
+#define KERNEL_VMEXIT_H
+
+#include "kernel/lib.h"
+
+/** @brief What made the guest exit, independent of the backend. */
+enum exit_kind {
+	EXIT_CPUID,        /**< CPUID: emulate it */
+	EXIT_IO,           /**< IN/OUT: @c port, @c size, @c in */
+	EXIT_HLT,          /**< HLT */
+	EXIT_SHUTDOWN,     /**< triple fault (the guest is beyond help) */
+	EXIT_CR_READ,      /**< MOV from CR @c cr into GPR @c gpr */
+	EXIT_CR_WRITE,     /**< MOV to CR @c cr from GPR @c gpr */
+	EXIT_PAGE_FAULT,   /**< #PF at @c addr with @c error_code */
+	EXIT_INVLPG,       /**< INVLPG @c addr */
+	EXIT_EXCEPTION,    /**< another intercepted exception: @c vector, @c error_code */
+	EXIT_PREEMPT,      /**< the time slice is over */
+	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */
+	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction (outside the guest contract) */
+	EXIT_ENTRY_FAILED, /**< the backend could not enter the guest: @c detail says why */
+	EXIT_UNHANDLED,    /**< anything else: @c raw and @c detail name it */
+	EXIT_KIND_COUNT    /**< number of kinds (for statistics) */
+};
+
+/** @brief Value of vm_exit.gpr and vm_exit.insn_len when the backend could not tell. */
+#define EXIT_UNKNOWN (-1)
+
+/**
+ * @brief One normalised VM exit.
+ *
+ * Only the fields of the exit's kind are meaningful. A backend that cannot
+ * tell the instruction length or the GPR (AMD-V without decode assists)
+ * leaves them EXIT_UNKNOWN and the dispatcher decodes the instruction.
+ */
+struct vm_exit {
+	enum exit_kind kind;  /**< what happened */
+	uint32_t raw;         /**< the backend's own exit code, for messages */
+	int insn_len;         /**< bytes of the exiting instruction, or EXIT_UNKNOWN */
+	uint64_t addr;        /**< #PF: the faulting address (CR2); INVLPG: the operand */
+	uint32_t error_code;  /**< #PF or other exception: the error code */
+	uint8_t vector;       /**< EXIT_EXCEPTION: the exception number */
+	int cr;               /**< EXIT_CR_*: 0, 3 or 4 */
+	int gpr;              /**< EXIT_CR_*: enum gpr index, or EXIT_UNKNOWN */
+	uint16_t port;        /**< EXIT_IO: port */
+	uint8_t size;         /**< EXIT_IO: 1, 2 or 4 bytes */
+	bool in;              /**< EXIT_IO: IN (true) or OUT (false) */
+	bool string;          /**< EXIT_IO: INS/OUTS (outside the guest contract) */
+	const char *detail;   /**< EXIT_ENTRY_FAILED, EXIT_UNHANDLED: a sentence for the console */
+};
+
+/** @brief Short lower-case name of an exit kind, for statistics and messages. */
+const char *exit_kind_name(enum exit_kind kind);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * The VT-x backend as the rest of the hypervisor sees it (kernel/backend.h).
+ * The lab 1 functions it calls live in vmxon.c, vmcs.c and run.c.
+ */
+#include "kernel/backend.h"
+#include "kernel/console.h"
+#include "kernel/vm.h"
+#include "kernel/vmx/vmx.h"
+#include "kernel/x86.h"
+
+static struct vmx_vcpu vmx_vcpus[VM_MAX];
+static int vmx_vcpu_count;
+static struct vmx_vcpu *current; /* whose VMCS is loaded */
+
+/* VMX is CPUID.1:ECX bit 5. SDM Vol3C 23.6 */
+static bool vmx_probe(void)
+{
+	return cpuid(1, 0).ecx & CPUID_1_ECX_VMX;
+}
+
+static bool vmx_vcpu_init(struct vcpu *v)
+{
+	if (vmx_vcpu_count == VM_MAX) {
+		hv_log("VT-x: more than %d vCPUs", VM_MAX);
+		return false;
+	}
+	v->backend = &vmx_vcpus[vmx_vcpu_count++];
+	current = v->backend;
+	return vmcs_setup(v);
+}
+
+/* VMREAD and VMWRITE act on the current VMCS: make it v's. */
+static void make_current(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->backend;
+
+	if (x != current) {
+		vmptrld((uint64_t)x->vmcs);
+		current = x;
+	}
+}
+
+static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
+{
+	make_current(v);
+	vmx_run(v, e);
+}
+
+/* SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
+static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error_code)
+{
+	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+
+	make_current(v);
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_ERROR;
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+	}
+	vmwrite(VM_ENTRY_INTR_INFO, info);
+}
+
+const struct backend vmx_backend = {
+	.name = "VT-x",
+	.probe = vmx_probe,
+	.cpu_enable = vmx_cpu_enable,
+	.vcpu_init = vmx_vcpu_init,
+	.run = vmx_backend_run,
+	.inject_exception = vmx_inject_exception,
+};

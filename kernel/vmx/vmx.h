@@ -1,0 +1,89 @@
+/**
+ * @file vmx.h
+ * @brief The VT-x backend's internals: VMREAD/VMWRITE and the lab 1 functions.
+ *
+ * Only files in kernel/vmx/ include this header.
+ */
+#ifndef KERNEL_VMX_VMX_H
+#define KERNEL_VMX_VMX_H
+
+#include "kernel/vcpu.h"
+#include "kernel/vmexit.h"
+#include "kernel/vmx/vmcs.h"
+
+/** @brief Per-vCPU VT-x state. */
+struct vmx_vcpu {
+	void *vmcs;    /**< the 4 KiB VMCS region */
+	bool launched; /**< VMLAUNCH done: the next entry is VMRESUME */
+};
+
+/**
+ * @brief VMWRITE @p value to @p field; panics naming the field on failure.
+ * SDM Vol3C 31.3 (VMX Instructions: VMWRITE)
+ */
+void vmwrite(uint32_t field, uint64_t value);
+
+/** @brief VMREAD @p field; panics naming the field on failure. */
+uint64_t vmread(uint32_t field);
+
+/** @brief VMCLEAR the VMCS at host-physical @p pa; panics on failure. SDM Vol3C 31.3 */
+void vmclear(uint64_t pa);
+
+/** @brief VMPTRLD: make the VMCS at @p pa current; panics on failure. SDM Vol3C 31.3 */
+void vmptrld(uint64_t pa);
+
+/** @brief Meaning of a VM-instruction error number. SDM Vol3C 31.4 */
+const char *vmx_instruction_error_name(uint32_t error);
+
+/**
+ * @brief Enter the guest: load GPRs from @p gpr, VMLAUNCH (or VMRESUME when
+ * @p launched), and on the next VM exit save them back (kernel/vmx/entry.S).
+ * @return 0 after a VM exit, 1 when the instruction failed (VMfail).
+ */
+int vmx_enter(uint64_t *gpr, int launched);
+
+/** @brief Where VM exits land (entry.S); the VMCS host RIP. */
+void vmx_exit_entry(void);
+
+/* ---- Lab 1: the functions the student writes ---- */
+
+/**
+ * @brief Enter VMX operation on this CPU: IA32_FEATURE_CONTROL, the CR0/CR4
+ * fixed bits, a VMXON region with the revision identifier, VMXON.
+ * @return false, having printed why, when VMX cannot be turned on.
+ */
+bool vmx_cpu_enable(void);
+
+/**
+ * @brief Fit the control bits @p wanted to capability MSR value @p cap.
+ *
+ * Bits the CPU requires to be 1 (the low half of @p cap, allowed-0 settings)
+ * are added; a wanted bit the CPU does not allow (the high half, allowed-1
+ * settings) makes the result fail. SDM Vol3D A.3 (VM-Execution Controls).
+ * @param wanted the controls the hypervisor needs
+ * @param cap    the capability MSR's value
+ * @param result receives the value to write to the VMCS
+ * @return true when every wanted bit is allowed
+ */
+bool vmx_adjust_controls(uint32_t wanted, uint64_t cap, uint32_t *result);
+
+/**
+ * @brief Build the VMCS of @p v: allocate, VMCLEAR, VMPTRLD, write the
+ * controls, host state and guest state (from the registers in @p v).
+ * @return false, having printed why, on failure.
+ */
+bool vmcs_setup(struct vcpu *v);
+
+/**
+ * @brief Run @p v until its next VM exit and describe that exit in @p e.
+ *
+ * Copies the guest state kept in struct vcpu into the VMCS, enters with
+ * VMLAUNCH or VMRESUME, copies the state back and decodes the exit
+ * (a failed entry becomes EXIT_ENTRY_FAILED).
+ */
+void vmx_run(struct vcpu *v, struct vm_exit *e);
+
+/** @brief Turn the current VMCS's exit information into @p e. SDM Vol3C 27.2 */
+void vmx_decode_exit(struct vm_exit *e);
+
+#endif

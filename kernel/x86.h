@@ -1,0 +1,119 @@
+/**
+ * @file x86.h
+ * @brief Inline wrappers for the x86 instructions the host kernel uses.
+ *
+ * One wrapper per instruction, nothing else. Constants that name bits of
+ * control registers and MSRs live here too, each with its manual citation.
+ */
+#ifndef KERNEL_X86_H
+#define KERNEL_X86_H
+
+#include <stdint.h>
+
+/* SDM Vol3A 2.5 (Control Registers) */
+#define CR0_PE (1u << 0)  /* protected mode enable */
+#define CR0_MP (1u << 1)  /* monitor coprocessor */
+#define CR0_EM (1u << 2)  /* x87 emulation */
+#define CR0_TS (1u << 3)  /* task switched */
+#define CR0_ET (1u << 4)  /* extension type (always 1) */
+#define CR0_NE (1u << 5)  /* native x87 error reporting */
+#define CR0_WP (1u << 16) /* supervisor writes honour read-only pages */
+#define CR0_AM (1u << 18) /* alignment mask */
+#define CR0_NW (1u << 29) /* not write-through */
+#define CR0_CD (1u << 30) /* cache disable */
+#define CR0_PG (1u << 31) /* paging enable */
+
+#define CR4_PSE  (1u << 4)  /* 4 MiB pages in 32-bit paging */
+#define CR4_PAE  (1u << 5)  /* physical address extension */
+#define CR4_PGE  (1u << 7)  /* global pages */
+#define CR4_VMXE (1u << 13) /* VMX enable */
+
+/* SDM Vol3A 2.2.1 (Extended Feature Enable Register) */
+#define MSR_EFER   0xC0000080u
+#define EFER_LME   (1u << 8)  /* long mode enable */
+#define EFER_SVME  (1u << 12) /* AMD: SVM enable */
+
+#define RFLAGS_IF (1u << 9)   /* interrupt enable */
+
+/** @brief Read an 8-bit I/O port. */
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/** @brief Write an 8-bit I/O port. */
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/** @brief Write a 32-bit I/O port. */
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/** @brief Read a model-specific register. */
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/** @brief Write a model-specific register. */
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/** @brief Registers returned by CPUID. */
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/** @brief Execute CPUID for @p leaf and @p subleaf. */
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid_regs r;
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                              \
+	static inline uint64_t read_cr##n(void)                             \
+	{                                                                   \
+		uint64_t v;                                                 \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                   \
+	}                                                                   \
+	static inline void write_cr##n(uint64_t v)                          \
+	{                                                                   \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+/** @brief Read the flags register. */
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Halt forever with interrupts off. */
+static inline __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+#endif
