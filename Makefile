@@ -31,7 +31,10 @@ include autograder/tests.mk
 
 GUEST ?= $(BUILD)/guest/lab1.elf
 
-.PHONY: all deps run test unit-tests scenarios help clean
+# Keep every object file: nothing is an intermediate to delete.
+.SECONDARY:
+
+.PHONY: all deps run test help clean
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 

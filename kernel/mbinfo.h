@@ -13,8 +13,9 @@
 /**
  * @brief Write the info block for a VM of @p ram_size bytes into @p ram at MBINFO_GPA.
  *
- * It holds mem_lower/mem_upper (as QEMU reports them for the same RAM size),
- * a memory map, and @p cmdline.
+ * It holds mem_lower/mem_upper and a memory map as QEMU reports them for the
+ * same RAM size (16 MiB: 639 KiB low, 15232 KiB high),
+ * and @p cmdline.
  * @return false, with a reason in @p err, when @p cmdline does not fit
  */
 bool mbinfo_build(uint8_t *ram, uint64_t ram_size, const char *cmdline, char *err,

@@ -1,0 +1,48 @@
+# Teaching guests (Multiboot v1, ELF32, freestanding) and the malformed
+# images the loader tests use. Included by the top-level Makefile.
+
+GUEST_CFLAGS := -m32 -march=i586 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-builtin -nostdlib -mno-sse -mno-mmx -mno-80387 \
+	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
+	-I. -Iguest/lib -MMD -MP
+GUEST_LDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack -T guest/lib/guest.ld
+
+GUEST_PROGRAMS := lab1 triple
+GUEST_LIB_SRCS := guest/lib/crt0.S guest/lib/console.c guest/lib/multiboot.c
+GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_LIB_SRCS)))
+GUEST_ELFS := $(patsubst %,$(BUILD)/guest/%.elf,$(GUEST_PROGRAMS))
+
+$(BUILD)/guest/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/obj/%.o: %.S | deps
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+# A program is every .c and .S in guest/<name>/, plus the runtime.
+guest_objs = $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/$(1)/*.c guest/$(1)/*.S)))
+
+$(BUILD)/guest/%.elf: $$(call guest_objs,%) $(GUEST_LIB_OBJS) guest/lib/guest.ld
+	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+# Malformed images: each breaks one check of the guest loader (kernel/loader.c).
+BAD_GUEST_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry
+BAD_GUESTS := $(patsubst %,$(BUILD)/guest/bad/%.elf,$(BAD_GUEST_NAMES))
+MKBAD := $(BUILD)/tools/mkbad
+
+$(MKBAD): guest/malformed/mkbad.c | deps
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BAD_GUESTS) &: $(MKBAD) $(BUILD)/guest/lab1.elf
+	@mkdir -p $(BUILD)/guest/bad
+	$(MKBAD) $(BUILD)/guest/lab1.elf $(BUILD)/guest/bad
+
+.PHONY: guests bad-guests
+## guests: build the teaching guests
+guests: $(GUEST_ELFS)
+## bad-guests: build the malformed guest images
+bad-guests: $(BAD_GUESTS)
+
+-include $(shell find $(BUILD)/guest/obj -name '*.d' 2>/dev/null)
