@@ -20,24 +20,32 @@ $(BUILD)/guest/obj/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-# A program is every .c and .S in guest/<name>/, plus the runtime.
+# A program is every .c and .S in guest/<name>/, plus the runtime. The $$(call ...)
+# below needs secondary expansion; said here so this file does not depend on kernel.mk.
+.SECONDEXPANSION:
 guest_objs = $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/$(1)/*.c guest/$(1)/*.S)))
+
+GUEST_OBJS := $(GUEST_LIB_OBJS) $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
 
 $(BUILD)/guest/%.elf: $$(call guest_objs,%) $(GUEST_LIB_OBJS) guest/lib/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
 
-# Malformed images: each breaks one check of the guest loader (kernel/loader.c).
-BAD_GUEST_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry
-BAD_GUESTS := $(patsubst %,$(BUILD)/guest/bad/%.elf,$(BAD_GUEST_NAMES))
-MKBAD := $(BUILD)/tools/mkbad
+# Objects reached only through the pattern rule are intermediate: keep them, or
+# make deletes them after a clean build and recompiles everything next time.
+.SECONDARY: $(GUEST_OBJS)
 
-$(MKBAD): guest/malformed/mkbad.c | deps
+# Malformed images: each breaks one check of the guest loader (kernel/loader.c).
+GUEST_BAD_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry
+BAD_GUESTS := $(patsubst %,$(BUILD)/guest/bad/%.elf,$(GUEST_BAD_NAMES))
+GUEST_MKBAD := $(BUILD)/tools/mkbad
+
+$(GUEST_MKBAD): guest/malformed/mkbad.c | deps
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(BAD_GUESTS) &: $(MKBAD) $(BUILD)/guest/lab1.elf
+$(BAD_GUESTS) &: $(GUEST_MKBAD) $(BUILD)/guest/lab1.elf
 	@mkdir -p $(BUILD)/guest/bad
-	$(MKBAD) $(BUILD)/guest/lab1.elf $(BUILD)/guest/bad
+	$(GUEST_MKBAD) $(BUILD)/guest/lab1.elf $(BUILD)/guest/bad
 
 .PHONY: guests bad-guests
 ## guests: build the teaching guests
@@ -45,4 +53,4 @@ guests: $(GUEST_ELFS)
 ## bad-guests: build the malformed guest images
 bad-guests: $(BAD_GUESTS)
 
--include $(shell find $(BUILD)/guest/obj -name '*.d' 2>/dev/null)
+-include $(GUEST_OBJS:.o=.d)

@@ -91,7 +91,7 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 		vm_stop(vm, "a VMX/SVM instruction: nested virtualisation is outside the guest contract");
 		break;
 	case EXIT_ENTRY_FAILED:
-		vm_stop(vm, "VM entry failed: %s (code %u)%s", e->detail, e->raw,
+		vm_stop(vm, "VM entry failed: %s (code %#x)%s", e->detail, e->raw,
 			" - in Bochs, the log names the failed check (VMFAIL or VMENTER FAIL)");
 		break;
 	default:
