@@ -25,14 +25,16 @@ LD := ld
 # src_for(path): the reference file under solutions/ when SOLUTION=1 and it exists.
 src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1))),solutions/$(1),$(1))
 
+# Prerequisites like $$(call src_for,...) are expanded per target.
+.SECONDEXPANSION:
+# Keep every object file: none is an intermediate to delete after the build.
+.SECONDARY:
+
 include kernel/kernel.mk
 include guest/guest.mk
 include autograder/tests.mk
 
 GUEST ?= $(BUILD)/guest/lab1.elf
-
-# Keep every object file: nothing is an intermediate to delete.
-.SECONDARY:
 
 .PHONY: all deps run test help clean
 

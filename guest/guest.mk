@@ -20,19 +20,13 @@ $(BUILD)/guest/obj/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-# A program is every .c and .S in guest/<name>/, plus the runtime. The $$(call ...)
-# below needs secondary expansion; said here so this file does not depend on kernel.mk.
-.SECONDEXPANSION:
+# A program is every .c and .S in guest/<name>/, plus the runtime.
 guest_objs = $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/$(1)/*.c guest/$(1)/*.S)))
 
 GUEST_OBJS := $(GUEST_LIB_OBJS) $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
 
 $(BUILD)/guest/%.elf: $$(call guest_objs,%) $(GUEST_LIB_OBJS) guest/lib/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
-
-# Objects reached only through the pattern rule are intermediate: keep them, or
-# make deletes them after a clean build and recompiles everything next time.
-.SECONDARY: $(GUEST_OBJS)
 
 # Malformed images: each breaks one check of the guest loader (kernel/loader.c).
 GUEST_BAD_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry

@@ -21,7 +21,6 @@ KERNEL_OBJS := $(patsubst %,$(KBUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
 KERNEL_ELF := $(KBUILD)/hv.elf
 KERNEL_ELF32 := $(KBUILD)/hv.elf32
 
-.SECONDEXPANSION:
 $(KBUILD)/obj/%.o: $$(call src_for,%.c) | deps
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
