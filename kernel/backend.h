@@ -44,4 +44,7 @@ extern const struct backend *active_backend;
 /** @brief Intel VT-x (kernel/vmx/). */
 extern const struct backend vmx_backend;
 
+/** @brief AMD-V (kernel/svm/). */
+extern const struct backend svm_backend;
+
 #endif

@@ -38,6 +38,18 @@ static void parse_mmap(const struct mb_info *mbi, struct bootinfo *bi)
 	}
 }
 
+/* A module's string without the directories of its first word: QEMU passes
+ * "dir/a.elf args", our GRUB configuration "a.elf args"; both become the latter. */
+static const char *without_directories(const char *cmd)
+{
+	const char *name = cmd;
+
+	for (const char *p = cmd; *p && *p != ' '; p++)
+		if (*p == '/')
+			name = p + 1;
+	return name;
+}
+
 /* Record the guest images the loader gave us. */
 static void parse_modules(const struct mb_info *mbi, struct bootinfo *bi)
 {
@@ -52,7 +64,7 @@ static void parse_modules(const struct mb_info *mbi, struct bootinfo *bi)
 		bi->modules[bi->module_count++] = (struct boot_module){
 			.image = (const uint8_t *)(uint64_t)m[i].start,
 			.size = m[i].end - m[i].start,
-			.cmdline = cmd,
+			.cmdline = without_directories(cmd),
 		};
 		reserve(bi, ALIGN_DOWN((uint64_t)m[i].start, 4096), m[i].end);
 		reserve(bi, (uint64_t)cmd, (uint64_t)cmd + strlen(cmd) + 1);

@@ -14,7 +14,7 @@
 struct boot_module {
 	const uint8_t *image; /**< first byte, host address */
 	size_t size;          /**< bytes */
-	const char *cmdline;  /**< "path args..." (QEMU) or as GRUB gives it */
+	const char *cmdline;  /**< "name.elf args...": the file name without directories, then its arguments */
 };
 
 /** @brief A range of usable physical memory. */

@@ -4,6 +4,7 @@
  * knows which backend produced the exit.
  */
 #include "kernel/console.h"
+#include "kernel/decode.h"
 #include "kernel/dispatch.h"
 #include "kernel/x86.h"
 
@@ -100,9 +101,59 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 	return RESUME_SAME;
 }
 
+/* The instruction kind the decoder must find for exit e. */
+static bool insn_matches_exit(const struct insn *in, const struct vm_exit *e)
+{
+	switch (e->kind) {
+	case EXIT_CPUID:
+		return in->kind == INSN_CPUID;
+	case EXIT_INVLPG:
+		return in->kind == INSN_INVLPG;
+	case EXIT_CR_READ:
+		return in->kind == INSN_MOV_FROM_CR && in->cr == e->cr;
+	case EXIT_CR_WRITE:
+		return in->kind == INSN_MOV_TO_CR && in->cr == e->cr;
+	default:
+		return false;
+	}
+}
+
+/* Fill what the backend could not tell (length, GPR, INVLPG address) from the guest's bytes. */
+static bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
+{
+	uint8_t bytes[INSN_MAX_LEN];
+	size_t n = vm_read_code(vm, vm->vcpu.rip, bytes, sizeof(bytes));
+	char err[100], hex[3 * INSN_MAX_LEN + 1] = "";
+	struct insn in;
+	bool decoded = insn_decode(bytes, n, vm->vcpu.gpr, &in, err, sizeof(err));
+
+	if (decoded && insn_matches_exit(&in, e)) {
+		e->insn_len = in.len;
+		e->gpr = in.gpr;
+		if (e->kind == EXIT_INVLPG)
+			e->addr = in.addr;
+		return true;
+	}
+	for (size_t i = 0; i < n && i < 6; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
+	vm_stop(vm, "%s exit: cannot decode the instruction (bytes %s...): %s",
+		exit_kind_name(e->kind), hex, decoded ? "not the instruction that exited" : err);
+	return false;
+}
+
+/* Exits whose handler needs the instruction decoded when the backend could not. */
+static bool needs_decoding(const struct vm_exit *e)
+{
+	return e->insn_len == EXIT_UNKNOWN &&
+	       (e->kind == EXIT_CPUID || e->kind == EXIT_INVLPG || e->kind == EXIT_CR_READ ||
+		e->kind == EXIT_CR_WRITE);
+}
+
 void dispatch_exit(struct vm *vm, struct vm_exit *e)
 {
 	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	if (needs_decoding(e) && !complete_from_instruction(vm, e))
+		return;
 	if (handle(vm, e) != RESUME_NEXT || vm->state != VM_RUNNING)
 		return;
 	if (e->insn_len == EXIT_UNKNOWN) {

@@ -17,7 +17,7 @@
 
 const struct backend *active_backend;
 
-static const struct backend *const backends[] = { &vmx_backend };
+static const struct backend *const backends[] = { &vmx_backend, &svm_backend };
 
 /* The first backend this CPU supports, or NULL. */
 static const struct backend *choose_backend(void)

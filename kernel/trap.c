@@ -13,6 +13,8 @@
 #define TSS_AVAILABLE      0x89 /* present, 64-bit available TSS */
 #define VEC_DOUBLE_FAULT   8
 #define VEC_PAGE_FAULT     14
+#define PIC1_DATA          0x21 /* 8259 interrupt mask registers */
+#define PIC2_DATA          0xA1
 
 /* SDM Vol3A 8.7 (Task Management in 64-bit Mode), Figure 8-11 */
 struct tss64 {
@@ -72,8 +74,17 @@ static void tss_install(void)
 	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SEL_TSS));
 }
 
+/* Mask both 8259 PICs: the firmware leaves the timer enabled on vector 8, which
+ * would look like a double fault, and no device interrupt may reach a guest. */
+static void mask_legacy_pic(void)
+{
+	outb(PIC1_DATA, 0xFF);
+	outb(PIC2_DATA, 0xFF);
+}
+
 void trap_init(void)
 {
+	mask_legacy_pic();
 	struct {
 		uint16_t limit;
 		uint64_t base;

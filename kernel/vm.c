@@ -65,6 +65,21 @@ void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len)
 	return vm->ram + gpa;
 }
 
+size_t vm_read_code(struct vm *vm, uint64_t linear, uint8_t *buf, size_t n)
+{
+	/* With guest paging off, linear addresses are guest-physical (flat segments). */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = vm_gpa(vm, linear + i, 1);
+
+		if (!p)
+			break;
+		buf[i] = *p;
+	}
+	return i;
+}
+
 void vm_stop(struct vm *vm, const char *fmt, ...)
 {
 	va_list ap;

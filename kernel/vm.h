@@ -56,6 +56,13 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
  */
 void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len);
 
+/**
+ * @brief Copy up to @p n bytes of guest code at linear address @p linear
+ * into @p buf, stopping where guest RAM ends.
+ * @return the number of bytes copied
+ */
+size_t vm_read_code(struct vm *vm, uint64_t linear, uint8_t *buf, size_t n);
+
 /** @brief Stop @p vm; the formatted reason is printed when it is reported. */
 void vm_stop(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,167 @@
+/*
+ * The instruction decoder against a table of encodings: every GPR of MOV
+ * to/from CR0/CR3/CR4, and the 32-bit addressing forms of INVLPG a compiler
+ * emits (register, disp8, disp32, SIB with and without base, absolute).
+ * Encodings checked against `objdump -d` of gas output.
+ */
+#include <criterion/criterion.h>
+
+#include "kernel/decode.h"
+#include "kernel/vcpu.h"
+
+static uint64_t regs[GPR_COUNT];
+static struct insn in;
+static char err[120];
+
+static void setup(void)
+{
+	for (int i = 0; i < GPR_COUNT; i++)
+		regs[i] = 0x1000u * (i + 1); /* eax 0x1000, ecx 0x2000, ... edi 0x8000 */
+}
+
+TestSuite(decode, .init = setup);
+
+/* Decode the bytes of a string literal; the length is sizeof - 1. */
+#define DECODE(bytes) insn_decode((const uint8_t *)(bytes), sizeof(bytes) - 1, regs, &in, err, sizeof(err))
+
+Test(decode, cpuid)
+{
+	cr_assert(DECODE("\x0f\xa2"), "%s", err);
+	cr_assert_eq(in.kind, INSN_CPUID);
+	cr_assert_eq(in.len, 2);
+}
+
+Test(decode, mov_from_cr_every_register)
+{
+	static const int crs[] = { 0, 3, 4 };
+
+	for (int c = 0; c < 3; c++)
+		for (int r = 0; r < 8; r++) {
+			uint8_t b[3] = { 0x0f, 0x20, (uint8_t)(0xC0 | crs[c] << 3 | r) };
+
+			cr_assert(insn_decode(b, 3, regs, &in, err, sizeof(err)), "%s", err);
+			cr_assert_eq(in.kind, INSN_MOV_FROM_CR);
+			cr_assert_eq(in.cr, crs[c]);
+			cr_assert_eq(in.gpr, r);
+			cr_assert_eq(in.len, 3);
+		}
+}
+
+Test(decode, mov_to_cr3_from_eax)
+{
+	cr_assert(DECODE("\x0f\x22\xd8"), "%s", err); /* mov %eax,%cr3 */
+	cr_assert_eq(in.kind, INSN_MOV_TO_CR);
+	cr_assert_eq(in.cr, 3);
+	cr_assert_eq(in.gpr, GPR_RAX);
+}
+
+Test(decode, mov_to_cr0_from_edi)
+{
+	cr_assert(DECODE("\x0f\x22\xc7"), "%s", err); /* mov %edi,%cr0 */
+	cr_assert_eq(in.cr, 0);
+	cr_assert_eq(in.gpr, GPR_RDI);
+}
+
+Test(decode, mov_cr_ignores_mod_bits)
+{
+	cr_assert(DECODE("\x0f\x20\x20"), "%s", err); /* mod 00: still a register */
+	cr_assert_eq(in.cr, 4);
+	cr_assert_eq(in.gpr, GPR_RAX);
+	cr_assert_eq(in.len, 3);
+}
+
+Test(decode, invlpg_register_indirect)
+{
+	cr_assert(DECODE("\x0f\x01\x38"), "%s", err); /* invlpg (%eax) */
+	cr_assert_eq(in.kind, INSN_INVLPG);
+	cr_assert_eq(in.addr, 0x1000);
+	cr_assert_eq(in.len, 3);
+}
+
+Test(decode, invlpg_disp8_negative)
+{
+	cr_assert(DECODE("\x0f\x01\x7b\xf0"), "%s", err); /* invlpg -0x10(%ebx) */
+	cr_assert_eq(in.addr, 0x4000 - 0x10);
+	cr_assert_eq(in.len, 4);
+}
+
+Test(decode, invlpg_disp32)
+{
+	cr_assert(DECODE("\x0f\x01\xbe\x00\x00\x40\x00"), "%s", err); /* invlpg 0x400000(%esi) */
+	cr_assert_eq(in.addr, 0x7000 + 0x400000);
+	cr_assert_eq(in.len, 7);
+}
+
+Test(decode, invlpg_absolute)
+{
+	cr_assert(DECODE("\x0f\x01\x3d\x00\x30\x80\x00"), "%s", err); /* invlpg 0x803000 */
+	cr_assert_eq(in.addr, 0x803000);
+	cr_assert_eq(in.len, 7);
+}
+
+Test(decode, invlpg_sib_base_index_scale)
+{
+	cr_assert(DECODE("\x0f\x01\x3c\x8b"), "%s", err); /* invlpg (%ebx,%ecx,4) */
+	cr_assert_eq(in.addr, 0x4000 + 4 * 0x2000);
+	cr_assert_eq(in.len, 4);
+}
+
+Test(decode, invlpg_sib_esp_base)
+{
+	cr_assert(DECODE("\x0f\x01\x7c\x24\x08"), "%s", err); /* invlpg 0x8(%esp) */
+	cr_assert_eq(in.addr, 0x5000 + 8);
+	cr_assert_eq(in.len, 5);
+}
+
+Test(decode, invlpg_sib_no_base_disp32)
+{
+	cr_assert(DECODE("\x0f\x01\x3c\xbd\x00\x10\x00\x00"), "%s", err); /* invlpg 0x1000(,%edi,4) */
+	cr_assert_eq(in.addr, 0x1000 + 4 * 0x8000);
+	cr_assert_eq(in.len, 8);
+}
+
+Test(decode, invlpg_ebp_disp8)
+{
+	cr_assert(DECODE("\x0f\x01\x7d\x00"), "%s", err); /* invlpg 0x0(%ebp) */
+	cr_assert_eq(in.addr, 0x6000);
+}
+
+Test(decode, segment_prefix_is_skipped)
+{
+	cr_assert(DECODE("\x3e\x0f\x01\x38"), "%s", err); /* invlpg %ds:(%eax) */
+	cr_assert_eq(in.addr, 0x1000);
+	cr_assert_eq(in.len, 4);
+}
+
+Test(decode, address_wraps_at_32_bits)
+{
+	regs[GPR_RAX] = 0xFFFFF000u;
+	cr_assert(DECODE("\x0f\x01\xb8\x00\x20\x00\x00"), "%s", err); /* invlpg 0x2000(%eax) */
+	cr_assert_eq(in.addr, 0x1000);
+}
+
+Test(decode, fs_override_is_refused)
+{
+	cr_assert_not(DECODE("\x64\x0f\x01\x38"));
+	cr_assert(strstr(err, "FS/GS"), "%s", err);
+}
+
+Test(decode, address_size_prefix_is_refused)
+{
+	cr_assert_not(DECODE("\x67\x0f\x01\x38"));
+	cr_assert(strstr(err, "16-bit"), "%s", err);
+}
+
+Test(decode, truncated_instruction_is_refused)
+{
+	cr_assert_not(DECODE("\x0f\x01\xbe\x00\x00"));
+	cr_assert(strstr(err, "past the readable bytes"), "%s", err);
+}
+
+Test(decode, other_instruction_is_refused)
+{
+	cr_assert_not(DECODE("\x89\xd8")); /* mov %ebx,%eax */
+	cr_assert(strstr(err, "not a two-byte"), "%s", err);
+	cr_assert_not(DECODE("\x0f\x01\xf8")); /* swapgs (0F 01 /7 with mod 11) */
+	cr_assert(strstr(err, "other than INVLPG"), "%s", err);
+}

@@ -1,0 +1,156 @@
+/*
+ * Decoding MOV to/from CR, INVLPG and CPUID in 32-bit code.
+ * SDM Vol2A 2.1 (Instruction Format), Table 2-2 (32-Bit Addressing Forms
+ * with the ModR/M Byte), Table 2-3 (with the SIB Byte); Vol2B MOV (Control
+ * Registers): "the mod field is ignored"; INVLPG.
+ */
+#include "kernel/decode.h"
+
+#define MODRM_MOD(b) ((b) >> 6)
+#define MODRM_REG(b) (((b) >> 3) & 7)
+#define MODRM_RM(b)  ((b) & 7)
+#define SIB_SCALE(b) ((b) >> 6)
+#define SIB_INDEX(b) (((b) >> 3) & 7)
+#define SIB_BASE(b)  ((b) & 7)
+#define RM_SIB       4 /* rm = 100: a SIB byte follows */
+#define RM_DISP32    5 /* mod = 00, rm = 101: disp32 alone */
+#define NO_INDEX     4 /* SIB index = 100: no index */
+
+/* Decoding state: the bytes and how far we have read. */
+struct cursor {
+	const uint8_t *bytes;
+	size_t n, pos;
+	char *err;
+	size_t err_size;
+};
+
+static bool fail(struct cursor *c, const char *why)
+{
+	snprintf(c->err, c->err_size, "%s", why);
+	return false;
+}
+
+/* Read the next byte; false at the end of the readable bytes. */
+static bool next(struct cursor *c, uint8_t *b)
+{
+	if (c->pos >= c->n)
+		return fail(c, "instruction runs past the readable bytes");
+	*b = c->bytes[c->pos++];
+	return true;
+}
+
+/* Read a little-endian signed displacement of 1 or 4 bytes. */
+static bool displacement(struct cursor *c, int size, uint32_t *disp)
+{
+	uint8_t b;
+
+	if (size == 1) {
+		if (!next(c, &b))
+			return false;
+		*disp = (uint32_t)(int32_t)(int8_t)b;
+		return true;
+	}
+	*disp = 0;
+	for (int i = 0; i < 4; i++) {
+		if (!next(c, &b))
+			return false;
+		*disp |= (uint32_t)b << (8 * i);
+	}
+	return true;
+}
+
+/* The effective address of a memory ModR/M operand (mod != 11). */
+static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *gpr, uint32_t *ea)
+{
+	uint32_t base = 0, disp = 0;
+	int mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm);
+
+	if (rm == RM_SIB) {
+		uint8_t sib;
+
+		if (!next(c, &sib))
+			return false;
+		if (SIB_BASE(sib) == RM_DISP32 && mod == 0) {
+			if (!displacement(c, 4, &base))
+				return false;
+		} else {
+			base = (uint32_t)gpr[SIB_BASE(sib)];
+		}
+		if (SIB_INDEX(sib) != NO_INDEX)
+			base += (uint32_t)gpr[SIB_INDEX(sib)] << SIB_SCALE(sib);
+	} else if (rm == RM_DISP32 && mod == 0) {
+		if (!displacement(c, 4, &base))
+			return false;
+	} else {
+		base = (uint32_t)gpr[rm];
+	}
+	if (mod == 1 && !displacement(c, 1, &disp))
+		return false;
+	if (mod == 2 && !displacement(c, 4, &disp))
+		return false;
+	*ea = base + disp;
+	return true;
+}
+
+/* Skip the prefixes that do not change these instructions; refuse the rest. */
+static bool prefixes(struct cursor *c, uint8_t *op)
+{
+	for (;;) {
+		if (!next(c, op))
+			return false;
+		switch (*op) {
+		case 0x26: case 0x2E: case 0x36: case 0x3E: /* ES CS SS DS: flat */
+		case 0x66:                                   /* operand size */
+			continue;
+		case 0x64: case 0x65:
+			return fail(c, "FS/GS segment override (segment bases are not supported)");
+		case 0x67:
+			return fail(c, "address-size prefix (16-bit addressing is not supported)");
+		case 0xF0: case 0xF2: case 0xF3:
+			return fail(c, "LOCK/REP prefix on a system instruction");
+		default:
+			return true;
+		}
+	}
+}
+
+bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct insn *out,
+		 char *err, size_t err_size)
+{
+	struct cursor c = { bytes, n < INSN_MAX_LEN ? n : INSN_MAX_LEN, 0, err, err_size };
+	uint8_t op, op2, modrm;
+
+	*out = (struct insn){ 0 };
+	if (!prefixes(&c, &op))
+		return false;
+	if (op != 0x0F)
+		return fail(&c, "not a two-byte (0F) opcode");
+	if (!next(&c, &op2))
+		return false;
+	switch (op2) {
+	case 0xA2:
+		out->kind = INSN_CPUID;
+		break;
+	case 0x20:
+	case 0x22:
+		if (!next(&c, &modrm))
+			return false;
+		out->kind = op2 == 0x20 ? INSN_MOV_FROM_CR : INSN_MOV_TO_CR;
+		out->cr = MODRM_REG(modrm);
+		out->gpr = MODRM_RM(modrm); /* mod is ignored: always a register */
+		break;
+	case 0x01:
+		if (!next(&c, &modrm))
+			return false;
+		if (MODRM_REG(modrm) != 7 || MODRM_MOD(modrm) == 3)
+			return fail(&c, "0F 01 group instruction other than INVLPG");
+		out->kind = INSN_INVLPG;
+		if (!effective_address(&c, modrm, gpr, &out->addr))
+			return false;
+		break;
+	default:
+		return fail(&c, "not MOV CR, INVLPG or CPUID");
+	}
+	out->len = (int)c.pos;
+	return true;
+}

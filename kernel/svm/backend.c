@@ -1,0 +1,123 @@
+/*
+ * The AMD-V backend as the rest of the hypervisor sees it (kernel/backend.h).
+ * It runs in QEMU's TCG on any machine, so the shadow-paging labs and GDB
+ * work without nested virtualisation.
+ */
+#include "kernel/backend.h"
+#include "kernel/console.h"
+#include "kernel/palloc.h"
+#include "kernel/svm/svm.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+static struct svm_vcpu svm_vcpus[VM_MAX];
+static int svm_vcpu_count;
+static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
+
+/* SVM is CPUID 8000_0001h ECX bit 2, unless the firmware disabled it. APM Vol2 15.4 */
+static bool svm_probe(void)
+{
+	if (cpuid(0x80000000, 0).eax < 0x80000001 ||
+	    !(cpuid(0x80000001, 0).ecx & CPUID_EXT_ECX_SVM))
+		return false;
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		hv_log("AMD-V: present but disabled by the firmware (VM_CR.SVMDIS)");
+		return false;
+	}
+	return true;
+}
+
+/* EFER.SVME on, and a host save area for VMRUN. APM Vol2 15.4, 15.30.4 */
+static bool svm_cpu_enable(void)
+{
+	void *hsave = palloc(), *vmsave_area = palloc();
+
+	if (!hsave || !vmsave_area) {
+		hv_log("AMD-V: no memory for the host save areas");
+		return false;
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)hsave);
+	host_save_pa = (uint64_t)vmsave_area;
+	return true;
+}
+
+static bool svm_vcpu_init(struct vcpu *v)
+{
+	if (svm_vcpu_count == VM_MAX) {
+		hv_log("AMD-V: more than %d vCPUs", VM_MAX);
+		return false;
+	}
+	v->backend = &svm_vcpus[svm_vcpu_count];
+	svm_vcpu_count++;
+	return svm_vmcb_setup(v, svm_vcpu_count); /* ASID 0 is the host's */
+}
+
+/* Copy the guest state kept in struct vcpu into the VMCB. */
+static void load_guest_state(struct vcpu *v, struct vmcb *vmcb)
+{
+	vmcb->save.rip = v->rip;
+	vmcb->save.rsp = v->gpr[GPR_RSP];
+	vmcb->save.rax = v->gpr[GPR_RAX];
+	vmcb->save.rflags = v->rflags;
+	vmcb->save.cr2 = v->cr2;
+	/* The CPU always pages, through the hypervisor's tables; WP keeps ring-0
+	 * guest writes off read-only entries. The guest sees v->cr0 on reads. */
+	vmcb->save.cr0 = v->cr0 | CR0_PE | CR0_PG | CR0_WP;
+	vmcb->save.cr3 = v->shadow_root;
+	vmcb->save.cr4 = 0; /* 32-bit paging with 4 KiB pages */
+}
+
+/* Copy the guest state back after the #VMEXIT. */
+static void save_guest_state(struct vcpu *v, const struct vmcb *vmcb)
+{
+	v->rip = vmcb->save.rip;
+	v->gpr[GPR_RSP] = vmcb->save.rsp;
+	v->gpr[GPR_RAX] = vmcb->save.rax;
+	v->rflags = vmcb->save.rflags;
+	v->cr2 = vmcb->save.cr2;
+}
+
+static void svm_run(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *s = v->backend;
+	struct vmcb *vmcb = s->vmcb;
+
+	load_guest_state(v, vmcb);
+	if (s->flush_tlb) {
+		/* Real hardware keeps this ASID's translations across VMRUN; TCG
+		 * flushes at every world switch and would never show a missing flush. */
+		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
+		s->flush_tlb = false;
+	}
+	svm_enter((uint64_t)vmcb, v->gpr, host_save_pa);
+	vmcb->control.tlb_control = 0;
+	save_guest_state(v, vmcb);
+
+	/* An event whose delivery the exit interrupted must be delivered again. APM Vol2 15.7.2 */
+	vmcb->control.eventinj = vmcb->control.exitintinfo & EVENT_VALID ? vmcb->control.exitintinfo : 0;
+	svm_decode_exit(vmcb, v->rip, e);
+	if (e->kind == EXIT_PREEMPT)
+		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */
+}
+
+/* APM Vol2 15.20 (Event Injection) */
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+				 uint32_t error_code)
+{
+	struct svm_vcpu *s = v->backend;
+	uint64_t event = EVENT_VALID | EVENT_TYPE_EXCEPTION | vector;
+
+	if (has_error)
+		event |= EVENT_ERROR_VALID | (uint64_t)error_code << 32;
+	s->vmcb->control.eventinj = event;
+}
+
+const struct backend svm_backend = {
+	.name = "AMD-V",
+	.probe = svm_probe,
+	.cpu_enable = svm_cpu_enable,
+	.vcpu_init = svm_vcpu_init,
+	.run = svm_run,
+	.inject_exception = svm_inject_exception,
+};

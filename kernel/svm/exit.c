@@ -1,0 +1,85 @@
+/*
+ * Decoding a #VMEXIT into the normalised struct vm_exit. QEMU's TCG offers
+ * neither NRIPS nor decode assists, so only IOIO tells the instruction length
+ * (EXITINFO2 is the next RIP); CR accesses, INVLPG and CPUID are decoded by
+ * the backend-neutral decoder (kernel/decode.c) from the guest's own bytes.
+ * APM Vol2 15.6 (#VMEXIT), 15.8-15.13 (the intercepts and their EXITINFO).
+ */
+#include "kernel/svm/svm.h"
+
+#define VEC_PAGE_FAULT 14
+
+/* EXITINFO1 of an IOIO exit into port, size and direction. */
+static void decode_ioio(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
+{
+	uint64_t info = vmcb->control.exitinfo1;
+
+	e->kind = EXIT_IO;
+	e->port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+	e->size = (info >> IOIO_SIZE_SHIFT) & 0x7; /* one-hot 1, 2, 4 is the size itself */
+	e->in = info & IOIO_IN;
+	e->string = info & IOIO_STRING;
+	e->insn_len = (int)(vmcb->control.exitinfo2 - rip);
+}
+
+/* An intercepted exception: #PF has its own kind (EXITINFO1 error code, EXITINFO2 address). */
+static void decode_exception(const struct vmcb *vmcb, uint32_t code, struct vm_exit *e)
+{
+	e->vector = (uint8_t)(code - SVM_EXIT_EXCP_BASE);
+	e->error_code = (uint32_t)vmcb->control.exitinfo1;
+	if (e->vector == VEC_PAGE_FAULT) {
+		e->kind = EXIT_PAGE_FAULT;
+		e->addr = vmcb->control.exitinfo2;
+	} else {
+		e->kind = EXIT_EXCEPTION;
+	}
+}
+
+void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
+{
+	uint32_t code = (uint32_t)vmcb->control.exitcode;
+
+	*e = (struct vm_exit){ .raw = code, .gpr = EXIT_UNKNOWN, .insn_len = EXIT_UNKNOWN };
+	if (code <= SVM_EXIT_CR15_READ) {
+		e->kind = EXIT_CR_READ;
+		e->cr = code - SVM_EXIT_CR0_READ;
+	} else if (code <= SVM_EXIT_CR15_WRITE) {
+		e->kind = EXIT_CR_WRITE;
+		e->cr = code - SVM_EXIT_CR0_WRITE;
+	} else if (code >= SVM_EXIT_EXCP_BASE && code <= SVM_EXIT_EXCP_LAST) {
+		decode_exception(vmcb, code, e);
+	} else if (code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT) {
+		e->kind = EXIT_VIRT_INSN;
+	} else {
+		switch (code) {
+		case SVM_EXIT_INTR:
+			e->kind = EXIT_PREEMPT;
+			break;
+		case SVM_EXIT_CPUID:
+			e->kind = EXIT_CPUID;
+			break;
+		case SVM_EXIT_HLT:
+			e->kind = EXIT_HLT;
+			break;
+		case SVM_EXIT_INVLPG:
+			e->kind = EXIT_INVLPG; /* the address comes from the decoder */
+			break;
+		case SVM_EXIT_IOIO:
+			decode_ioio(vmcb, rip, e);
+			break;
+		case SVM_EXIT_MSR:
+			e->kind = EXIT_MSR;
+			break;
+		case SVM_EXIT_SHUTDOWN:
+			e->kind = EXIT_SHUTDOWN;
+			break;
+		case SVM_EXIT_INVALID:
+			e->kind = EXIT_ENTRY_FAILED;
+			e->detail = "VMRUN found an invalid guest state (VMEXIT_INVALID)";
+			break;
+		default:
+			e->kind = EXIT_UNHANDLED;
+			e->detail = "AMD-V exit code without a handler";
+		}
+	}
+}
