@@ -18,6 +18,8 @@ KBUILD := $(BUILD)/$(VARIANT)
 
 EMU ?= bochs
 TIMEOUT ?= 60
+# One gdb port per user, so that students sharing a machine do not collide.
+GDB_PORT ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 GUEST_ARGS ?=
 CC := gcc
 LD := ld
@@ -36,7 +38,7 @@ include autograder/tests.mk
 
 GUEST ?= $(BUILD)/guest/lab1.elf
 
-.PHONY: all deps run test help clean
+.PHONY: all deps run test help clean qemu-gdb gdb
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -47,6 +49,18 @@ deps:
 run: all
 	@tools/hvrun --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) \
 		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
+
+## qemu-gdb: start GUEST under the hypervisor in QEMU, paused, with a gdb server on GDB_PORT
+qemu-gdb: all
+	@echo "qemu-gdb: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal run: make gdb"
+	@tools/hvrun --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) \
+		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
+
+## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols
+gdb: all
+	gdb -q -ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
+		$(foreach g,$(GUEST),-ex 'add-symbol-file $(g)') \
+		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
 
 ## test: unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
