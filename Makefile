@@ -21,6 +21,8 @@ TIMEOUT ?= 60
 # One gdb port per user, so that students sharing a machine do not collide.
 GDB_PORT ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 GUEST_ARGS ?=
+# The hypervisor's own command line, e.g. HV_ARGS="slice=20000".
+HV_ARGS ?=
 CC := gcc
 LD := ld
 
@@ -47,13 +49,13 @@ deps:
 
 ## run: boot GUEST (default: the lab 1 guest) under the hypervisor in EMU (bochs)
 run: all
-	@tools/hvrun --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) \
+	@tools/hvrun --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
 		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
 
 ## qemu-gdb: start GUEST under the hypervisor in QEMU, paused, with a gdb server on GDB_PORT
 qemu-gdb: all
 	@echo "qemu-gdb: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal run: make gdb"
-	@tools/hvrun --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) \
+	@tools/hvrun --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) --hvargs "$(HV_ARGS)" \
 		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
 
 ## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols

@@ -22,6 +22,13 @@ struct backend {
 	bool (*cpu_enable)(void);
 
 	/**
+	 * @brief Make every vCPU exit with EXIT_PREEMPT after about @p ticks of
+	 * its backend's timer (VT-x: VMX-preemption timer; AMD-V: host LAPIC
+	 * timer). Called after cpu_enable, before any vcpu_init.
+	 */
+	bool (*set_time_slice)(uint32_t ticks);
+
+	/**
 	 * @brief Prepare @p v (registers already set in the Multiboot state)
 	 * for its first run. Returns false, having printed why, when it cannot.
 	 */

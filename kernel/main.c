@@ -28,6 +28,19 @@ static const struct backend *choose_backend(void)
 	return NULL;
 }
 
+/* The decimal number at the start of s (up to a space), 0 when there is none or it overflows. */
+static uint32_t parse_u32(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return 0;
+	}
+	return (*s == '\0' || *s == ' ') ? (uint32_t)v : 0;
+}
+
 /* Run vm until it exits or is stopped. */
 static void run_vm(struct vm *vm)
 {
@@ -52,10 +65,23 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 }
 
 /* Turn the backend on and give every VM its vCPU state; false (printed) on failure. */
-static bool start_backend(int count, struct vm **vms)
+static bool start_backend(const struct bootinfo *bi, int count, struct vm **vms)
 {
+	const char *slice = bootinfo_option(bi, "slice");
+
 	if (!active_backend->cpu_enable())
 		return false;
+	if (slice) {
+		uint32_t ticks = parse_u32(slice);
+
+		if (!ticks) {
+			hv_log("slice=%s: the time slice must be a positive number of timer ticks", slice);
+			return false;
+		}
+		if (!active_backend->set_time_slice(ticks))
+			return false;
+		hv_log("time slice: %u ticks", ticks);
+	}
 	for (int i = 0; i < count; i++)
 		if (!active_backend->vcpu_init(&vms[i]->vcpu))
 			return false;
@@ -89,7 +115,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		hv_log("%d guest images, at most %d VMs", bi.module_count, VM_MAX);
 		machine_exit(false);
 	}
-	if (!create_vms(&bi, vms) || !start_backend(bi.module_count, vms))
+	if (!create_vms(&bi, vms) || !start_backend(&bi, bi.module_count, vms))
 		machine_exit(false);
 
 	for (int i = 0; i < bi.module_count; i++) {

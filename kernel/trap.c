@@ -1,14 +1,17 @@
 /*
  * Host TSS and IDT. Any exception in the host is a hypervisor bug: report it
  * with the registers and end the run as a failure. A double fault runs on
- * its own stack (IST1) so that even a stack overflow is reported.
+ * its own stack (IST1) so that even a stack overflow is reported. The only
+ * interrupts are the local APIC timer's (AMD-V time slices) and spurious ones.
  */
 #include "kernel/console.h"
+#include "kernel/lapic.h"
 #include "kernel/machine.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
 
 #define NUM_EXCEPTIONS 32
+#define NUM_VECTORS    256
 #define IDT_INTERRUPT_GATE 0x8E /* present, DPL 0, 64-bit interrupt gate */
 #define TSS_AVAILABLE      0x89 /* present, 64-bit available TSS */
 #define VEC_DOUBLE_FAULT   8
@@ -39,9 +42,10 @@ struct idt_gate {
 } __attribute__((packed));
 
 static struct tss64 tss;
-static struct idt_gate idt[NUM_EXCEPTIONS];
+static struct idt_gate idt[NUM_VECTORS];
 static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
 extern const uint64_t trap_stubs[NUM_EXCEPTIONS];
+extern const char trap_stub_timer[], trap_stub_spurious[];
 
 static const char *const exception_names[NUM_EXCEPTIONS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -82,31 +86,21 @@ static void mask_legacy_pic(void)
 	outb(PIC2_DATA, 0xFF);
 }
 
-void trap_init(void)
+/* IDT entry for vector v: an interrupt gate to the stub at address a. */
+static void set_gate(int v, uint64_t a)
 {
-	mask_legacy_pic();
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
-
-	tss_install();
-	for (int v = 0; v < NUM_EXCEPTIONS; v++) {
-		uint64_t a = trap_stubs[v];
-
-		idt[v] = (struct idt_gate){
-			.offset_low = a & 0xFFFF,
-			.selector = SEL_CODE64,
-			.ist = v == VEC_DOUBLE_FAULT ? 1 : 0,
-			.type_attr = IDT_INTERRUPT_GATE,
-			.offset_mid = a >> 16 & 0xFFFF,
-			.offset_high = a >> 32,
-		};
-	}
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt[v] = (struct idt_gate){
+		.offset_low = a & 0xFFFF,
+		.selector = SEL_CODE64,
+		.ist = v == VEC_DOUBLE_FAULT ? 1 : 0,
+		.type_attr = IDT_INTERRUPT_GATE,
+		.offset_mid = a >> 16 & 0xFFFF,
+		.offset_high = a >> 32,
+	};
 }
 
-void trap_handler(struct trapframe *tf)
+/* A host exception is a hypervisor bug: show everything and end the run. */
+static void report_exception(const struct trapframe *tf)
 {
 	hv_log("PANIC: host exception %lu (%s) at rip %#lx, error code %#lx",
 	       tf->vector, exception_names[tf->vector & 31], tf->rip, tf->error_code);
@@ -120,4 +114,31 @@ void trap_handler(struct trapframe *tf)
 	       read_cr0(), read_cr3(), read_cr4());
 	print_backtrace(tf->rbp);
 	machine_exit(false);
+}
+
+void trap_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	mask_legacy_pic();
+	tss_install();
+	for (int v = 0; v < NUM_EXCEPTIONS; v++)
+		set_gate(v, trap_stubs[v]);
+	set_gate(LAPIC_TIMER_VECTOR, (uint64_t)trap_stub_timer);
+	set_gate(LAPIC_SPURIOUS_VECTOR, (uint64_t)trap_stub_spurious);
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_handler(struct trapframe *tf)
+{
+	if (tf->vector == LAPIC_TIMER_VECTOR) {
+		lapic_eoi(); /* the INTR exit already ended the time slice */
+		return;
+	}
+	if (tf->vector == LAPIC_SPURIOUS_VECTOR)
+		return; /* no EOI for a spurious interrupt */
+	report_exception(tf);
 }

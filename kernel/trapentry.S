@@ -1,5 +1,5 @@
 /*
- * Host exception entry: one stub per vector pushes a uniform frame
+ * Host exception and interrupt entry: one stub per vector pushes a uniform frame
  * (error code, vector, then all GPRs) and calls trap_handler(frame).
  * SDM Vol3A 6.14.2 (64-Bit Mode Stack Frame)
  */
@@ -18,7 +18,7 @@ trap_stub_\v:
 	jmp trap_common
 	.endm
 
-	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,255
 	STUB \v
 	.endr
 
@@ -66,3 +66,6 @@ trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad trap_stub_\v
 	.endr
+	.global trap_stub_timer, trap_stub_spurious
+	.set trap_stub_timer, trap_stub_32
+	.set trap_stub_spurious, trap_stub_255

@@ -5,6 +5,7 @@
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
+#include "kernel/lapic.h"
 #include "kernel/palloc.h"
 #include "kernel/svm/svm.h"
 #include "kernel/vm.h"
@@ -39,6 +40,13 @@ static bool svm_cpu_enable(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)hsave);
 	host_save_pa = (uint64_t)vmsave_area;
+	return true;
+}
+
+/* The host LAPIC timer interrupts the guest: an INTR exit (entry.S). */
+static bool svm_set_time_slice(uint32_t ticks)
+{
+	lapic_timer_start(ticks);
 	return true;
 }
 
@@ -117,6 +125,7 @@ const struct backend svm_backend = {
 	.name = "AMD-V",
 	.probe = svm_probe,
 	.cpu_enable = svm_cpu_enable,
+	.set_time_slice = svm_set_time_slice,
 	.vcpu_init = svm_vcpu_init,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,

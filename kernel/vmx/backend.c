@@ -11,11 +11,26 @@
 static struct vmx_vcpu vmx_vcpus[VM_MAX];
 static int vmx_vcpu_count;
 static struct vmx_vcpu *current; /* whose VMCS is loaded */
+static uint32_t time_slice;       /* VMX-preemption timer start value, 0: none */
 
 /* VMX is CPUID.1:ECX bit 5. SDM Vol3C 23.6 */
 static bool vmx_probe(void)
 {
 	return cpuid(1, 0).ecx & CPUID_1_ECX_VMX;
+}
+
+/* The VMX-preemption timer counts down in guest mode and exits at zero. SDM Vol3C 25.5.1 */
+static bool vmx_set_time_slice(uint32_t ticks)
+{
+	bool true_ctls = rdmsr(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CONTROLS;
+	uint64_t cap = rdmsr(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED : MSR_IA32_VMX_PINBASED);
+
+	if (!(cap >> 32 & PIN_PREEMPTION_TIMER)) {
+		hv_log("VT-x: this CPU has no VMX-preemption timer: no time slices");
+		return false;
+	}
+	time_slice = ticks;
+	return true;
 }
 
 static bool vmx_vcpu_init(struct vcpu *v)
@@ -26,7 +41,12 @@ static bool vmx_vcpu_init(struct vcpu *v)
 	}
 	v->backend = &vmx_vcpus[vmx_vcpu_count++];
 	current = v->backend;
-	return vmcs_setup(v);
+	if (!vmcs_setup(v))
+		return false;
+	if (time_slice)
+		vmwrite(PIN_BASED_VM_EXEC_CONTROL,
+			vmread(PIN_BASED_VM_EXEC_CONTROL) | PIN_PREEMPTION_TIMER);
+	return true;
 }
 
 /* VMREAD and VMWRITE act on the current VMCS: make it v's. */
@@ -43,6 +63,8 @@ static void make_current(struct vcpu *v)
 static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 {
 	make_current(v);
+	if (time_slice)
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, time_slice); /* a full slice per entry */
 	vmx_run(v, e);
 }
 
@@ -64,6 +86,7 @@ const struct backend vmx_backend = {
 	.name = "VT-x",
 	.probe = vmx_probe,
 	.cpu_enable = vmx_cpu_enable,
+	.set_time_slice = vmx_set_time_slice,
 	.vcpu_init = vmx_vcpu_init,
 	.run = vmx_backend_run,
 	.inject_exception = vmx_inject_exception,

@@ -78,6 +78,7 @@
 #define GUEST_INTERRUPTIBILITY  0x4824
 #define GUEST_ACTIVITY_STATE    0x4826
 #define GUEST_SYSENTER_CS       0x482A
+#define VMX_PREEMPTION_TIMER_VALUE 0x482E
 #define HOST_SYSENTER_CS        0x4C00
 
 /* Natural-width fields */
