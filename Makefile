@@ -40,7 +40,7 @@ include autograder/tests.mk
 
 GUEST ?= $(BUILD)/guest/lab1.elf
 
-.PHONY: all deps run test help clean qemu-gdb gdb
+.PHONY: all deps run test help clean qemu-gdb gdb docs
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -67,6 +67,10 @@ gdb: all
 ## test: unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
 	@tools/selftest
+
+## docs: the Doxygen reference in build/docs/html (any warning is an error)
+docs: deps
+	DOXYGEN_OUT=$(BUILD)/docs doxygen docs/Doxyfile
 
 clean:
 	rm -rf $(BUILD)

@@ -39,7 +39,7 @@ struct backend {
 
 	/**
 	 * @brief Deliver exception @p vector to the guest at its next entry,
-	 * with @p error_code when @p has_error. For #PF set vcpu.cr2 first.
+	 * with @p error_code when @p has_error. For \#PF set vcpu.cr2 first.
 	 */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error_code);

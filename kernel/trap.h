@@ -13,11 +13,28 @@
 
 /** @brief Registers saved by trap.S, in the order it pushes them (lowest address first). */
 struct trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rdi, rsi, rbp, rbx, rdx, rcx, rax;
+	uint64_t r15; /**< saved by trapentry.S */
+	uint64_t r14; /**< saved by trapentry.S */
+	uint64_t r13; /**< saved by trapentry.S */
+	uint64_t r12; /**< saved by trapentry.S */
+	uint64_t r11; /**< saved by trapentry.S */
+	uint64_t r10; /**< saved by trapentry.S */
+	uint64_t r9; /**< saved by trapentry.S */
+	uint64_t r8; /**< saved by trapentry.S */
+	uint64_t rdi; /**< saved by trapentry.S */
+	uint64_t rsi; /**< saved by trapentry.S */
+	uint64_t rbp; /**< saved by trapentry.S */
+	uint64_t rbx; /**< saved by trapentry.S */
+	uint64_t rdx; /**< saved by trapentry.S */
+	uint64_t rcx; /**< saved by trapentry.S */
+	uint64_t rax; /**< saved by trapentry.S */
 	uint64_t vector;     /**< exception number */
 	uint64_t error_code; /**< CPU's error code, or 0 */
-	uint64_t rip, cs, rflags, rsp, ss; /**< pushed by the CPU */
+	uint64_t rip;        /**< pushed by the CPU */
+	uint64_t cs;         /**< pushed by the CPU */
+	uint64_t rflags;     /**< pushed by the CPU */
+	uint64_t rsp;        /**< pushed by the CPU */
+	uint64_t ss;         /**< pushed by the CPU */
 };
 
 /** @brief Install the TSS (with a separate double-fault stack) and the IDT. */

@@ -26,7 +26,7 @@ struct vcpu {
 	uint64_t rip;            /**< guest instruction pointer */
 	uint64_t rflags;         /**< guest flags */
 	uint64_t cr0;            /**< CR0 as the guest believes it is */
-	uint64_t cr2;            /**< the guest's CR2 (last #PF address it was shown) */
+	uint64_t cr2;            /**< the guest's CR2 (last \#PF address it was shown) */
 	uint64_t cr3;            /**< CR3 as the guest wrote it (its page directory) */
 	uint64_t cr4;            /**< CR4 as the guest believes it is */
 	uint64_t shadow_root;    /**< host-physical root the CPU really uses (the virtual TLB's) */

@@ -21,7 +21,7 @@ enum exit_kind {
 	EXIT_SHUTDOWN,     /**< triple fault (the guest is beyond help) */
 	EXIT_CR_READ,      /**< MOV from CR @c cr into GPR @c gpr */
 	EXIT_CR_WRITE,     /**< MOV to CR @c cr from GPR @c gpr */
-	EXIT_PAGE_FAULT,   /**< #PF at @c addr with @c error_code */
+	EXIT_PAGE_FAULT,   /**< \#PF at @c addr with @c error_code */
 	EXIT_INVLPG,       /**< INVLPG @c addr */
 	EXIT_EXCEPTION,    /**< another intercepted exception: @c vector, @c error_code */
 	EXIT_PREEMPT,      /**< the time slice is over */
@@ -46,8 +46,8 @@ struct vm_exit {
 	enum exit_kind kind;  /**< what happened */
 	uint32_t raw;         /**< the backend's own exit code, for messages */
 	int insn_len;         /**< bytes of the exiting instruction, or EXIT_UNKNOWN */
-	uint64_t addr;        /**< #PF: the faulting address (CR2); INVLPG: the operand */
-	uint32_t error_code;  /**< #PF or other exception: the error code */
+	uint64_t addr;        /**< \#PF: the faulting address (CR2); INVLPG: the operand */
+	uint32_t error_code;  /**< \#PF or other exception: the error code */
 	uint8_t vector;       /**< EXIT_EXCEPTION: the exception number */
 	int cr;               /**< EXIT_CR_*: 0, 3 or 4 */
 	int gpr;              /**< EXIT_CR_*: enum gpr index, or EXIT_UNKNOWN */

@@ -11,29 +11,29 @@
 #include <stdint.h>
 
 /* SDM Vol3A 2.5 (Control Registers) */
-#define CR0_PE (1u << 0)  /* protected mode enable */
-#define CR0_MP (1u << 1)  /* monitor coprocessor */
-#define CR0_EM (1u << 2)  /* x87 emulation */
-#define CR0_TS (1u << 3)  /* task switched */
-#define CR0_ET (1u << 4)  /* extension type (always 1) */
-#define CR0_NE (1u << 5)  /* native x87 error reporting */
-#define CR0_WP (1u << 16) /* supervisor writes honour read-only pages */
-#define CR0_AM (1u << 18) /* alignment mask */
-#define CR0_NW (1u << 29) /* not write-through */
-#define CR0_CD (1u << 30) /* cache disable */
-#define CR0_PG (1u << 31) /* paging enable */
+#define CR0_PE (1u << 0)  /**< protected mode enable */
+#define CR0_MP (1u << 1)  /**< monitor coprocessor */
+#define CR0_EM (1u << 2)  /**< x87 emulation */
+#define CR0_TS (1u << 3)  /**< task switched */
+#define CR0_ET (1u << 4)  /**< extension type (always 1) */
+#define CR0_NE (1u << 5)  /**< native x87 error reporting */
+#define CR0_WP (1u << 16) /**< supervisor writes honour read-only pages */
+#define CR0_AM (1u << 18) /**< alignment mask */
+#define CR0_NW (1u << 29) /**< not write-through */
+#define CR0_CD (1u << 30) /**< cache disable */
+#define CR0_PG (1u << 31) /**< paging enable */
 
-#define CR4_PSE  (1u << 4)  /* 4 MiB pages in 32-bit paging */
-#define CR4_PAE  (1u << 5)  /* physical address extension */
-#define CR4_PGE  (1u << 7)  /* global pages */
-#define CR4_VMXE (1u << 13) /* VMX enable */
+#define CR4_PSE  (1u << 4)  /**< 4 MiB pages in 32-bit paging */
+#define CR4_PAE  (1u << 5)  /**< physical address extension */
+#define CR4_PGE  (1u << 7)  /**< global pages */
+#define CR4_VMXE (1u << 13) /**< VMX enable */
 
 /* SDM Vol3A 2.2.1 (Extended Feature Enable Register) */
 #define MSR_EFER   0xC0000080u
-#define EFER_LME   (1u << 8)  /* long mode enable */
-#define EFER_SVME  (1u << 12) /* AMD: SVM enable */
+#define EFER_LME   (1u << 8)  /**< long mode enable */
+#define EFER_SVME  (1u << 12) /**< AMD: SVM enable */
 
-#define RFLAGS_IF (1u << 9)   /* interrupt enable */
+#define RFLAGS_IF (1u << 9)   /**< interrupt enable */
 
 /** @brief Read an 8-bit I/O port. */
 static inline uint8_t inb(uint16_t port)
@@ -71,7 +71,10 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 
 /** @brief Registers returned by CPUID. */
 struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
+	uint32_t eax; /**< EAX */
+	uint32_t ebx; /**< EBX */
+	uint32_t ecx; /**< ECX */
+	uint32_t edx; /**< EDX */
 };
 
 /** @brief Execute CPUID for @p leaf and @p subleaf. */

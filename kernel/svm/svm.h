@@ -17,14 +17,14 @@ struct svm_vcpu {
 
 /**
  * @brief VMSAVE host state to @p host_save_pa, VMRUN @p vmcb_pa with the GPRs
- * in @p gpr, and restore the host after the #VMEXIT (kernel/svm/entry.S).
+ * in @p gpr, and restore the host after the \#VMEXIT (kernel/svm/entry.S).
  */
 void svm_enter(uint64_t vmcb_pa, uint64_t *gpr, uint64_t host_save_pa);
 
 /** @brief Fill the VMCB of @p v: intercepts, permission maps, Multiboot guest state. */
 bool svm_vmcb_setup(struct vcpu *v, int asid);
 
-/** @brief Turn the #VMEXIT recorded in @p vmcb into @p e. APM Vol2 15.6 */
+/** @brief Turn the \#VMEXIT recorded in @p vmcb into @p e. APM Vol2 15.6 */
 void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e);
 
 #endif

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 /* CPUID and MSRs. APM Vol2 15.4 (Enabling SVM), 15.30 (SVM-Related MSRs) */
-#define CPUID_EXT_ECX_SVM  (1u << 2)  /* CPUID 8000_0001h ECX */
+#define CPUID_EXT_ECX_SVM  (1u << 2)  /**< CPUID 8000_0001h ECX */
 #define MSR_VM_CR          0xC0010114
-#define VM_CR_SVMDIS       (1u << 4)  /* SVM disabled by the firmware */
+#define VM_CR_SVMDIS       (1u << 4)  /**< SVM disabled by the firmware */
 #define MSR_VM_HSAVE_PA    0xC0010117
 
 /* Intercept vector 3 (offset 0x0C). APM Vol2 Table B-1 */
@@ -25,11 +25,11 @@
 #define INTERCEPT_MSR      (1u << 28)
 #define INTERCEPT_SHUTDOWN (1u << 31)
 /* Intercept vector 4 (offset 0x10): every SVM instruction */
-#define INTERCEPT_VMRUN    (1u << 0)  /* must be set, or VMRUN fails */
-#define INTERCEPT_SVM_INSNS 0x7Fu     /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define INTERCEPT_VMRUN    (1u << 0)  /**< must be set, or VMRUN fails */
+#define INTERCEPT_SVM_INSNS 0x7Fu     /**< VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
 
-#define TLB_CONTROL_FLUSH_ALL 1       /* flush every ASID's entries at VMRUN */
-#define V_INTR_MASKING     (1ull << 24) /* guest IF does not mask physical interrupts */
+#define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
+#define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */
 #define EVENT_VALID        (1ull << 31)
@@ -53,12 +53,12 @@
 #define SVM_EXIT_SHUTDOWN   0x07F
 #define SVM_EXIT_VMRUN      0x080
 #define SVM_EXIT_SKINIT     0x086
-#define SVM_EXIT_INVALID    0xFFFFFFFFu /* VMRUN's consistency checks failed */
+#define SVM_EXIT_INVALID    0xFFFFFFFFu /**< VMRUN's consistency checks failed */
 
 /* EXITINFO1 of an IOIO exit. APM Vol2 15.10.2, Figure 15-2 */
 #define IOIO_IN            (1u << 0)
 #define IOIO_STRING        (1u << 2)
-#define IOIO_SIZE_SHIFT    4          /* bits 4-6: one-hot 1, 2, 4 bytes */
+#define IOIO_SIZE_SHIFT    4          /**< bits 4-6: one-hot 1, 2, 4 bytes */
 #define IOIO_PORT_SHIFT    16
 
 /** @brief A segment register in the VMCB save area. */
@@ -104,8 +104,16 @@ struct vmcb_control {
 
 /** @brief The VMCB state-save area (offsets 0x400-0xFFF). APM Vol2 Table B-2 */
 struct vmcb_save {
-	struct vmcb_segment es, cs, ss, ds, fs, gs; /**< 0x400 */
-	struct vmcb_segment gdtr, ldtr, idtr, tr;   /**< 0x460 */
+	struct vmcb_segment es;   /**< 0x400 */
+	struct vmcb_segment cs;   /**< 0x410 */
+	struct vmcb_segment ss;   /**< 0x420 */
+	struct vmcb_segment ds;   /**< 0x430 */
+	struct vmcb_segment fs;   /**< 0x440 */
+	struct vmcb_segment gs;   /**< 0x450 */
+	struct vmcb_segment gdtr; /**< 0x460: base and limit only */
+	struct vmcb_segment ldtr; /**< 0x470 */
+	struct vmcb_segment idtr; /**< 0x480: base and limit only */
+	struct vmcb_segment tr;   /**< 0x490 */
 	uint8_t reserved1[0x4CB - 0x4A0];
 	uint8_t cpl;                  /**< 0x4CB */
 	uint32_t reserved2;
@@ -122,8 +130,14 @@ struct vmcb_save {
 	uint64_t rsp;                 /**< 0x5D8 */
 	uint8_t reserved5[0x5F8 - 0x5E0];
 	uint64_t rax;                 /**< 0x5F8 */
-	uint64_t star, lstar, cstar, sfmask, kernel_gs_base; /**< 0x600 */
-	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;    /**< 0x628 */
+	uint64_t star;            /**< 0x600 */
+	uint64_t lstar;           /**< 0x608 */
+	uint64_t cstar;           /**< 0x610 */
+	uint64_t sfmask;          /**< 0x618 */
+	uint64_t kernel_gs_base;  /**< 0x620 */
+	uint64_t sysenter_cs;     /**< 0x628 */
+	uint64_t sysenter_esp;    /**< 0x630 */
+	uint64_t sysenter_eip;    /**< 0x638 */
 	uint64_t cr2;                 /**< 0x640 */
 	uint8_t reserved6[0x668 - 0x648];
 	uint64_t g_pat;               /**< 0x668 */

@@ -10,10 +10,10 @@
 
 /* Capability MSRs. SDM Vol3D Appendix A (VMX Capability Reporting Facility) */
 #define MSR_IA32_FEATURE_CONTROL   0x03A
-#define FEATURE_CONTROL_LOCK       (1u << 0) /* writes fault once set */
+#define FEATURE_CONTROL_LOCK       (1u << 0) /**< writes fault once set */
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1u << 2)
 #define MSR_IA32_VMX_BASIC         0x480
-#define VMX_BASIC_TRUE_CONTROLS    (1ull << 55) /* the TRUE_* MSRs exist */
+#define VMX_BASIC_TRUE_CONTROLS    (1ull << 55) /**< the TRUE_* MSRs exist */
 #define MSR_IA32_VMX_PINBASED      0x481
 #define MSR_IA32_VMX_PROCBASED     0x482
 #define MSR_IA32_VMX_EXIT          0x483
@@ -124,7 +124,7 @@
 #define CPU_UNCOND_IO_EXITING   (1u << 24)
 
 /* VM-exit controls. SDM Vol3C 24.7.1 */
-#define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9) /* return to a 64-bit host */
+#define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9) /**< return to a 64-bit host */
 
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 #define INTR_INFO_VALID           (1u << 31)
@@ -151,7 +151,7 @@
 #define EXIT_REASON_INVEPT          50
 #define EXIT_REASON_PREEMPT_TIMER   52
 #define EXIT_REASON_INVVPID         53
-#define EXIT_REASON_ENTRY_FAILED    (1u << 31) /* bit 31: VM entry failed */
+#define EXIT_REASON_ENTRY_FAILED    (1u << 31) /**< bit 31: VM entry failed */
 #define EXIT_REASON_BASIC_MASK      0xFFFFu
 
 /* Exit qualification for CR accesses. SDM Vol3C 27.2.1, Table 27-3 */
