@@ -7,7 +7,7 @@ GUEST_CFLAGS := -m32 -march=i586 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-I. -Iguest/lib -MMD -MP
 GUEST_LDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack -T guest/lib/guest.ld
 
-GUEST_PROGRAMS := lab1 triple crs outside
+GUEST_PROGRAMS := lab1 triple crs outside ports
 GUEST_LIB_SRCS := guest/lib/crt0.S guest/lib/console.c guest/lib/multiboot.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guest/%.elf,$(GUEST_PROGRAMS))
