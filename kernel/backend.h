@@ -34,6 +34,12 @@ struct backend {
 	 */
 	bool (*vcpu_init)(struct vcpu *v);
 
+	/**
+	 * @brief The virtual TLB dropped entries: make the CPU forget its cached
+	 * translations of @p v before it runs again.
+	 */
+	void (*flush_tlb)(struct vcpu *v);
+
 	/** @brief Run @p v until its next exit and describe the exit in @p e. */
 	void (*run)(struct vcpu *v, struct vm_exit *e);
 

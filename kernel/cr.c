@@ -1,10 +1,10 @@
 /*
  * MOV to and from CR0, CR3 and CR4. The guest sees the values it wrote
- * (struct vcpu keeps them); the CPU runs with what the hypervisor needs.
- * Paging on (CR0.PG) needs the virtual TLB; until it exists here, a guest
- * that enables paging is stopped with that reason.
+ * (struct vcpu keeps them); the CPU runs with what the hypervisor needs:
+ * always paging, through the virtual TLB, which hears of every change.
  */
 #include "kernel/dispatch.h"
+#include "kernel/mmu.h"
 #include "kernel/x86.h"
 
 #define CR4_CONTRACT (CR4_PSE | CR4_PGE) /* CR4 bits the guest contract offers */
@@ -24,15 +24,11 @@ static uint64_t *guest_cr(struct vcpu *v, int cr)
 	}
 }
 
-/* A new CR0: protected mode must stay on; paging waits for the virtual TLB. */
+/* A new CR0: protected mode must stay on. */
 static bool guest_write_cr0(struct vm *vm, uint32_t value)
 {
 	if (!(value & CR0_PE)) {
 		vm_stop(vm, "CR0.PE cleared: real mode is outside the guest contract");
-		return false;
-	}
-	if (value & CR0_PG) {
-		vm_stop(vm, "CR0.PG set: guest paging needs the virtual TLB (labs 2-4)");
 		return false;
 	}
 	vm->vcpu.cr0 = value | CR0_ET;
@@ -70,9 +66,13 @@ enum resume cr_access(struct vm *vm, const struct vm_exit *e)
 		return RESUME_NEXT;
 	}
 	uint32_t value = (uint32_t)v->gpr[e->gpr];
+	struct guest_mode old = mmu_mode(vm);
 	bool ok = e->cr == 0 ? guest_write_cr0(vm, value) : e->cr == 4 ? guest_write_cr4(vm, value) : true;
 
+	if (!ok)
+		return RESUME_SAME;
 	if (e->cr == 3)
 		v->cr3 = value;
-	return ok ? RESUME_NEXT : RESUME_SAME;
+	mmu_paging_changed(vm, &old, e->cr);
+	return RESUME_NEXT;
 }

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/decode.h"
 #include "kernel/dispatch.h"
+#include "kernel/mmu.h"
 #include "kernel/x86.h"
 
 /* CPUID bits of features outside the guest contract. SDM Vol2A CPUID, Tables 3-10, 3-11 */
@@ -51,14 +52,6 @@ static enum resume handle_cpuid(struct vm *vm)
 	return RESUME_NEXT;
 }
 
-/* A #PF with guest paging off: the guest touched memory it does not have. */
-static enum resume handle_page_fault(struct vm *vm, const struct vm_exit *e)
-{
-	vm_stop(vm, "accessed guest-physical %#lx, outside its %lu MiB of RAM (error code %#x)",
-		e->addr, vm->ram_size / MiB, e->error_code);
-	return RESUME_SAME;
-}
-
 /* Call the handler of e's kind. */
 static enum resume handle(struct vm *vm, struct vm_exit *e)
 {
@@ -71,9 +64,9 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 	case EXIT_CR_WRITE:
 		return cr_access(vm, e);
 	case EXIT_PAGE_FAULT:
-		return handle_page_fault(vm, e);
-	case EXIT_INVLPG: /* with paging off there is nothing cached to drop */
-		return RESUME_NEXT;
+		return mmu_page_fault(vm, e);
+	case EXIT_INVLPG:
+		return mmu_invlpg(vm, (uint32_t)e->addr);
 	case EXIT_PREEMPT:
 		return RESUME_SAME;
 	case EXIT_HLT:

@@ -7,11 +7,12 @@ KERNEL_SRCS := \
 	kernel/boot.S kernel/trapentry.S kernel/vmx/entry.S kernel/svm/entry.S \
 	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
 	kernel/machine.c kernel/trap.c kernel/bootinfo.c kernel/palloc.c \
-	kernel/lab.c kernel/lapic.c kernel/vm.c kernel/loader.c kernel/mbinfo.c kernel/idmap.c \
+	kernel/lab.c kernel/lapic.c kernel/vm.c kernel/loader.c kernel/mbinfo.c kernel/mmu.c \
 	kernel/dispatch.c kernel/devices.c kernel/cr.c kernel/decode.c \
 	kernel/svm/backend.c kernel/svm/vmcb.c kernel/svm/exit.c \
 	kernel/vmx/backend.c kernel/vmx/vmxinsn.c \
-	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c
+	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c \
+	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
 
 KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \

@@ -55,11 +55,15 @@ static void run_vm(struct vm *vm)
 /* Build a VM for every guest image; false (reasons printed) if any is refused. */
 static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 {
+	const char *trace = bootinfo_option(bi, "trace");
+	bool trace_faults = trace && !strncmp(trace, "pf", 2);
+
 	for (int i = 0; i < bi->module_count; i++) {
 		vms[i] = vm_create(i, &bi->modules[i], VM_RAM_DEFAULT);
 		if (!vms[i])
 			return false;
 		hv_log("vm%d: \"%s\" loaded, entry %#lx", i, bi->modules[i].cmdline, vms[i]->vcpu.rip);
+		vms[i]->trace_faults = trace_faults;
 	}
 	return true;
 }

@@ -3,9 +3,9 @@
  * the per-VM console and the end-of-life report.
  */
 #include "kernel/console.h"
-#include "kernel/idmap.h"
 #include "kernel/loader.h"
 #include "kernel/mbinfo.h"
+#include "kernel/mmu.h"
 #include "kernel/palloc.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
@@ -50,11 +50,8 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	}
 	vm->vcpu.vm = vm;
 	vcpu_reset_multiboot(&vm->vcpu, &g);
-	vm->vcpu.shadow_root = idmap_build(vm);
-	if (!vm->vcpu.shadow_root) {
-		hv_log("vm%d: no memory for its page tables", id);
+	if (!mmu_init(vm))
 		return NULL;
-	}
 	return vm;
 }
 
@@ -67,13 +64,14 @@ void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len)
 
 size_t vm_read_code(struct vm *vm, uint64_t linear, uint8_t *buf, size_t n)
 {
-	/* With guest paging off, linear addresses are guest-physical (flat segments). */
+	/* Flat segments: the linear address goes through the guest's own tables. */
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = vm_gpa(vm, linear + i, 1);
+		uint32_t gpa;
+		const uint8_t *p;
 
-		if (!p)
+		if (!mmu_translate(vm, (uint32_t)(linear + i), &gpa) || !(p = vm_gpa(vm, gpa, 1)))
 			break;
 		buf[i] = *p;
 	}
@@ -142,4 +140,5 @@ void vm_report(struct vm *vm)
 	else
 		hv_log("vm%d stopped at rip %#lx: %s", vm->id, vm->vcpu.rip, vm->stop_reason);
 	report_stats(vm);
+	mmu_report(vm);
 }

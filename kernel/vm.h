@@ -8,6 +8,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
+#include "shadow/vtlb.h"
 
 #define VM_MAX           4          /**< VMs at once */
 #define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM (design.md) */
@@ -41,6 +42,8 @@ struct vm {
 	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */
 	int warned_count;               /**< entries in @c warned_ports */
 	struct vm_stats stats;          /**< exit statistics */
+	struct vtlb vtlb;               /**< its virtual TLB (shadow page tables) */
+	bool trace_faults;              /**< print a walk trace for every page-fault exit */
 };
 
 /**

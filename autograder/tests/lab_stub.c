@@ -12,3 +12,8 @@ void lab_not_implemented(int lab, const char *function, const char *file)
 	cr_assert_fail("lab %d: not implemented: %s (%s)", lab, function, file);
 	abort(); /* not reached: the failed assertion ends the test */
 }
+
+void lab_fallback(int lab, const char *function, const char *file, const char *instead)
+{
+	cr_assert_fail("lab %d: not implemented: %s (%s): %s", lab, function, file, instead);
+}

@@ -109,6 +109,15 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */
 }
 
+/* The guest's ASID keeps its translations across VMRUN on real hardware:
+ * flush them at the next VMRUN. APM Vol2 15.16 (TLB Control) */
+static void svm_flush_tlb(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->backend;
+
+	s->flush_tlb = true;
+}
+
 /* APM Vol2 15.20 (Event Injection) */
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error_code)
@@ -127,6 +136,7 @@ const struct backend svm_backend = {
 	.cpu_enable = svm_cpu_enable,
 	.set_time_slice = svm_set_time_slice,
 	.vcpu_init = svm_vcpu_init,
+	.flush_tlb = svm_flush_tlb,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 };

@@ -68,6 +68,13 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 	vmx_run(v, e);
 }
 
+/* Without VPIDs every VM entry and exit flushes the linear mappings the CPU
+ * cached for the guest (SDM Vol3C 28.3.3.3): nothing to do. */
+static void vmx_flush_tlb(struct vcpu *v)
+{
+	(void)v;
+}
+
 /* SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error_code)
@@ -88,6 +95,7 @@ const struct backend vmx_backend = {
 	.cpu_enable = vmx_cpu_enable,
 	.set_time_slice = vmx_set_time_slice,
 	.vcpu_init = vmx_vcpu_init,
+	.flush_tlb = vmx_flush_tlb,
 	.run = vmx_backend_run,
 	.inject_exception = vmx_inject_exception,
 };

@@ -1,0 +1,115 @@
+/*
+ * Wiring the virtual TLB to the exits. The decisions live in shadow/; here
+ * the results are carried out: a reflected fault becomes a #PF injected with
+ * the guest's error code and CR2, a bad page table stops the VM, and dropped
+ * shadow entries are flushed from the CPU's own TLB.
+ */
+#include "kernel/backend.h"
+#include "kernel/console.h"
+#include "kernel/mmu.h"
+#include "kernel/palloc.h"
+#include "kernel/x86.h"
+
+#define VEC_PAGE_FAULT 14
+
+bool mmu_init(struct vm *vm)
+{
+	uint8_t *pool = palloc_pages(VTLB_POOL_PAGES, PAGE_SIZE);
+	struct guest_mem mem = { vm->ram, (uint32_t)vm->ram_size, (uint32_t)(uint64_t)vm->ram };
+
+	if (!pool) {
+		hv_log("vm%d: no memory for %d shadow pages", vm->id, VTLB_POOL_PAGES);
+		return false;
+	}
+	vtlb_init(&vm->vtlb, mem, pool, (uint32_t)(uint64_t)pool, VTLB_POOL_PAGES);
+	vm->vcpu.shadow_root = vtlb_root(&vm->vtlb);
+	return true;
+}
+
+struct guest_mode mmu_mode(const struct vm *vm)
+{
+	return (struct guest_mode){ (uint32_t)vm->vcpu.cr0, (uint32_t)vm->vcpu.cr3,
+				    (uint32_t)vm->vcpu.cr4 };
+}
+
+/* Entries were dropped: the CPU may still hold them. */
+static void flush_if_dropped(struct vm *vm)
+{
+	if (vm->vtlb.hw_flush) {
+		active_backend->flush_tlb(&vm->vcpu);
+		vm->vtlb.hw_flush = false;
+	}
+}
+
+enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
+{
+	struct guest_mode mode = mmu_mode(vm);
+	uint32_t gva = (uint32_t)e->addr, error_code = 0;
+	char why[200];
+
+	if (vm->trace_faults) {
+		vtlb_trace(&vm->vtlb.mem, &mode, gva, e->error_code & PFERR_W,
+			   e->error_code & PFERR_U, why, sizeof(why));
+		hv_log("vm%d: #PF %#x (error %#x): %s", vm->id, gva, e->error_code, why);
+	}
+	switch (vtlb_page_fault(&vm->vtlb, &mode, gva, e->error_code, &error_code, why, sizeof(why))) {
+	case VTLB_FILLED:
+		break;
+	case VTLB_REFLECT:
+		vm->vcpu.cr2 = gva;
+		active_backend->inject_exception(&vm->vcpu, VEC_PAGE_FAULT, true, error_code);
+		break;
+	case VTLB_BAD:
+		vm_stop(vm, "%s", why);
+		break;
+	}
+	flush_if_dropped(vm); /* a full pool evicts */
+	return RESUME_SAME;
+}
+
+enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
+{
+	struct guest_mode mode = mmu_mode(vm);
+
+	if (mode.cr0 & CR0_PG)
+		vtlb_invlpg(&vm->vtlb, &mode, gva);
+	flush_if_dropped(vm);
+	return RESUME_NEXT;
+}
+
+void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
+{
+	struct guest_mode now = mmu_mode(vm);
+
+	if (!(old->cr0 & CR0_PG) && !(now.cr0 & CR0_PG))
+		return; /* the identity shadow of paging off depends on nothing else */
+	if (cr == 3)
+		vtlb_cr3_write(&vm->vtlb, &now);
+	else
+		vtlb_mode_change(&vm->vtlb, old, &now);
+	flush_if_dropped(vm);
+}
+
+bool mmu_translate(struct vm *vm, uint32_t linear, uint32_t *gpa)
+{
+	struct guest_mode mode = mmu_mode(vm);
+	struct walk w;
+
+	if (!(mode.cr0 & CR0_PG)) {
+		*gpa = linear;
+		return true;
+	}
+	if (gwalk(&vm->vtlb.mem, &mode, linear, false, false, &w) != WALK_OK)
+		return false;
+	*gpa = w.gpa;
+	return true;
+}
+
+void mmu_report(const struct vm *vm)
+{
+	const struct vtlb_stats *s = &vm->vtlb.stats;
+
+	hv_log("vm%d vtlb: %lu hidden faults filled, %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
+	       vm->id, s->hidden_faults, s->true_faults, s->invlpg_drops, s->cr3_drops,
+	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
+}

@@ -1,0 +1,219 @@
+/*
+ * The virtual TLB's given parts: the bounded pool of shadow pages, installing
+ * and dropping shadow entries, the identity shadow of a guest with paging
+ * off, and the page-fault entry point that counts what happened.
+ *
+ * Shadow layout: one shadow page directory (pool page 0, the real CR3) whose
+ * entries point to shadow page tables from the pool. Every shadow entry maps
+ * 4 KiB, even where the guest used a 4 MiB page (SPTE_LARGE marks those), so
+ * the CPU runs the guest with plain 32-bit paging and CR4.PSE off.
+ */
+#include "shadow/vtlb.h"
+
+#define FREE_PAGE  (-1)
+#define ROOT_PAGE  (-2)
+#define NO_PT      (-1)
+#define SPDE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A) /* rights live in the shadow PTEs */
+
+static uint32_t *pool_page(const struct vtlb *v, int i)
+{
+	return (uint32_t *)(v->pool + (size_t)i * PAGE_SIZE_4K);
+}
+
+static uint32_t *shadow_pd(const struct vtlb *v)
+{
+	return pool_page(v, 0);
+}
+
+void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t pool_hpa, int pages)
+{
+	memset(v, 0, sizeof(*v));
+	v->mem = mem;
+	v->pool = pool;
+	v->pool_hpa = pool_hpa;
+	v->pool_pages = pages < VTLB_POOL_MAX ? pages : VTLB_POOL_MAX;
+	for (int i = 0; i < ENTRIES; i++)
+		v->pt_of_pdx[i] = NO_PT;
+	for (int i = 0; i < VTLB_POOL_MAX; i++)
+		v->pdx_of_page[i] = FREE_PAGE;
+	v->pdx_of_page[0] = ROOT_PAGE;
+	v->pages_in_use = 1;
+	v->stats.pages_peak = 1;
+	v->clock = 1;
+	memset(shadow_pd(v), 0, PAGE_SIZE_4K);
+}
+
+uint32_t vtlb_root(const struct vtlb *v)
+{
+	return v->pool_hpa;
+}
+
+uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa)
+{
+	if (gpa % 4 || gpa > mem->size - 4)
+		return NULL;
+	return (uint32_t *)(mem->ram + gpa);
+}
+
+uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
+{
+	return v->mem.hpa + (gpa & PTE_FRAME);
+}
+
+/* Forget the shadow PT in pool page i (its PD slot too) and return the page to the pool. */
+static void free_pt(struct vtlb *v, int i)
+{
+	int pdx = v->pdx_of_page[i];
+
+	shadow_pd(v)[pdx] = 0;
+	v->pt_of_pdx[pdx] = NO_PT;
+	v->pdx_of_page[i] = FREE_PAGE;
+	v->pages_in_use--;
+	v->hw_flush = true;
+}
+
+/* A pool page for a new shadow PT: a free one, or else evict the next by the clock. */
+static int take_page(struct vtlb *v)
+{
+	for (int n = 1; n < v->pool_pages; n++) {
+		int i = 1 + (v->clock - 1 + n) % (v->pool_pages - 1);
+
+		if (v->pdx_of_page[i] == FREE_PAGE)
+			return i;
+	}
+	int victim = v->clock;
+
+	v->clock = 1 + v->clock % (v->pool_pages - 1);
+	free_pt(v, victim);
+	v->stats.evictions++;
+	return victim;
+}
+
+/* The shadow PT for PD slot pdx, allocated (zeroed) when missing. */
+static uint32_t *shadow_pt(struct vtlb *v, int pdx)
+{
+	if (v->pt_of_pdx[pdx] == NO_PT) {
+		int i = take_page(v);
+
+		memset(pool_page(v, i), 0, PAGE_SIZE_4K);
+		v->pdx_of_page[i] = (int16_t)pdx;
+		v->pt_of_pdx[pdx] = (int16_t)i;
+		shadow_pd(v)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
+		if (++v->pages_in_use > (int)v->stats.pages_peak)
+			v->stats.pages_peak = v->pages_in_use;
+	}
+	return pool_page(v, v->pt_of_pdx[pdx]);
+}
+
+void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
+{
+	shadow_pt(v, PDX(gva))[PTX(gva)] = spte;
+}
+
+uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
+{
+	int i = v->pt_of_pdx[PDX(gva)];
+
+	return i == NO_PT ? 0 : pool_page(v, i)[PTX(gva)];
+}
+
+int vtlb_drop_page(struct vtlb *v, uint32_t gva)
+{
+	int i = v->pt_of_pdx[PDX(gva)];
+	uint32_t *pte;
+
+	if (i == NO_PT)
+		return 0;
+	pte = &pool_page(v, i)[PTX(gva)];
+	if (!(*pte & PTE_P))
+		return 0;
+	*pte = 0;
+	v->hw_flush = true;
+	return 1;
+}
+
+int vtlb_drop_large(struct vtlb *v, uint32_t gva)
+{
+	int i = v->pt_of_pdx[PDX(gva)], n = 0;
+
+	if (i == NO_PT)
+		return 0;
+	for (uint32_t *pte = pool_page(v, i); pte < pool_page(v, i) + ENTRIES; pte++)
+		if (*pte & SPTE_LARGE) {
+			*pte = 0;
+			n++;
+		}
+	if (n)
+		v->hw_flush = true;
+	return n;
+}
+
+int vtlb_drop_all(struct vtlb *v, bool keep_global)
+{
+	int n = 0;
+
+	for (int pdx = 0; pdx < ENTRIES; pdx++) {
+		int i = v->pt_of_pdx[pdx], kept = 0;
+
+		if (i == NO_PT)
+			continue;
+		for (uint32_t *pte = pool_page(v, i); pte < pool_page(v, i) + ENTRIES; pte++) {
+			if (!(*pte & PTE_P))
+				continue;
+			if (keep_global && (*pte & SPTE_GLOBAL)) {
+				kept++;
+				continue;
+			}
+			*pte = 0;
+			n++;
+		}
+		if (!kept)
+			free_pt(v, i);
+	}
+	if (n)
+		v->hw_flush = true;
+	return n;
+}
+
+/* Paging off: guest address x is guest-physical x, mapped writable for every ring. */
+static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, char *why, size_t why_size)
+{
+	if (gva >= v->mem.size) {
+		snprintf(why, why_size, "accessed guest-physical %#x, outside its %u MiB of RAM",
+			 gva, v->mem.size >> 20);
+		return VTLB_BAD;
+	}
+	vtlb_set_pte(v, gva, vtlb_host_frame(v, gva) | PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D);
+	return VTLB_FILLED;
+}
+
+/* Name what lies outside RAM: the guest address, the entries that led there, the limit. */
+static void explain_bad(const struct vtlb *v, const struct walk *w, uint32_t gva, char *why,
+			size_t why_size)
+{
+	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, PDE %#x",
+			 w->bad, w->bad_gpa, v->mem.size >> 20, v->mem.size, gva, w->pde);
+
+	if (w->pte_gpa && n > 0 && (size_t)n < why_size)
+		snprintf(why + n, why_size - n, ", PTE %#x", w->pte);
+}
+
+enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
+{
+	enum vtlb_result r;
+	struct walk w;
+
+	if (!(mode->cr0 & CR0_PG_BIT)) {
+		r = identity_fill(v, gva, why, why_size);
+	} else {
+		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
+		if (r == VTLB_BAD)
+			explain_bad(v, &w, gva, why, why_size);
+	}
+	if (r == VTLB_FILLED)
+		v->stats.hidden_faults++;
+	else if (r == VTLB_REFLECT)
+		v->stats.true_faults++;
+	return r;
+}

@@ -1,0 +1,172 @@
+/**
+ * @file vtlb.h
+ * @brief The virtual TLB (US 6,907,600, Fig. 6, item 604) and the guest page walk.
+ *
+ * The guest keeps its own page tables (the patent's Fig. 2 hierarchy, 602);
+ * the CPU really walks the shadow tables kept here, which cache guest
+ * translations the way a TLB does: filled on "hidden" page faults, emptied
+ * when the guest executes INVLPG or writes CR3. Backend-neutral: guest memory
+ * and the shadow pool are reached only through struct guest_mem and the
+ * pool handed to vtlb_init(), so the same files build into the kernel and
+ * into host unit tests.
+ *
+ * Labs: 2 is gwalk() (shadow/walk.c), 3 is vtlb_fill() (shadow/fill.c),
+ * 4 is invalidation (shadow/invalidate.c). The rest is given.
+ */
+#ifndef SHADOW_VTLB_H
+#define SHADOW_VTLB_H
+
+#include "kernel/lib.h"
+#include "shadow/pte.h"
+
+#ifndef VTLB_POOL_PAGES
+#define VTLB_POOL_PAGES 256 /**< shadow pages per VM (1 MiB): the root and up to 255 page tables */
+#endif
+#define VTLB_POOL_MAX 1024  /**< the largest pool vtlb_init() accepts */
+
+/** @brief A VM's guest-physical RAM as the virtual TLB sees it. */
+struct guest_mem {
+	uint8_t *ram;  /**< guest-physical 0, as a host pointer */
+	uint32_t size; /**< bytes of RAM */
+	uint32_t hpa;  /**< host-physical address of guest-physical 0 */
+};
+
+/** @brief The guest's paging state: its view of CR0, CR3, CR4. */
+struct guest_mode {
+	uint32_t cr0; /**< PG and WP matter */
+	uint32_t cr3; /**< the guest's page directory */
+	uint32_t cr4; /**< PSE and PGE matter */
+};
+
+/** @brief How a guest walk ended. */
+enum walk_status {
+	WALK_OK,      /**< the access is allowed: @c gpa is the translation */
+	WALK_FAULT,   /**< the guest's own tables forbid it: @c error_code is the #PF's */
+	WALK_BAD_GPA, /**< a guest table or frame lies outside the VM's RAM: @c bad says which */
+};
+
+/** @brief The result of gwalk(): everything a fill, a fault or a trace needs. */
+struct walk {
+	enum walk_status status; /**< how it ended */
+	uint32_t gpa;            /**< WALK_OK: the guest-physical address of gva */
+	bool user;               /**< WALK_OK: user-accessible at every level */
+	bool writable;           /**< WALK_OK: writable at every level */
+	bool global;             /**< WALK_OK: a global page (G bit, with CR4.PGE) */
+	bool large;              /**< mapped by a 4 MiB PDE */
+	uint32_t error_code;     /**< WALK_FAULT: PFERR_* bits */
+	uint32_t pde_gpa;        /**< guest-physical address of the PDE */
+	uint32_t pde;            /**< its value */
+	uint32_t pte_gpa;        /**< guest-physical address of the PTE (0: none read) */
+	uint32_t pte;            /**< its value */
+	const char *bad;         /**< WALK_BAD_GPA: "page directory", "page table" or "page frame" */
+	uint32_t bad_gpa;        /**< WALK_BAD_GPA: the address outside RAM */
+};
+
+/** @brief Counters for the exit statistics. */
+struct vtlb_stats {
+	uint64_t hidden_faults; /**< faults filled from the guest's tables */
+	uint64_t true_faults;   /**< faults reflected to the guest */
+	uint64_t invlpg_drops;  /**< shadow entries dropped by INVLPG */
+	uint64_t cr3_drops;     /**< shadow entries dropped by CR3 writes */
+	uint64_t flush_drops;   /**< shadow entries dropped by paging-mode changes */
+	uint64_t evictions;     /**< shadow page tables evicted because the pool was full */
+	uint32_t pages_peak;    /**< most shadow pages in use at once */
+};
+
+/** @brief One VM's virtual TLB: a shadow page directory and page tables from a bounded pool. */
+struct vtlb {
+	struct guest_mem mem;               /**< the guest's RAM */
+	uint8_t *pool;                      /**< the pool's first page (page 0 is the shadow PD) */
+	uint32_t pool_hpa;                  /**< its host-physical address */
+	int pool_pages;                     /**< pages in the pool */
+	int16_t pt_of_pdx[ENTRIES];         /**< pool page of the shadow PT at each PD index, or -1 */
+	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, or -1 when free */
+	int pages_in_use;                   /**< pool pages holding the PD or a PT */
+	int clock;                          /**< next eviction candidate */
+	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
+	struct vtlb_stats stats;            /**< counters */
+};
+
+/** @brief What the hypervisor must do about a page fault. */
+enum vtlb_result {
+	VTLB_FILLED,  /**< a hidden fault: the shadow now has the entry; re-execute */
+	VTLB_REFLECT, /**< a true fault: inject #PF with @c error_code, CR2 = the address */
+	VTLB_BAD,     /**< the guest's tables point outside its RAM: stop the VM */
+};
+
+/**
+ * @brief Start an empty virtual TLB for @p mem with @p pages shadow pages at
+ * @p pool (host-physical @p pool_hpa, below 4 GiB, zeroed).
+ */
+void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t pool_hpa, int pages);
+
+/** @brief Host-physical address of the shadow page directory: the real CR3. */
+uint32_t vtlb_root(const struct vtlb *v);
+
+/**
+ * @brief Handle a page fault at @p gva with the CPU's error code @p hw_error.
+ *
+ * With guest paging off the shadow maps guest address x to guest-physical x.
+ * With paging on it calls vtlb_fill().
+ * @param why receives the reason for VTLB_BAD
+ * @param error_code receives the guest's error code for VTLB_REFLECT
+ */
+enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size);
+
+/**
+ * @brief Lab 2: walk the guest's tables for an access to @p gva.
+ *
+ * Reads guest memory only through guest_entry(). Sets no A or D bits.
+ * @param write the access is a write
+ * @param user  the access is a user-mode access (CPL 3, not an implicit supervisor access)
+ * SDM Vol3A 4.3 (32-Bit Paging), 4.6 (Access Rights), 4.7 (Page-Fault Exceptions).
+ */
+enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mode, uint32_t gva,
+		       bool write, bool user, struct walk *w);
+
+/**
+ * @brief Lab 3: a page fault with guest paging on. Walk the guest's tables;
+ * reflect a true fault; on a hidden one set the guest's A (and D) bits and
+ * install the shadow entry with vtlb_set_pte().
+ */
+enum vtlb_result vtlb_fill(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+			   uint32_t hw_error, uint32_t *error_code, struct walk *w);
+
+/** @brief Lab 4: the guest executed INVLPG @p gva: drop exactly what maps that page. */
+void vtlb_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
+
+/** @brief Lab 4: the guest wrote CR3 (mode has the new value): drop the non-global entries. */
+void vtlb_cr3_write(struct vtlb *v, const struct guest_mode *mode);
+
+/** @brief Lab 4: CR0 or CR4 changed from @p old to @p now: drop what the change invalidates. */
+void vtlb_mode_change(struct vtlb *v, const struct guest_mode *old, const struct guest_mode *now);
+
+/* ---- given: the shadow tables ---- */
+
+/** @brief Pointer to the guest's 32-bit entry at @p gpa, or NULL when outside RAM. */
+uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa);
+
+/** @brief Install shadow entry @p spte for the page of @p gva (allocating or evicting a PT). */
+void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte);
+
+/** @brief The shadow entry for @p gva, 0 when there is none. */
+uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva);
+
+/** @brief Drop the shadow entry for the page of @p gva; returns 1 if there was one. */
+int vtlb_drop_page(struct vtlb *v, uint32_t gva);
+
+/** @brief Drop the shadow entries split from a 4 MiB guest page covering @p gva; returns how many. */
+int vtlb_drop_large(struct vtlb *v, uint32_t gva);
+
+/** @brief Drop every shadow entry (@p keep_global: except SPTE_GLOBAL ones); returns how many. */
+int vtlb_drop_all(struct vtlb *v, bool keep_global);
+
+/** @brief The host-physical frame holding guest-physical page @p gpa. */
+uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa);
+
+/** @brief Format a walk trace of @p gva (PDE, PTE, rights, result) into @p buf. */
+void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint32_t gva,
+		bool write, bool user, char *buf, size_t size);
+
+#endif
