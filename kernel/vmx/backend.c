@@ -60,12 +60,30 @@ static void make_current(struct vcpu *v)
 	}
 }
 
+/* An event whose delivery the exit interrupted (a #PF on the guest's stack
+ * while it delivers INT 0x80, say) must be delivered again at the next entry.
+ * SDM Vol3C 27.2.4 (Information for VM Exits During Event Delivery), 26.6.1.1 */
+static void redeliver_interrupted_event(void)
+{
+	uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmwrite(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
+	if (info & INTR_INFO_DELIVER_ERROR)
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmread(IDT_VECTORING_ERROR_CODE));
+	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SW_INTERRUPT) /* software int/exceptions */
+		vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
 static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 {
 	make_current(v);
 	if (time_slice)
 		vmwrite(VMX_PREEMPTION_TIMER_VALUE, time_slice); /* a full slice per entry */
 	vmx_run(v, e);
+	if (e->kind != EXIT_ENTRY_FAILED)
+		redeliver_interrupted_event();
 }
 
 /* Without VPIDs every VM entry and exit flushes the linear mappings the CPU

@@ -64,12 +64,15 @@
 #define VM_ENTRY_MSR_LOAD_COUNT    0x4014
 #define VM_ENTRY_INTR_INFO         0x4016
 #define VM_ENTRY_EXCEPTION_ERROR_CODE 0x4018
+#define VM_ENTRY_INSTRUCTION_LEN 0x401A
 
 /* 32-bit read-only data fields */
 #define VM_INSTRUCTION_ERROR    0x4400
 #define VM_EXIT_REASON          0x4402
 #define VM_EXIT_INTR_INFO       0x4404
 #define VM_EXIT_INTR_ERROR_CODE 0x4406
+#define IDT_VECTORING_INFO      0x4408
+#define IDT_VECTORING_ERROR_CODE 0x440A
 #define VM_EXIT_INSTRUCTION_LEN 0x440C
 
 /* 32-bit guest and host fields */
@@ -130,6 +133,9 @@
 #define INTR_INFO_VALID           (1u << 31)
 #define INTR_INFO_DELIVER_ERROR   (1u << 11)
 #define INTR_TYPE_HW_EXCEPTION    (3u << 8)
+#define INTR_TYPE_MASK            (7u << 8)
+#define INTR_TYPE_SW_INTERRUPT    (4u << 8) /**< INT n: delivery needs the instruction length */
+#define INTR_INFO_NMI_UNBLOCKING  (1u << 12) /**< in exit information only */
 #define INTR_INFO_VECTOR_MASK     0xFFu
 
 /* Exit reasons. SDM Vol3D Appendix C */
