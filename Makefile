@@ -40,7 +40,7 @@ include autograder/tests.mk
 
 GUEST ?= $(BUILD)/guest/lab1.elf
 
-.PHONY: all deps run test help clean qemu-gdb gdb docs
+.PHONY: all deps run test help clean qemu-gdb gdb docs bench
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -67,6 +67,10 @@ gdb: all
 ## test: unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
 	@tools/selftest
+
+## bench: exits, hidden faults per page and exit costs of each guest, Bochs and QEMU
+bench: all
+	@tools/bench
 
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps

@@ -51,6 +51,13 @@ struct backend {
 				 uint32_t error_code);
 };
 
+/**
+ * @brief Time stamps (RDTSC) the world-switch code of either backend takes
+ * just before entering the guest and just after coming back. In Bochs the
+ * TSC counts instructions, so their differences are exact hypervisor costs.
+ */
+extern uint64_t tsc_at_entry, tsc_at_exit;
+
 /** @brief The backend this CPU uses, chosen once at boot (kernel/main.c). */
 extern const struct backend *active_backend;
 

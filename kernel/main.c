@@ -16,6 +16,7 @@
 #include "kernel/vm.h"
 
 const struct backend *active_backend;
+uint64_t tsc_at_entry, tsc_at_exit;
 
 static const struct backend *const backends[] = { &vmx_backend, &svm_backend };
 
@@ -47,8 +48,12 @@ static void run_vm(struct vm *vm)
 	struct vm_exit e;
 
 	while (vm->state == VM_RUNNING) {
+		uint64_t filled = vm->vtlb.stats.hidden_faults;
+
 		active_backend->run(&vm->vcpu, &e);
+		cost_entered(&vm->cost);
 		dispatch_exit(vm, &e);
+		cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
 	}
 }
 
@@ -57,6 +62,7 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 {
 	const char *trace = bootinfo_option(bi, "trace");
 	bool trace_faults = trace && !strncmp(trace, "pf", 2);
+	bool report_cost = bootinfo_option(bi, "bench") != NULL;
 
 	for (int i = 0; i < bi->module_count; i++) {
 		vms[i] = vm_create(i, &bi->modules[i], VM_RAM_DEFAULT);
@@ -64,6 +70,7 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 			return false;
 		hv_log("vm%d: \"%s\" loaded, entry %#lx", i, bi->modules[i].cmdline, vms[i]->vcpu.rip);
 		vms[i]->trace_faults = trace_faults;
+		vms[i]->report_cost = report_cost;
 	}
 	return true;
 }

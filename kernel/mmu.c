@@ -109,7 +109,7 @@ void mmu_report(const struct vm *vm)
 {
 	const struct vtlb_stats *s = &vm->vtlb.stats;
 
-	hv_log("vm%d vtlb: %lu hidden faults filled, %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
-	       vm->id, s->hidden_faults, s->true_faults, s->invlpg_drops, s->cr3_drops,
+	hv_log("vm%d vtlb: %lu hidden faults filled (%lu new entries), %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
+	       vm->id, s->hidden_faults, s->new_entries, s->true_faults, s->invlpg_drops, s->cr3_drops,
 	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
 }

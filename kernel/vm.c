@@ -141,4 +141,6 @@ void vm_report(struct vm *vm)
 		hv_log("vm%d stopped at rip %#lx: %s", vm->id, vm->vcpu.rip, vm->stop_reason);
 	report_stats(vm);
 	mmu_report(vm);
+	if (vm->report_cost)
+		cost_report(&vm->cost, vm->id);
 }

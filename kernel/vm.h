@@ -6,6 +6,7 @@
 #define KERNEL_VM_H
 
 #include "kernel/bootinfo.h"
+#include "kernel/cost.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 #include "shadow/vtlb.h"
@@ -44,6 +45,8 @@ struct vm {
 	struct vm_stats stats;          /**< exit statistics */
 	struct vtlb vtlb;               /**< its virtual TLB (shadow page tables) */
 	bool trace_faults;              /**< print a walk trace for every page-fault exit */
+	bool report_cost;               /**< print the exit costs at the end (option bench) */
+	struct cost cost;               /**< what its exits cost the hypervisor */
 };
 
 /**

@@ -107,7 +107,11 @@ static uint32_t *shadow_pt(struct vtlb *v, int pdx)
 
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
-	shadow_pt(v, PDX(gva))[PTX(gva)] = spte;
+	uint32_t *pte = &shadow_pt(v, PDX(gva))[PTX(gva)];
+
+	if (!(*pte & PTE_P))
+		v->stats.new_entries++;
+	*pte = spte;
 }
 
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)

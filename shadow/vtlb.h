@@ -65,6 +65,7 @@ struct walk {
 /** @brief Counters for the exit statistics. */
 struct vtlb_stats {
 	uint64_t hidden_faults; /**< faults filled from the guest's tables */
+	uint64_t new_entries;   /**< fills of an empty shadow entry (refills and upgrades excluded) */
 	uint64_t true_faults;   /**< faults reflected to the guest */
 	uint64_t invlpg_drops;  /**< shadow entries dropped by INVLPG */
 	uint64_t cr3_drops;     /**< shadow entries dropped by CR3 writes */

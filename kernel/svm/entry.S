@@ -42,6 +42,10 @@ svm_enter:
 
 	movq %rdx, %rax
 	vmsave %rax                     /* host FS, GS, TR, LDTR, syscall MSRs */
+	rdtsc                           /* cost accounting: host time ends here */
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %rax, tsc_at_entry(%rip)
 	movq RCX(%rsi), %rcx
 	movq RDX(%rsi), %rdx
 	movq RBX(%rsi), %rbx
@@ -82,6 +86,10 @@ svm_enter:
 	movq %r15, R15(%rsi)
 	popq %rax
 	movq %rax, RSI(%rsi)
+	rdtsc                           /* cost accounting: host time starts here */
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %rax, tsc_at_exit(%rip)
 
 	addq $16, %rsp                  /* VMCB, gpr pointer */
 	popq %rax                       /* host save page */

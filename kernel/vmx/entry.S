@@ -40,6 +40,10 @@ vmx_enter:
 	vmwrite %rsp, %rax
 	jbe .Lfail_before_entry
 
+	rdtsc                           /* cost accounting: host time ends here */
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %rax, tsc_at_entry(%rip)
 	cmpl $0, %esi                   /* flags survive the MOVs below */
 	movq RAX(%rdi), %rax
 	movq RCX(%rdi), %rcx
@@ -93,6 +97,10 @@ vmx_exit_entry:
 	movq %r15, R15(%rdi)
 	popq %rax
 	movq %rax, RDI(%rdi)
+	rdtsc                           /* cost accounting: host time starts here */
+	shlq $32, %rdx
+	orq %rdx, %rax
+	movq %rax, tsc_at_exit(%rip)
 	addq $8, %rsp
 	popq %r15
 	popq %r14

@@ -1,0 +1,36 @@
+/**
+ * @file cost.h
+ * @brief What each exit costs the hypervisor, for make bench.
+ *
+ * The cost of an exit is the host time from the world switch back to the
+ * host until the next entry into the guest (tsc_at_exit to tsc_at_entry).
+ * In Bochs the TSC counts instructions, so the figures are exact and
+ * reproducible; in QEMU they are time and only indicative.
+ */
+#ifndef KERNEL_COST_H
+#define KERNEL_COST_H
+
+#include "kernel/vmexit.h"
+
+#define COST_SAMPLES 4096 /**< hidden-fault round trips kept for the median */
+
+/** @brief Per-VM cost counters. */
+struct cost {
+	uint64_t ticks[EXIT_KIND_COUNT];  /**< host TSC ticks by exit kind */
+	uint32_t hidden[COST_SAMPLES];    /**< round trips of hidden faults (the first ones) */
+	uint32_t hidden_count;            /**< samples in @c hidden */
+	uint64_t pending_exit_tsc;        /**< the last exit's tsc_at_exit, 0 before the first */
+	enum exit_kind pending_kind;      /**< the last exit's kind */
+	bool pending_hidden;              /**< the last exit was a hidden fault */
+};
+
+/** @brief The guest is about to be entered (tsc_at_entry is set): charge the last exit. */
+void cost_entered(struct cost *c);
+
+/** @brief An exit of @p kind was handled; @p hidden_fault when the virtual TLB filled it. */
+void cost_exited(struct cost *c, enum exit_kind kind, bool hidden_fault);
+
+/** @brief Print the median hidden-fault round trip and the ticks by exit kind, as "hv: vmN cost: ...". */
+void cost_report(const struct cost *c, int vm_id);
+
+#endif
