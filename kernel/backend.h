@@ -40,6 +40,9 @@ struct backend {
 	 */
 	void (*flush_tlb)(struct vcpu *v);
 
+	/** @brief Make @p v the vCPU the CPU runs next (VT-x: VMPTRLD its VMCS). */
+	void (*switch_to)(struct vcpu *v);
+
 	/** @brief Run @p v until its next exit and describe the exit in @p e. */
 	void (*run)(struct vcpu *v, struct vm_exit *e);
 

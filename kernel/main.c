@@ -9,9 +9,9 @@
 #include "kernel/backend.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
-#include "kernel/dispatch.h"
 #include "kernel/machine.h"
 #include "kernel/palloc.h"
+#include "kernel/sched.h"
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
@@ -30,31 +30,30 @@ static const struct backend *choose_backend(void)
 }
 
 /* The decimal number at the start of s (up to a space), 0 when there is none or it overflows. */
-static uint32_t parse_u32(const char *s)
+static uint64_t parse_number(const char *s)
 {
 	uint64_t v = 0;
 
 	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
+		if (v > (UINT64_MAX - 9) / 10)
 			return 0;
+		v = v * 10 + (uint64_t)(*s - '0');
 	}
-	return (*s == '\0' || *s == ' ') ? (uint32_t)v : 0;
+	return (*s == '\0' || *s == ' ') ? v : 0;
 }
 
-/* Run vm until it exits or is stopped. */
-static void run_vm(struct vm *vm)
+/* The option key=N as a number, def when absent; false (printed) when malformed. */
+static bool number_option(const struct bootinfo *bi, const char *key, uint64_t def, uint64_t max,
+			  uint64_t *out)
 {
-	struct vm_exit e;
+	const char *text = bootinfo_option(bi, key);
 
-	while (vm->state == VM_RUNNING) {
-		uint64_t filled = vm->vtlb.stats.hidden_faults;
-
-		active_backend->run(&vm->vcpu, &e);
-		cost_entered(&vm->cost);
-		dispatch_exit(vm, &e);
-		cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
+	*out = text ? parse_number(text) : def;
+	if (text && (*out == 0 || *out > max)) {
+		hv_log("%s=%s: must be a number from 1 to %lu", key, text, max);
+		return false;
 	}
+	return true;
 }
 
 /* Build a VM for every guest image; false (reasons printed) if any is refused. */
@@ -75,35 +74,32 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 	return true;
 }
 
-/* Turn the backend on and give every VM its vCPU state; false (printed) on failure. */
-static bool start_backend(const struct bootinfo *bi, int count, struct vm **vms)
+/* Turn the backend on, arm the time slice, give every VM its vCPU; false (printed) on failure. */
+static bool start_backend(int count, struct vm **vms, uint32_t slice)
 {
-	const char *slice = bootinfo_option(bi, "slice");
-
-	if (!active_backend->cpu_enable())
+	if (!active_backend->cpu_enable() || !active_backend->set_time_slice(slice))
 		return false;
-	if (slice) {
-		uint32_t ticks = parse_u32(slice);
-
-		if (!ticks) {
-			hv_log("slice=%s: the time slice must be a positive number of timer ticks", slice);
-			return false;
-		}
-		if (!active_backend->set_time_slice(ticks))
-			return false;
-		hv_log("time slice: %u ticks", ticks);
-	}
 	for (int i = 0; i < count; i++)
 		if (!active_backend->vcpu_init(&vms[i]->vcpu))
 			return false;
 	return true;
 }
 
+/* Every VM ended through port 0xF4 with the success code. */
+static bool all_succeeded(struct vm **vms, int count)
+{
+	bool ok = true;
+
+	for (int i = 0; i < count; i++)
+		ok &= vms[i]->state == VM_EXITED && vms[i]->exit_code == VM_SUCCESS_CODE;
+	return ok;
+}
+
 void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	static struct bootinfo bi;
 	struct vm *vms[VM_MAX] = { 0 };
-	bool success = true;
+	uint64_t slice, budget;
 
 	console_init();
 	trap_init();
@@ -126,13 +122,11 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		hv_log("%d guest images, at most %d VMs", bi.module_count, VM_MAX);
 		machine_exit(false);
 	}
-	if (!create_vms(&bi, vms) || !start_backend(&bi, bi.module_count, vms))
+	if (!number_option(&bi, "slice", SCHED_SLICE_DEFAULT, UINT32_MAX, &slice) ||
+	    !number_option(&bi, "budget", 0, UINT64_MAX, &budget) ||
+	    !create_vms(&bi, vms) || !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
-
-	for (int i = 0; i < bi.module_count; i++) {
-		run_vm(vms[i]);
-		vm_report(vms[i]);
-		success &= vms[i]->state == VM_EXITED && vms[i]->exit_code == VM_SUCCESS_CODE;
-	}
-	machine_exit(success);
+	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");
+	sched_run(vms, bi.module_count, slice, budget);
+	machine_exit(all_succeeded(vms, bi.module_count));
 }

@@ -47,6 +47,7 @@ struct vm {
 	bool trace_faults;              /**< print a walk trace for every page-fault exit */
 	bool report_cost;               /**< print the exit costs at the end (option bench) */
 	struct cost cost;               /**< what its exits cost the hypervisor */
+	uint64_t slice_start;           /**< TSC when its current time slice began */
 };
 
 /**

@@ -118,6 +118,13 @@ static void svm_flush_tlb(struct vcpu *v)
 	s->flush_tlb = true;
 }
 
+/* Nothing to load: VMRUN names the VMCB, and each VM has its own ASID, so
+ * no translation of one VM is ever used for another. */
+static void svm_switch_to(struct vcpu *v)
+{
+	(void)v;
+}
+
 /* APM Vol2 15.20 (Event Injection) */
 static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 				 uint32_t error_code)
@@ -137,6 +144,7 @@ const struct backend svm_backend = {
 	.set_time_slice = svm_set_time_slice,
 	.vcpu_init = svm_vcpu_init,
 	.flush_tlb = svm_flush_tlb,
+	.switch_to = svm_switch_to,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 };

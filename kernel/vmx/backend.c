@@ -114,6 +114,7 @@ const struct backend vmx_backend = {
 	.set_time_slice = vmx_set_time_slice,
 	.vcpu_init = vmx_vcpu_init,
 	.flush_tlb = vmx_flush_tlb,
+	.switch_to = make_current,
 	.run = vmx_backend_run,
 	.inject_exception = vmx_inject_exception,
 };

@@ -1,0 +1,60 @@
+/*
+ * The run loop: run each VM for a time slice, handle its exits, report a VM
+ * the moment it ends, and stop the rest when the run's budget is spent.
+ * Which VM runs next and when a slice ends are lab 5's (kernel/sched.c).
+ */
+#include "kernel/backend.h"
+#include "kernel/dispatch.h"
+#include "kernel/sched.h"
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Run vm until its slice is over or it ends. */
+static void run_slice(struct vm *vm, uint64_t slice)
+{
+	struct vm_exit e;
+
+	do {
+		uint64_t filled = vm->vtlb.stats.hidden_faults;
+
+		active_backend->run(&vm->vcpu, &e);
+		cost_entered(&vm->cost);
+		dispatch_exit(vm, &e);
+		cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
+	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, rdtsc(), slice));
+	vm->cost.pending_exit_tsc = 0; /* until it runs again, the time is the other VMs' */
+}
+
+/* The budget is spent: stop and report every VM still running. */
+static void stop_all(struct vm **vms, int count, uint64_t budget)
+{
+	for (int i = 0; i < count; i++) {
+		if (vms[i]->state != VM_RUNNING)
+			continue;
+		vm_stop(vms[i], "the run's budget of %lu ticks is spent (budget= option)", budget);
+		vm_report(vms[i]);
+	}
+}
+
+void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
+{
+	uint64_t start = rdtsc();
+	struct vm *vm = NULL;
+
+	while ((vm = sched_pick_next(vms, count, vm)) != NULL) {
+		sched_switch(vm, rdtsc());
+		run_slice(vm, slice);
+		if (vm->state != VM_RUNNING)
+			vm_report(vm);
+		if (budget && rdtsc() - start >= budget) {
+			stop_all(vms, count, budget);
+			return;
+		}
+	}
+}
