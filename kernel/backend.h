@@ -55,11 +55,14 @@ struct backend {
 };
 
 /**
- * @brief Time stamps (RDTSC) the world-switch code of either backend takes
- * just before entering the guest and just after coming back. In Bochs the
- * TSC counts instructions, so their differences are exact hypervisor costs.
+ * @brief TSC the world-switch code of either backend takes just before
+ * entering the guest. In Bochs the TSC counts instructions, so differences
+ * with tsc_at_exit are exact hypervisor costs (kernel/cost.h).
  */
-extern uint64_t tsc_at_entry, tsc_at_exit;
+extern uint64_t tsc_at_entry;
+
+/** @brief TSC the world-switch code takes just after coming back from the guest. */
+extern uint64_t tsc_at_exit;
 
 /** @brief The backend this CPU uses, chosen once at boot (kernel/main.c). */
 extern const struct backend *active_backend;

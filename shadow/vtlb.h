@@ -41,7 +41,7 @@ struct guest_mode {
 /** @brief How a guest walk ended. */
 enum walk_status {
 	WALK_OK,      /**< the access is allowed: @c gpa is the translation */
-	WALK_FAULT,   /**< the guest's own tables forbid it: @c error_code is the #PF's */
+	WALK_FAULT,   /**< the guest's own tables forbid it: @c error_code is the \#PF's */
 	WALK_BAD_GPA, /**< a guest table or frame lies outside the VM's RAM: @c bad says which */
 };
 
@@ -91,7 +91,7 @@ struct vtlb {
 /** @brief What the hypervisor must do about a page fault. */
 enum vtlb_result {
 	VTLB_FILLED,  /**< a hidden fault: the shadow now has the entry; re-execute */
-	VTLB_REFLECT, /**< a true fault: inject #PF with @c error_code, CR2 = the address */
+	VTLB_REFLECT, /**< a true fault: inject \#PF with @c error_code, CR2 = the address */
 	VTLB_BAD,     /**< the guest's tables point outside its RAM: stop the VM */
 };
 
@@ -109,8 +109,13 @@ uint32_t vtlb_root(const struct vtlb *v);
  *
  * With guest paging off the shadow maps guest address x to guest-physical x.
  * With paging on it calls vtlb_fill().
- * @param why receives the reason for VTLB_BAD
+ * @param v          the VM's virtual TLB
+ * @param mode       the guest's paging state
+ * @param gva        the faulting address (CR2)
+ * @param hw_error   the error code the CPU gave for the shadow walk
  * @param error_code receives the guest's error code for VTLB_REFLECT
+ * @param why        receives the reason for VTLB_BAD
+ * @param why_size   bytes of @p why
  */
 enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size);
@@ -119,9 +124,14 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
  * @brief Lab 2: walk the guest's tables for an access to @p gva.
  *
  * Reads guest memory only through guest_entry(). Sets no A or D bits.
+ * SDM Vol3A 4.3 (32-Bit Paging), 4.6 (Access Rights), 4.7 (Page-Fault Exceptions).
+ * @param mem   the guest's RAM
+ * @param mode  the guest's paging state (CR3 locates the page directory)
+ * @param gva   the address accessed
  * @param write the access is a write
  * @param user  the access is a user-mode access (CPL 3, not an implicit supervisor access)
- * SDM Vol3A 4.3 (32-Bit Paging), 4.6 (Access Rights), 4.7 (Page-Fault Exceptions).
+ * @param w     receives the result
+ * @return w->status
  */
 enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mode, uint32_t gva,
 		       bool write, bool user, struct walk *w);
