@@ -90,6 +90,19 @@ void bootinfo_parse(uint32_t magic, uint64_t mbi_addr, struct bootinfo *bi)
 	}
 }
 
+bool bootinfo_flag(const struct bootinfo *bi, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = bi->cmdline; *p; p++) {
+		bool word_start = p == bi->cmdline || p[-1] == ' ';
+
+		if (word_start && !strncmp(p, key, n) && (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
+			return true;
+	}
+	return false;
+}
+
 const char *bootinfo_option(const struct bootinfo *bi, const char *key)
 {
 	size_t n = strlen(key);

@@ -40,4 +40,7 @@ void bootinfo_parse(uint32_t magic, uint64_t mbi_addr, struct bootinfo *bi);
 /** @brief Find "key=value" in the hypervisor command line; returns value or NULL. Stops at space. */
 const char *bootinfo_option(const struct bootinfo *bi, const char *key);
 
+/** @brief Whether the command line has the word @p key, alone or as "key=...". */
+bool bootinfo_flag(const struct bootinfo *bi, const char *key);
+
 #endif

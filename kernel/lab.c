@@ -8,6 +8,7 @@ static const char *const handouts[] = {
 	[2] = "labs/lab2-guest-page-walk.md",
 	[3] = "labs/lab3-vtlb-fill.md",
 	[4] = "labs/lab4-invalidation.md",
+	[5] = "labs/lab5-two-guests.md",
 };
 
 void lab_not_implemented(int lab, const char *function, const char *file)

@@ -61,7 +61,7 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 {
 	const char *trace = bootinfo_option(bi, "trace");
 	bool trace_faults = trace && !strncmp(trace, "pf", 2);
-	bool report_cost = bootinfo_option(bi, "bench") != NULL;
+	bool report_cost = bootinfo_flag(bi, "bench");
 
 	for (int i = 0; i < bi->module_count; i++) {
 		vms[i] = vm_create(i, &bi->modules[i], VM_RAM_DEFAULT);

@@ -26,12 +26,19 @@ void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint
 	char pde[8], pte[8];
 	size_t n = 0;
 
+	if (!(mode->cr0 & CR0_PG_BIT)) {
+		snprintf(buf, size, "paging off: guest-physical %#x (identity)", gva);
+		return;
+	}
 	gwalk(mem, mode, gva, write, user, &w);
 	flags(w.pde, pde);
 	flags(w.pte, pte);
 	n += snprintf(buf + n, size - n, "%s %s: PDE[%u]@%#x=%#x %s", user ? "user" : "supervisor",
 		      write ? "write" : "read", PDX(gva), w.pde_gpa, w.pde, pde);
-	if (w.pte_gpa && n < size)
+	bool pte_read = (w.pde & PTE_P) && !w.large &&
+			!(w.status == WALK_BAD_GPA && !strcmp(w.bad, "page table"));
+
+	if (pte_read && n < size)
 		n += snprintf(buf + n, size - n, " -> PTE[%u]@%#x=%#x %s", PTX(gva), w.pte_gpa, w.pte, pte);
 	if (n >= size)
 		return;

@@ -198,7 +198,7 @@ static void explain_bad(const struct vtlb *v, const struct walk *w, uint32_t gva
 	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, PDE %#x",
 			 w->bad, w->bad_gpa, v->mem.size >> 20, v->mem.size, gva, w->pde);
 
-	if (w->pte_gpa && n > 0 && (size_t)n < why_size)
+	if (!strcmp(w->bad, "page frame") && !w->large && n > 0 && (size_t)n < why_size)
 		snprintf(why + n, why_size - n, ", PTE %#x", w->pte);
 }
 

@@ -48,7 +48,7 @@ enum walk_status {
 /** @brief The result of gwalk(): everything a fill, a fault or a trace needs. */
 struct walk {
 	enum walk_status status; /**< how it ended */
-	uint32_t gpa;            /**< WALK_OK: the guest-physical address of gva */
+	uint32_t gpa;            /**< the guest-physical address of gva (valid for WALK_OK only) */
 	bool user;               /**< WALK_OK: user-accessible at every level */
 	bool writable;           /**< WALK_OK: writable at every level */
 	bool global;             /**< WALK_OK: a global page (G bit, with CR4.PGE) */
@@ -56,8 +56,8 @@ struct walk {
 	uint32_t error_code;     /**< WALK_FAULT: PFERR_* bits */
 	uint32_t pde_gpa;        /**< guest-physical address of the PDE */
 	uint32_t pde;            /**< its value */
-	uint32_t pte_gpa;        /**< guest-physical address of the PTE (0: none read) */
-	uint32_t pte;            /**< its value */
+	uint32_t pte_gpa;        /**< guest-physical address of the PTE, when one was read */
+	uint32_t pte;            /**< its value, when one was read (not for a 4 MiB page) */
 	const char *bad;         /**< WALK_BAD_GPA: "page directory", "page table" or "page frame" */
 	uint32_t bad_gpa;        /**< WALK_BAD_GPA: the address outside RAM */
 };

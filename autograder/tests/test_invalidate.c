@@ -122,19 +122,28 @@ static void small_pool(void) { fixture_setup(3); }
 
 TestSuite(pool, .init = small_pool, .fini = fixture_teardown);
 
+/* The pool is given code: installing entries directly needs no lab. */
 Test(pool, exhausted_pool_evicts_and_keeps_working)
 {
-	struct guest_mode mode = paged(0, 0);
-
 	for (uint32_t i = 0; i < 6; i++) {
 		uint32_t gva = 0x00400000 * (i + 1);
 
-		map4k_in(0x00020000 + i * 0x1000, gva, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW);
-		fill(&mode, gva);
-		cr_assert_neq(vtlb_get_pte(&vt, gva), 0, "the entry just filled is there");
+		vtlb_set_pte(&vt, gva, RAM_HPA | PTE_P | PTE_RW);
+		cr_assert_neq(vtlb_get_pte(&vt, gva), 0, "the entry just installed is there");
 		cr_assert(vt.pages_in_use <= 3);
 	}
 	cr_assert_eq(vt.stats.evictions, 4);
 	cr_assert_eq(vt.stats.pages_peak, 3);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00400000), 0, "the oldest page table was evicted");
 	cr_assert(vt.hw_flush, "an eviction must flush the CPU's TLB");
+}
+
+Test(pool, drop_all_returns_pages_to_the_pool)
+{
+	vtlb_set_pte(&vt, 0x00400000, RAM_HPA | PTE_P);
+	vtlb_set_pte(&vt, 0x00800000, RAM_HPA | PTE_P | SPTE_GLOBAL);
+	cr_assert_eq(vtlb_drop_all(&vt, true), 1);
+	cr_assert_eq(vt.pages_in_use, 2, "the table holding a global entry stays");
+	cr_assert_eq(vtlb_drop_all(&vt, false), 1);
+	cr_assert_eq(vt.pages_in_use, 1, "only the shadow PD is left");
 }
