@@ -23,6 +23,9 @@ GDB_PORT ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 GUEST_ARGS ?=
 # The hypervisor's own command line, e.g. HV_ARGS="slice=20000".
 HV_ARGS ?=
+# DETERMINISTIC=1: QEMU counts instructions, so a run replays exactly (Bochs always does).
+DETERMINISTIC ?= 0
+HVRUN_FLAGS := $(if $(filter 1,$(DETERMINISTIC)),--deterministic)
 CC := gcc
 LD := ld
 
@@ -38,7 +41,8 @@ include kernel/kernel.mk
 include guest/guest.mk
 include autograder/tests.mk
 
-GUEST ?= $(BUILD)/guest/lab1.elf
+# The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
+GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
 .PHONY: all deps run test help clean qemu-gdb gdb docs bench
 
@@ -47,21 +51,21 @@ all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 deps:
 	@tools/install-deps
 
-## run: boot GUEST (default: the lab 1 guest) under the hypervisor in EMU (bochs)
+## run: boot GUEST (default: two guest OSes, Fig. 1) under the hypervisor in EMU (bochs)
 run: all
-	@tools/hvrun --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
-		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
+	@tools/hvrun $(HVRUN_FLAGS) --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
+		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
 
 ## qemu-gdb: start GUEST under the hypervisor in QEMU, paused, with a gdb server on GDB_PORT
 qemu-gdb: all
 	@echo "qemu-gdb: QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another terminal run: make gdb"
-	@tools/hvrun --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) --hvargs "$(HV_ARGS)" \
-		--out $(BUILD)/run $(foreach g,$(GUEST),--guest "$(g) $(GUEST_ARGS)")
+	@tools/hvrun $(HVRUN_FLAGS) --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) --hvargs "$(HV_ARGS)" \
+		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
 
 ## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols
 gdb: all
 	gdb -q -ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
-		$(foreach g,$(GUEST),-ex 'add-symbol-file $(g)') \
+		$(foreach g,$(filter %.elf,$(GUEST)),-ex 'add-symbol-file $(g)') \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
 
 ## test: unit tests and emulator scenarios, then "N passed, N failed"

@@ -5,10 +5,12 @@ GUEST_CFLAGS := -m32 -march=i586 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-builtin -nostdlib -mno-sse -mno-mmx -mno-80387 \
 	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
 	-I. -Iguest/lib -MMD -MP
-GUEST_LDFLAGS := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack -T guest/lib/guest.ld
+GUEST_LDBASE := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack
+GUEST_LDFLAGS := $(GUEST_LDBASE) -T guest/lib/guest.ld
 
-GUEST_PROGRAMS := lab1 triple crs outside ports
-GUEST_LIB_SRCS := guest/lib/crt0.S guest/lib/console.c guest/lib/multiboot.c
+GUEST_PROGRAMS := lab1 triple crs outside ports access os spin hostile
+GUEST_LIB_SRCS := guest/lib/crt0.S guest/lib/console.c guest/lib/format.c guest/lib/multiboot.c \
+	guest/lib/string.c guest/lib/cpu.c guest/lib/trap.S guest/lib/kjmp.S
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guest/%.elf,$(GUEST_PROGRAMS))
 
@@ -23,10 +25,28 @@ $(BUILD)/guest/obj/%.o: %.S | deps
 # A program is every .c and .S in guest/<name>/, plus the runtime.
 guest_objs = $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/$(1)/*.c guest/$(1)/*.S)))
 
-GUEST_OBJS := $(GUEST_LIB_OBJS) $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
-
 $(BUILD)/guest/%.elf: $$(call guest_objs,%) $(GUEST_LIB_OBJS) guest/lib/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+# guest/os: a higher-half kernel with its own boot code (no crt0.S) and linker
+# script, and the user program it loads: guest/os/user, linked on its own at
+# 0x08048000 with the runtime's formatter, and embedded whole with .incbin.
+OS_USER_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/os/user/*.c guest/os/user/*.S)))
+OS_USER_ELF := $(BUILD)/guest/os/user.elf
+
+$(OS_USER_ELF): $(OS_USER_OBJS) $(BUILD)/guest/obj/guest/lib/format.o $(BUILD)/guest/obj/guest/lib/string.o \
+		guest/os/user/user.ld
+	@mkdir -p $(@D)
+	$(LD) $(GUEST_LDBASE) -T guest/os/user/user.ld -o $@ $(filter %.o,$^)
+
+$(BUILD)/guest/obj/guest/os/user_image.o: guest/os/user_image.S $(OS_USER_ELF) | deps
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -DUSER_ELF='"$(OS_USER_ELF)"' -c $< -o $@
+
+$(BUILD)/guest/os.elf: $(call guest_objs,os) $(filter-out %/crt0.o,$(GUEST_LIB_OBJS)) guest/os/kernel.ld
+	$(LD) $(GUEST_LDBASE) -T guest/os/kernel.ld -o $@ $(filter %.o,$^)
+
+GUEST_OBJS := $(GUEST_LIB_OBJS) $(OS_USER_OBJS) $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
 
 # Malformed images: each breaks one check of the guest loader (kernel/loader.c).
 GUEST_BAD_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry

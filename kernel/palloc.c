@@ -1,8 +1,8 @@
 /*
  * Physical page allocator: one bit per 4 KiB page of the first PALLOC_MAX
  * bytes, set when the page is free. Contiguous runs (a VM's RAM) are found
- * by a first-fit scan; single pages the same way. Simple and obviously right
- * beats fast here: allocation happens when VMs and shadow pools are built.
+ * by a first-fit scan that jumps past each page in use; single pages the
+ * same way. Allocation happens only when VMs and shadow pools are built.
  */
 #include "kernel/console.h"
 #include "kernel/machine.h"
@@ -27,45 +27,42 @@ static void set_free(size_t pfn, bool is_free)
 		free_bits[pfn / 64] &= ~(1ull << (pfn % 64));
 }
 
-/* Is any byte of page pfn inside a reserved range? */
-static bool page_reserved(const struct bootinfo *bi, size_t pfn)
+/* Mark every whole page of [start, end) free or in use, counting the changes. */
+static void mark_range(uint64_t start, uint64_t end, bool is_free)
 {
-	uint64_t a = pfn * PAGE_SIZE;
-
-	for (int i = 0; i < bi->reserved_count; i++)
-		if (a < bi->reserved[i].end && a + PAGE_SIZE > bi->reserved[i].start)
-			return true;
-	return false;
+	if (end > PALLOC_MAX)
+		end = PALLOC_MAX;
+	for (uint64_t pfn = start / PAGE_SIZE; pfn < end / PAGE_SIZE; pfn++) {
+		if (page_free(pfn) == is_free)
+			continue;
+		set_free(pfn, is_free);
+		free_count += is_free ? 1 : -1;
+	}
 }
 
 void palloc_init(const struct bootinfo *bi)
 {
-	for (int i = 0; i < bi->ram_count; i++) {
-		uint64_t start = ALIGN_UP(bi->ram[i].start, PAGE_SIZE);
-		uint64_t end = ALIGN_DOWN(bi->ram[i].end, PAGE_SIZE);
-
-		if (end > PALLOC_MAX)
-			end = PALLOC_MAX;
-		for (uint64_t a = start; a < end; a += PAGE_SIZE) {
-			if (!page_reserved(bi, a / PAGE_SIZE) && !page_free(a / PAGE_SIZE)) {
-				set_free(a / PAGE_SIZE, true);
-				free_count++;
-			}
-		}
-	}
+	for (int i = 0; i < bi->ram_count; i++)
+		mark_range(ALIGN_UP(bi->ram[i].start, PAGE_SIZE), ALIGN_DOWN(bi->ram[i].end, PAGE_SIZE), true);
+	/* Then take back every page that holds any byte of a reserved range. */
+	for (int i = 0; i < bi->reserved_count; i++)
+		mark_range(ALIGN_DOWN(bi->reserved[i].start, PAGE_SIZE),
+			   ALIGN_UP(bi->reserved[i].end, PAGE_SIZE), false);
 }
 
 void *palloc_pages(size_t count, size_t align)
 {
 	size_t step = align > PAGE_SIZE ? align / PAGE_SIZE : 1;
 
-	for (size_t first = 0; first + count <= NUM_PAGES; first += step) {
+	for (size_t first = 0; first + count <= NUM_PAGES;) {
 		size_t n = 0;
 
 		while (n < count && page_free(first + n))
 			n++;
-		if (n < count)
+		if (n < count) { /* no run can start before the page in use: skip past it */
+			first = ALIGN_UP(first + n + 1, step);
 			continue;
+		}
 		for (n = 0; n < count; n++)
 			set_free(first + n, false);
 		free_count -= count;

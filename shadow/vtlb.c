@@ -65,6 +65,7 @@ static void free_pt(struct vtlb *v, int i)
 {
 	int pdx = v->pdx_of_page[i];
 
+	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
 	shadow_pd(v)[pdx] = 0;
 	v->pt_of_pdx[pdx] = NO_PT;
 	v->pdx_of_page[i] = FREE_PAGE;
@@ -105,13 +106,28 @@ static uint32_t *shadow_pt(struct vtlb *v, int pdx)
 	return pool_page(v, v->pt_of_pdx[pdx]);
 }
 
+/* Replace the entry at index ptx of pool page i's PT, keeping the page's counts. */
+static void put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
+{
+	uint32_t *pte = &pool_page(v, i)[ptx];
+
+	if (*pte & PTE_P) {
+		v->present[i]--;
+		v->globals[i] -= !!(*pte & SPTE_GLOBAL);
+	}
+	if (spte & PTE_P) {
+		v->present[i]++;
+		v->globals[i] += !!(spte & SPTE_GLOBAL);
+	}
+	*pte = spte;
+}
+
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
-	uint32_t *pte = &shadow_pt(v, PDX(gva))[PTX(gva)];
-
-	if (!(*pte & PTE_P))
+	shadow_pt(v, PDX(gva));
+	if (!(vtlb_get_pte(v, gva) & PTE_P))
 		v->stats.new_entries++;
-	*pte = spte;
+	put_entry(v, v->pt_of_pdx[PDX(gva)], PTX(gva), spte);
 }
 
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
@@ -124,14 +140,10 @@ uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
 int vtlb_drop_page(struct vtlb *v, uint32_t gva)
 {
 	int i = v->pt_of_pdx[PDX(gva)];
-	uint32_t *pte;
 
-	if (i == NO_PT)
+	if (i == NO_PT || !(pool_page(v, i)[PTX(gva)] & PTE_P))
 		return 0;
-	pte = &pool_page(v, i)[PTX(gva)];
-	if (!(*pte & PTE_P))
-		return 0;
-	*pte = 0;
+	put_entry(v, i, PTX(gva), 0);
 	v->hw_flush = true;
 	return 1;
 }
@@ -142,9 +154,9 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 
 	if (i == NO_PT)
 		return 0;
-	for (uint32_t *pte = pool_page(v, i); pte < pool_page(v, i) + ENTRIES; pte++)
-		if (*pte & SPTE_LARGE) {
-			*pte = 0;
+	for (uint32_t ptx = 0; ptx < ENTRIES; ptx++)
+		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
+			put_entry(v, i, ptx, 0);
 			n++;
 		}
 	if (n)
@@ -152,27 +164,37 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 	return n;
 }
 
+/* Drop the non-global entries of pool page i's PT, which holds some global ones. */
+static int drop_non_global(struct vtlb *v, int i)
+{
+	int n = 0;
+
+	for (uint32_t ptx = 0; ptx < ENTRIES; ptx++) {
+		uint32_t e = pool_page(v, i)[ptx];
+
+		if ((e & PTE_P) && !(e & SPTE_GLOBAL)) {
+			put_entry(v, i, ptx, 0);
+			n++;
+		}
+	}
+	return n;
+}
+
 int vtlb_drop_all(struct vtlb *v, bool keep_global)
 {
 	int n = 0;
 
-	for (int pdx = 0; pdx < ENTRIES; pdx++) {
-		int i = v->pt_of_pdx[pdx], kept = 0;
-
-		if (i == NO_PT)
+	/* Page tables without entries to keep go back to the pool whole, unscanned. */
+	for (int i = 1; i < v->pool_pages; i++) {
+		if (v->pdx_of_page[i] < 0)
 			continue;
-		for (uint32_t *pte = pool_page(v, i); pte < pool_page(v, i) + ENTRIES; pte++) {
-			if (!(*pte & PTE_P))
-				continue;
-			if (keep_global && (*pte & SPTE_GLOBAL)) {
-				kept++;
-				continue;
-			}
-			*pte = 0;
-			n++;
-		}
-		if (!kept)
+		if (keep_global && v->globals[i]) {
+			if (v->present[i] > v->globals[i]) /* else nothing to drop */
+				n += drop_non_global(v, i);
+		} else {
+			n += v->present[i];
 			free_pt(v, i);
+		}
 	}
 	if (n)
 		v->hw_flush = true;
@@ -192,14 +214,20 @@ static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, char *why, s
 }
 
 /* Name what lies outside RAM: the guest address, the entries that led there, the limit. */
-static void explain_bad(const struct vtlb *v, const struct walk *w, uint32_t gva, char *why,
-			size_t why_size)
+static void explain_bad(const struct vtlb *v, const struct guest_mode *mode, const struct walk *w,
+			uint32_t gva, char *why, size_t why_size)
 {
-	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, PDE %#x",
-			 w->bad, w->bad_gpa, v->mem.size >> 20, v->mem.size, gva, w->pde);
+	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, ",
+			 w->bad, w->bad_gpa, v->mem.size >> 20, v->mem.size, gva);
 
-	if (!strcmp(w->bad, "page frame") && !w->large && n > 0 && (size_t)n < why_size)
-		snprintf(why + n, why_size - n, ", PTE %#x", w->pte);
+	if (n < 0 || (size_t)n >= why_size)
+		return;
+	if (!strcmp(w->bad, "page directory"))
+		snprintf(why + n, why_size - n, "CR3 %#x", mode->cr3);
+	else if (!strcmp(w->bad, "page frame") && !w->large)
+		snprintf(why + n, why_size - n, "PDE %#x, PTE %#x", w->pde, w->pte);
+	else
+		snprintf(why + n, why_size - n, "PDE %#x", w->pde);
 }
 
 enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
@@ -213,7 +241,7 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 	} else {
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_BAD)
-			explain_bad(v, &w, gva, why, why_size);
+			explain_bad(v, mode, &w, gva, why, why_size);
 	}
 	if (r == VTLB_FILLED)
 		v->stats.hidden_faults++;

@@ -82,6 +82,8 @@ struct vtlb {
 	int pool_pages;                     /**< pages in the pool */
 	int16_t pt_of_pdx[ENTRIES];         /**< pool page of the shadow PT at each PD index, or -1 */
 	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, or -1 when free */
+	uint16_t present[VTLB_POOL_MAX];    /**< present entries in each pool page's PT */
+	uint16_t globals[VTLB_POOL_MAX];    /**< of those, SPTE_GLOBAL ones */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
