@@ -67,15 +67,8 @@ vmx_enter:
 	vmlaunch
 .Lfail:
 .Lfail_before_entry:
-	addq $8, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
 	movl $1, %eax
-	ret
+	jmp .Lreturn
 
 	.global vmx_exit_entry
 vmx_exit_entry:
@@ -101,12 +94,13 @@ vmx_exit_entry:
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_exit(%rip)
-	addq $8, %rsp
+	xorl %eax, %eax
+.Lreturn:                               /* eax: 0 after an exit, 1 on VMfail */
+	addq $8, %rsp                   /* the gpr pointer */
 	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12
 	popq %rbx
 	popq %rbp
-	xorl %eax, %eax
 	ret
