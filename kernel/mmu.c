@@ -83,6 +83,7 @@ void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 
 	if (!(old->cr0 & CR0_PG) && !(now.cr0 & CR0_PG))
 		return; /* the identity shadow of paging off depends on nothing else */
+	vtlb_new_epoch(&vm->vtlb, cr != 3);
 	if (cr == 3)
 		vtlb_cr3_write(&vm->vtlb, &now);
 	else
@@ -109,7 +110,7 @@ void mmu_report(const struct vm *vm)
 {
 	const struct vtlb_stats *s = &vm->vtlb.stats;
 
-	hv_log("vm%d vtlb: %lu hidden faults filled (%lu new entries), %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
-	       vm->id, s->hidden_faults, s->new_entries, s->true_faults, s->invlpg_drops, s->cr3_drops,
+	hv_log("vm%d vtlb: %lu hidden faults filled (%lu new entries, %lu refills), %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
+	       vm->id, s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops, s->cr3_drops,
 	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
 }

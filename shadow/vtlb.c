@@ -40,6 +40,7 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 	v->pages_in_use = 1;
 	v->stats.pages_peak = 1;
 	v->clock = 1;
+	v->epoch = 1; /* the zeroed slots of seen[] belong to no epoch */
 	memset(shadow_pd(v), 0, PAGE_SIZE_4K);
 }
 
@@ -122,11 +123,41 @@ static void put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 	*pte = spte;
 }
 
+void vtlb_new_epoch(struct vtlb *v, bool mode_change)
+{
+	v->epoch++;
+	if (mode_change)
+		v->global_epoch++;
+}
+
+/* Remember that the page of gva was filled in this epoch; true if it already was.
+ * Tags name the epoch; global entries live as long as the paging mode. */
+static bool seen_before(struct vtlb *v, uint32_t gva, bool global)
+{
+	uint32_t page = gva >> 12, tag = global ? 0x80000000u | v->global_epoch : v->epoch;
+	uint32_t h = (page * 2654435761u) % VTLB_SEEN;
+
+	for (int probe = 0; probe < 8; probe++) {
+		typeof(&v->seen[0]) s = &v->seen[(h + probe) % VTLB_SEEN];
+
+		if (s->tag == tag && s->page == page)
+			return true;
+		if (s->tag != tag && s->tag != (0x80000000u | v->global_epoch)) {
+			s->page = page; /* a slot of an earlier epoch: take it */
+			s->tag = tag;
+			return false;
+		}
+	}
+	return false; /* too many pages this epoch: stop counting rather than guess */
+}
+
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
 	shadow_pt(v, PDX(gva));
-	if (!(vtlb_get_pte(v, gva) & PTE_P))
+	if (!(vtlb_get_pte(v, gva) & PTE_P)) {
 		v->stats.new_entries++;
+		v->stats.refills += seen_before(v, gva, spte & SPTE_GLOBAL);
+	}
 	put_entry(v, v->pt_of_pdx[PDX(gva)], PTX(gva), spte);
 }
 

@@ -23,6 +23,7 @@
 #define VTLB_POOL_PAGES 256 /**< shadow pages per VM (1 MiB): the root and up to 255 page tables */
 #endif
 #define VTLB_POOL_MAX 1024  /**< the largest pool vtlb_init() accepts */
+#define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
 
 /** @brief A VM's guest-physical RAM as the virtual TLB sees it. */
 struct guest_mem {
@@ -65,7 +66,9 @@ struct walk {
 /** @brief Counters for the exit statistics. */
 struct vtlb_stats {
 	uint64_t hidden_faults; /**< faults filled from the guest's tables */
-	uint64_t new_entries;   /**< fills of an empty shadow entry (refills and upgrades excluded) */
+	uint64_t new_entries;   /**< fills of an empty shadow entry (upgrades excluded) */
+	uint64_t refills;       /**< of those, pages already filled since the last CR3 write (global
+				     pages: since the last paging-mode change): what invalidation cost */
 	uint64_t true_faults;   /**< faults reflected to the guest */
 	uint64_t invlpg_drops;  /**< shadow entries dropped by INVLPG */
 	uint64_t cr3_drops;     /**< shadow entries dropped by CR3 writes */
@@ -87,6 +90,9 @@ struct vtlb {
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
+	uint32_t epoch;                     /**< advanced by every CR3 write and mode change */
+	uint32_t global_epoch;              /**< advanced by every paging-mode change */
+	struct { uint32_t page, tag; } seen[VTLB_SEEN]; /**< pages filled in the current epochs */
 	struct vtlb_stats stats;            /**< counters */
 };
 
@@ -102,6 +108,13 @@ enum vtlb_result {
  * @p pool (host-physical @p pool_hpa, below 4 GiB, zeroed).
  */
 void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t pool_hpa, int pages);
+
+/**
+ * @brief A new CR3 (@p mode_change false) or a new paging mode (true) begins:
+ * from now on a page filled again is a first fill, not a refill. Called by
+ * the hypervisor before the lab 4 functions; counts only, drops nothing.
+ */
+void vtlb_new_epoch(struct vtlb *v, bool mode_change);
 
 /** @brief Host-physical address of the shadow page directory: the real CR3. */
 uint32_t vtlb_root(const struct vtlb *v);

@@ -18,6 +18,9 @@ static void setup(void) { fixture_setup(16); }
 
 TestSuite(fill, .init = setup, .fini = fixture_teardown);
 
+/* Paging off is given code (lab 1 needs it), not lab 3's: its own suite. */
+TestSuite(identity, .init = setup, .fini = fixture_teardown);
+
 static enum vtlb_result fault(const struct guest_mode *mode, uint32_t gva, uint32_t hw_error)
 {
 	err = 0xDEAD;
@@ -122,7 +125,7 @@ Test(fill, global_pages_are_marked_in_the_shadow)
 	cr_assert(vtlb_get_pte(&vt, GVA) & SPTE_GLOBAL);
 }
 
-Test(fill, paging_off_maps_identity)
+Test(identity, paging_off_maps_identity)
 {
 	struct guest_mode mode = { 0x11, 0, 0 };
 
@@ -132,7 +135,7 @@ Test(fill, paging_off_maps_identity)
 	cr_assert_eq(s & (PTE_P | PTE_RW | PTE_US), PTE_P | PTE_RW | PTE_US);
 }
 
-Test(fill, paging_off_beyond_ram_is_bad)
+Test(identity, paging_off_beyond_ram_is_bad)
 {
 	struct guest_mode mode = { 0x11, 0, 0 };
 
