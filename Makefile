@@ -13,7 +13,17 @@ BUILD ?= build
 # With a solutions/ directory (the instructor's tree) the reference is built
 # by default; a student's tree has none and builds the hand-out.
 SOLUTION ?= $(if $(wildcard solutions),1,0)
-VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)
+# The files each lab's student writes. STUDENT_LABS="2" with SOLUTION=1
+# builds lab 2's files from the tree and every other lab's from solutions/:
+# the grader's stage isolation, so one broken lab does not fail the others.
+LAB_FILES_1 := kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c
+LAB_FILES_2 := shadow/walk.c
+LAB_FILES_3 := shadow/fill.c
+LAB_FILES_4 := shadow/invalidate.c
+LAB_FILES_5 := kernel/sched.c
+STUDENT_LABS ?=
+STUDENT_FILES := $(foreach n,$(STUDENT_LABS),$(LAB_FILES_$(n)))
+VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)$(if $(STUDENT_LABS),-lab$(subst $(eval) ,,$(STUDENT_LABS)))
 KBUILD := $(BUILD)/$(VARIANT)
 
 EMU ?= bochs
@@ -29,8 +39,9 @@ HVRUN_FLAGS := $(if $(filter 1,$(DETERMINISTIC)),--deterministic)
 CC := gcc
 LD := ld
 
-# src_for(path): the reference file under solutions/ when SOLUTION=1 and it exists.
-src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1))),solutions/$(1),$(1))
+# src_for(path): the reference file under solutions/ when SOLUTION=1, it exists,
+# and the path is not one of STUDENT_FILES; the tree's own file otherwise.
+src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1)),$(if $(filter $(1),$(STUDENT_FILES)),,yes)),solutions/$(1),$(1))
 
 # Prerequisites like $$(call src_for,...) are expanded per target.
 .SECONDEXPANSION:
@@ -44,7 +55,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run test help clean qemu-gdb gdb docs bench
+.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -62,11 +73,21 @@ qemu-gdb: all
 	@tools/hvrun $(HVRUN_FLAGS) --emu qemu --kernel $(KERNEL_ELF32) --timeout 3600 --gdb $(GDB_PORT) --hvargs "$(HV_ARGS)" \
 		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
 
-## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols
+## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols and the helpers of tools/gdb/hv.py
 gdb: all
 	gdb -q -ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
 		$(foreach g,$(filter %.elf,$(GUEST)),-ex 'add-symbol-file $(g)') \
+		-ex 'source tools/gdb/hv.py' \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
+
+## gdb-demo: a scripted gdb session (QEMU, AMD-V): a hidden fault, its fill, a reflected fault, a stale entry
+gdb-demo: all
+	@tools/gdb-demo --kernel $(KERNEL_ELF) --out $(BUILD)/gdb-demo
+
+## bochs-debug: GUEST under the hypervisor in Bochs (VT-x), in Bochs' own debugger with the kernel's symbols
+bochs-debug: all
+	@tools/bochs-debug --kernel $(KERNEL_ELF) --out $(BUILD)/bochs-debug --hvargs "$(HV_ARGS)" \
+		--guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)" $(BOCHS_DEBUG_FLAGS)
 
 ## test: unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
@@ -75,6 +96,18 @@ test: deps
 ## bench: exits, hidden faults per page and exit costs of each guest, Bochs and QEMU
 bench: all
 	@tools/bench
+
+## grade: score the tree lab by lab (LAB=n one lab; ISOLATE=1 other labs from solutions/; HIDDEN=dir)
+GRADE_DIR ?= $(BUILD)/grade
+GRADER := $(BUILD)/tools/grade
+GRADE_MODE = $(if $(filter 1,$(ISOLATE)),isolate,$(if $(filter 1,$(SOLUTION)),reference,student))
+$(GRADER): $(wildcard autograder/*.c autograder/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation -o $@ $(filter %.c,$^) -lcjson
+
+grade: $(GRADER)
+	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) \
+		--hidden "$(HIDDEN)" --seed $(or $(SEED),0)
 
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps

@@ -6,7 +6,8 @@
 # src_for rule as the kernel: the binary of the hand-out tests the student's
 # code, the one of SOLUTION=1 the reference.
 
-UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c)
+# HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
+UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
 UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP

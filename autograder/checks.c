@@ -1,0 +1,383 @@
+/*
+ * The test kinds. Every emulator run goes through tools/hvrun, which has its
+ * own timeout and judges the emulator's status together with the kernel's
+ * result line; here the consoles are compared with native runs of the same
+ * guest and the same seed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "grade.h"
+
+#define CONSOLE_MAX (1u << 20)   /* read at most 1 MiB of a console: floods are cut */
+#define RUN_TIMEOUT "20"  /* QEMU runs take about 1 s, Bochs runs 3 s */
+#define MAX_GUESTS  4
+
+/* Append a formatted sentence to the test's output. */
+static void say(struct test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct test *t, const char *fmt, ...)
+{
+	size_t n = strlen(t->output);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->output + n, sizeof(t->output) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The last lines of a file, appended to the output. */
+static void say_tail(struct test *t, const char *path, int lines)
+{
+	char *text = file_read(path, CONSOLE_MAX), *p;
+	int seen = 0;
+
+	if (!text)
+		return;
+	for (p = text + strlen(text); p > text; p--)
+		if (p[-1] == '\n' && p[0] && ++seen > lines)
+			break;
+	say(t, "last lines of %s:\n%s", path, p);
+	free(text);
+}
+
+/* "name.elf args" -> "DIR/name.elf args seed=S", the guest from the built or hidden guests. */
+static void guest_path(const struct grade_config *cfg, const struct test *t, const char *guest,
+		       char *out, size_t size)
+{
+	const char *dir = t->hidden && cfg->hidden ? cfg->hidden : cfg->guest_dir;
+
+	snprintf(out, size, "%s/%s seed=%u", dir, guest, cfg->seed);
+}
+
+/* Run guests under the hypervisor of this test's lab; returns hvrun's status. */
+static int hv_run(const struct grade_config *cfg, const struct test *t, const char *dir,
+		  char guests[][512], int n, const char *hvargs)
+{
+	char log[600], hvrun[600];
+	char *argv[13 + 2 * MAX_GUESTS] = { hvrun, "--quiet", "--emu", t->args[0], "--kernel",
+					   (char *)cfg->hv[t->lab], "--out", (char *)dir };
+	int a = 8;
+
+	snprintf(hvrun, sizeof(hvrun), "%s/tools/hvrun", cfg->tree);
+	snprintf(log, sizeof(log), "%s.hvrun.txt", dir);
+	argv[a++] = "--timeout";
+	argv[a++] = RUN_TIMEOUT;
+	if (hvargs && *hvargs) {
+		argv[a++] = "--hvargs";
+		argv[a++] = (char *)hvargs;
+	}
+	for (int i = 0; i < n; i++) {
+		argv[a++] = "--guest";
+		argv[a++] = guests[i];
+	}
+	argv[a] = NULL;
+	return proc_run(log, argv);
+}
+
+/* The guest's native console (QEMU, no hypervisor) into dir/serial.txt; false if it failed. */
+static bool native_run(const struct grade_config *cfg, const char *guest, const char *dir)
+{
+	char log[600], hvrun[600], g[512];
+	char *argv[] = { hvrun, "--quiet", "--emu", "native", "--out", (char *)dir, "--timeout",
+			 RUN_TIMEOUT, "--guest", g, NULL };
+
+	snprintf(hvrun, sizeof(hvrun), "%s/tools/hvrun", cfg->tree);
+	snprintf(log, sizeof(log), "%s.hvrun.txt", dir);
+	snprintf(g, sizeof(g), "%s", guest);
+	return proc_run(log, argv) == 0;
+}
+
+/* The lines of VM id in a console, without their "[vmN] " prefix. */
+static char *vm_lines(const char *console, int id)
+{
+	char prefix[16], *out = calloc(1, strlen(console) + 1), *o = out;
+	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), "[vm%d] ", id);
+
+	for (const char *p = console; out && *p; ) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p + 1) : strlen(p);
+
+		if (len > plen && !strncmp(p, prefix, plen)) {
+			memcpy(o, p + plen, len - plen);
+			o += len - plen;
+		}
+		p += len;
+	}
+	return out;
+}
+
+/* Where two texts first differ, said as a line number and both lines. */
+static void say_difference(struct test *t, const char *want, const char *got)
+{
+	int line = 1;
+
+	while (*want && *want == *got) {
+		line += *want == '\n';
+		want++;
+		got++;
+	}
+	while (line > 1 && want[-1] != '\n') {
+		want--;
+		got--;
+	}
+	say(t, "line %d differs:\n  native:     %.*s\n  virtualised: %.*s\n", line,
+	    (int)strcspn(want, "\n"), want, (int)strcspn(got, "\n"), got);
+}
+
+/* VM id's lines in dir/serial.txt must equal native's; says why not. */
+static bool same_as_native(struct test *t, const char *dir, int id, const char *native_dir)
+{
+	char path[600];
+	char *console, *native, *lines;
+	bool same;
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	snprintf(path, sizeof(path), "%s/serial.txt", native_dir);
+	native = file_read(path, CONSOLE_MAX);
+	lines = console ? vm_lines(console, id) : NULL;
+	same = native && lines && !strcmp(native, lines);
+	if (!same && native && lines) {
+		say(t, "vm%d's output differs from the same guest run natively. ", id);
+		say_difference(t, native, lines);
+	}
+	free(console);
+	free(native);
+	free(lines);
+	return same;
+}
+
+/* Whether dir/serial.txt contains text. */
+static bool console_has(const char *dir, const char *text)
+{
+	char path[600], *console;
+	bool has;
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	has = console && strstr(console, text);
+	free(console);
+	return has;
+}
+
+static void check_unit(const struct grade_config *cfg, struct test *t)
+{
+	char filter[128];
+	char *argv[] = { "timeout", "--kill-after=5", "120", (char *)cfg->unit_bin[t->lab], "--filter",
+			 filter, "--verbose=1", "--jobs=1", NULL };
+	char *out;
+	int tested = 0, passing = 0;
+
+	snprintf(filter, sizeof(filter), "%s", t->args[0]);
+	proc_run(t->log, argv);
+	out = file_read(t->log, CONSOLE_MAX);
+	const char *syn = out ? strstr(out, "Synthesis: Tested: ") : NULL;
+
+	if (!syn || sscanf(syn, "Synthesis: Tested: %d | Passing: %d", &tested, &passing) != 2 ||
+	    tested == 0) {
+		say(t, "the unit tests %s did not run. ", filter);
+	} else {
+		t->score = t->points * passing / tested;
+		t->passed = passing == tested;
+		say(t, "%d of %d unit tests pass. ", passing, tested);
+		/* name the failing tests and their assertion messages */
+		for (const char *p = out; (p = strstr(p, "[FAIL]")) != NULL; p++)
+			say(t, "\n  %.*s", (int)strcspn(p, "\n"), p);
+		const char *ni = strstr(out, "not implemented");
+
+		if (ni) { /* the stub's own message says which function is missing */
+			while (ni > out && ni[-1] != '\n')
+				ni--;
+			say(t, "\n  %.*s", (int)strcspn(ni, "\n"), ni);
+		}
+		say(t, "\n");
+	}
+	free(out);
+}
+
+/* Count in a console: the number after "key " in the first line starting with prefix. */
+static bool console_number(const char *console, const char *prefix, const char *key, unsigned long *n)
+{
+	const char *line = strstr(console, prefix), *k;
+
+	if (!line)
+		return false;
+	k = strstr(line, key);
+	return k && k < line + strcspn(line, "\n") && sscanf(k + strlen(key), "%lu", n) == 1;
+}
+
+/*
+ * Precise invalidation, as the guest can count it: every page filled again
+ * within one CR3 epoch (a refill) must be owed to an INVLPG of the guest's
+ * or to an eviction from a full pool. The hypervisor counts exits and
+ * evictions outside the student's code; hidden + true faults must add up
+ * to the page-fault exits.
+ */
+static void check_precise(struct test *t, const char *dir)
+{
+	char path[600], *console;
+	unsigned long hidden = 0, truef = 0, pf = 0, invlpg = 0, refills = 0, evicted = 0;
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	if (!console || !console_number(console, "hv: vm0 vtlb: ", "vtlb: ", &hidden) ||
+	    !console_number(console, "hv: vm0 vtlb: ", "entries, ", &refills) ||
+	    !console_number(console, "hv: vm0 vtlb: ", "), ", &truef) ||
+	    !console_number(console, "hv: vm0 exits: ", "page-fault ", &pf)) {
+		say(t, "no virtual TLB statistics on the console\n");
+	} else {
+		const char *e = strstr(strstr(console, "hv: vm0 vtlb: "), " evicted"); /* "..., N evicted" */
+
+		console_number(console, "hv: vm0 exits: ", "invlpg ", &invlpg);
+		while (e && e[-1] >= '0' && e[-1] <= '9')
+			e--;
+		evicted = e ? strtoul(e, NULL, 10) : 0;
+		if (hidden + truef != pf)
+			say(t, "the statistics do not add up: %lu hidden + %lu true faults, but %lu page-fault exits\n",
+			    hidden, truef, pf);
+		else if (refills > invlpg + evicted)
+			say(t, "correct, but imprecise: %lu pages were filled again within a CR3 epoch, but the guest executed only %lu INVLPGs (and %lu page tables were evicted): invalidation drops more than it must\n",
+			    refills, invlpg, evicted);
+		else
+			t->passed = true;
+	}
+	free(console);
+}
+
+/* TEST_SAME and TEST_PRECISE: args EMU GUEST. */
+static void check_same(const struct grade_config *cfg, struct test *t)
+{
+	char dir[600], native[600], g[1][512];
+	int status;
+
+	guest_path(cfg, t, t->args[1], g[0], sizeof(g[0]));
+	snprintf(dir, sizeof(dir), "%s.run", t->log);
+	snprintf(native, sizeof(native), "%s.native", t->log);
+	if (!native_run(cfg, g[0], native)) {
+		say(t, "the guest itself fails natively (grader problem): see %s\n", native);
+		return;
+	}
+	status = hv_run(cfg, t, dir, g, 1, NULL);
+	if (status != 0) {
+		say(t, "the run did not end cleanly (hvrun status %d). ", status);
+		snprintf(native, sizeof(native), "%s/serial.txt", dir);
+		say_tail(t, native, 8);
+		return;
+	}
+	if (!same_as_native(t, dir, 0, native))
+		return;
+	if (t->kind == TEST_PRECISE)
+		check_precise(t, dir);
+	else
+		t->passed = true;
+	if (t->passed)
+		t->score = t->points;
+}
+
+/* TEST_FAILS: args EMU GUEST TEXT. */
+static void check_fails(const struct grade_config *cfg, struct test *t)
+{
+	char dir[600], path[600], g[1][512];
+	int status;
+
+	guest_path(cfg, t, t->args[1], g[0], sizeof(g[0]));
+	snprintf(dir, sizeof(dir), "%s.run", t->log);
+	status = hv_run(cfg, t, dir, g, 1, NULL);
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	if (status == 0)
+		say(t, "the run succeeded; it must stop the VM with \"%s\"\n", t->args[2]);
+	else if (!console_has(dir, "hv: end: failure"))
+		say(t, "the hypervisor did not end cleanly (hung or crashed)\n");
+	else if (!console_has(dir, t->args[2]))
+		say(t, "the console does not say \"%s\"\n", t->args[2]);
+	else
+		t->passed = true;
+	if (!t->passed)
+		say_tail(t, path, 8);
+	t->score = t->passed ? t->points : 0;
+}
+
+/* Both VMs printed before either ended: the first [vm1] line comes before vm0 ends. */
+static bool interleaved(const char *dir)
+{
+	char path[600], *console;
+	const char *vm1, *end0;
+	bool yes;
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	vm1 = console ? strstr(console, "[vm1] ") : NULL;
+	end0 = console ? strstr(console, "hv: vm0 exited") : NULL;
+	yes = vm1 && end0 && vm1 < end0;
+	free(console);
+	return yes;
+}
+
+/* TEST_PAIR: args EMU "G1,G2" "COMPARED VM IDS" EXPECT [HVARGS]; EXPECT is
+ * success, interleaved (success, and the VMs took turns) or a console text. */
+static void check_pair(const struct grade_config *cfg, struct test *t)
+{
+	char dir[600], path[600], native[600], list[512], g[MAX_GUESTS][512];
+	char *save = NULL, *name;
+	int n = 0, status;
+
+	snprintf(list, sizeof(list), "%s", t->args[1]);
+	for (name = strtok_r(list, ",", &save); name && n < MAX_GUESTS; name = strtok_r(NULL, ",", &save))
+		guest_path(cfg, t, name, g[n++], sizeof(g[0]));
+	snprintf(dir, sizeof(dir), "%s.run", t->log);
+	status = hv_run(cfg, t, dir, g, n, t->nargs > 4 ? t->args[4] : NULL);
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	bool expect_interleaved = !strcmp(t->args[3], "interleaved");
+	bool expect_success = expect_interleaved || !strcmp(t->args[3], "success");
+
+	if (expect_success ? status != 0 : !console_has(dir, t->args[3])) {
+		say(t, expect_success ? "the run did not end cleanly. " : "the console does not say \"%s\". ",
+		    t->args[3]);
+		say_tail(t, path, 8);
+		return;
+	}
+	if (expect_interleaved && !interleaved(dir)) {
+		say(t, "the VMs did not take turns: vm0 ended before vm1 printed anything\n");
+		return;
+	}
+	for (const char *id = t->args[2]; *id; id++) {
+		if (*id < '0' || *id > '9')
+			continue;
+		snprintf(native, sizeof(native), "%s.native%c", t->log, *id);
+		if (!native_run(cfg, g[*id - '0'], native)) {
+			say(t, "guest %c fails natively (grader problem)\n", *id);
+			return;
+		}
+		if (!same_as_native(t, dir, *id - '0', native))
+			return;
+	}
+	t->passed = true;
+	t->score = t->points;
+}
+
+void check_run(const struct grade_config *cfg, struct test *t)
+{
+	if ((t->kind == TEST_UNIT && !cfg->unit_bin[t->lab]) || (t->kind != TEST_UNIT && !cfg->hv[t->lab])) {
+		say(t, "lab %d does not build:\n%s", t->lab, cfg->build_error[t->lab]);
+		return;
+	}
+	switch (t->kind) {
+	case TEST_UNIT:
+		check_unit(cfg, t);
+		break;
+	case TEST_SAME:
+	case TEST_PRECISE:
+		check_same(cfg, t);
+		break;
+	case TEST_FAILS:
+		check_fails(cfg, t);
+		break;
+	case TEST_PAIR:
+		check_pair(cfg, t);
+		break;
+	}
+}

@@ -1,0 +1,81 @@
+/**
+ * @file grade.h
+ * @brief The autograder: a list of tests per lab, run in parallel, scored, reported.
+ *
+ * Each test runs in its own child process and writes its result to a file,
+ * so that nothing a student tree does (a hang, a crash, a flood of output)
+ * can take the grader down. Expected guest output always comes from running
+ * the same guest natively with the same fresh seed: the grader compares,
+ * never the kernel.
+ */
+#ifndef AUTOGRADER_GRADE_H
+#define AUTOGRADER_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define MAX_TESTS  128 /**< tests in one grading run */
+#define MAX_ARGS   6   /**< arguments of one test */
+#define NUM_LABS   5   /**< labs 1 to 5 */
+#define TEXT_MAX   2048 /**< bytes of a test's output kept for the report */
+
+/** @brief What a test does. */
+enum test_kind {
+	TEST_UNIT,    /**< Criterion unit tests matching a filter: partial credit */
+	TEST_SAME,    /**< a guest under the hypervisor prints exactly its native output */
+	TEST_FAILS,   /**< a run must fail cleanly, with a given text on the console */
+	TEST_PAIR,    /**< guests as VMs side by side; some must print their native output */
+	TEST_PRECISE, /**< like SAME, and the virtual TLB refills little (hidden faults per new entry) */
+};
+
+/** @brief One test: its definition from the list and, after the run, its result. */
+struct test {
+	int lab;                 /**< 1 to 5 */
+	char name[64];           /**< short, unique within the lab */
+	double points;           /**< the most it scores */
+	enum test_kind kind;     /**< what it does */
+	char *args[MAX_ARGS];    /**< kind-specific arguments */
+	int nargs;               /**< how many */
+	char hint[256];          /**< what to look at when it fails */
+	bool hidden;             /**< from the HIDDEN directory: its own category, shown after publishing */
+	/* result */
+	double score;            /**< points earned */
+	bool passed;             /**< full marks */
+	double seconds;          /**< wall time */
+	char output[TEXT_MAX];   /**< what the student sees: why it failed, the log's last lines */
+	char log[512];           /**< path of the full log */
+};
+
+/** @brief Where things are, and how this run grades. */
+struct grade_config {
+	const char *tree;        /**< the tree graded (a student's or the reference) */
+	const char *out;         /**< GRADE_DIR: logs, results.json, junit.xml */
+	const char *hidden;      /**< directory of hidden tests, or NULL */
+	int lab;                 /**< 0: every lab; else only this one */
+	int jobs;                /**< tests at once */
+	unsigned seed;           /**< seed= for every guest of this run */
+	const char *unit_bin[NUM_LABS + 1]; /**< unit-test binary per lab, NULL when its build failed */
+	const char *hv[NUM_LABS + 1];       /**< hypervisor ELF32 per lab, NULL when its build failed */
+	char build_error[NUM_LABS + 1][TEXT_MAX]; /**< compiler message per lab when its build failed */
+	const char *guest_dir;   /**< where the built guests are */
+};
+
+/** @brief Read a test list (LAB|NAME|POINTS|KIND|ARGS...|HINT lines); returns tests added or -1. */
+int testlist_read(const char *path, bool hidden, struct test *tests, int max, int count);
+
+/** @brief Run test @p t (in a child process) and fill its result fields. */
+void check_run(const struct grade_config *cfg, struct test *t);
+
+/**
+ * @brief Run @p argv with stdout and stderr appended to @p log, wait, and
+ * return its exit status (or 128 + signal); -1 if it could not start.
+ */
+int proc_run(const char *log, char *const argv[]);
+
+/** @brief Read at most @p max bytes of @p path into a new NUL-terminated buffer (NULL if absent). */
+char *file_read(const char *path, size_t max);
+
+/** @brief Print the table, the failures with their hints, and write results.json and junit.xml. */
+void report_write(const struct grade_config *cfg, struct test *tests, int count, double seconds);
+
+#endif

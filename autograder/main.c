@@ -1,0 +1,285 @@
+/*
+ * grade: build a tree and score it lab by lab.
+ *
+ *   grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate]
+ *         [--hidden DIR] [--jobs N] [--seed N]
+ *
+ * student   the tree as it is (the hand-out with the student's code)
+ * reference SOLUTION=1: the reference solutions (must score full marks)
+ * isolate   lab N is built from the tree's files, every other lab from
+ *           solutions/: one broken lab cannot fail the next (instructors)
+ *
+ * Tests come from autograder/tests.list (and HIDDEN/tests.list, their own
+ * category). Each runs in a child process, up to --jobs at once, with its
+ * own log; the report ends with "N passed, N failed".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "grade.h"
+
+static struct test tests[MAX_TESTS];
+static struct grade_config cfg;
+static const char *mode = "student";
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(const char *why)
+{
+	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate] [--hidden DIR] [--jobs N] [--seed N]\n", why);
+	exit(2);
+}
+
+/* A seed nobody can predict when it was not given. */
+static unsigned fresh_seed(void)
+{
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	int fd = open("/dev/urandom", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, &seed, sizeof(seed)) != sizeof(seed))
+			seed ^= (unsigned)clock();
+		close(fd);
+	}
+	return seed % 1000000;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v)
+			usage("an option without its value");
+		if (!strcmp(a, "--tree")) cfg.tree = v;
+		else if (!strcmp(a, "--out")) cfg.out = v;
+		else if (!strcmp(a, "--lab")) cfg.lab = atoi(v);
+		else if (!strcmp(a, "--mode")) mode = v;
+		else if (!strcmp(a, "--hidden")) cfg.hidden = *v ? v : NULL;
+		else if (!strcmp(a, "--jobs")) cfg.jobs = atoi(v);
+		else if (!strcmp(a, "--seed")) cfg.seed = (unsigned)atoi(v);
+		else usage("unknown option");
+		i++;
+	}
+	if (!cfg.tree || !cfg.out)
+		usage("--tree and --out are required");
+	if (cfg.lab < 0 || cfg.lab > NUM_LABS)
+		usage("--lab must be 1 to 5");
+	if (strcmp(mode, "student") && strcmp(mode, "reference") && strcmp(mode, "isolate"))
+		usage("--mode must be student, reference or isolate");
+	if (cfg.jobs <= 0)
+		cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) + 1;
+	if (!cfg.seed)
+		cfg.seed = fresh_seed();
+}
+
+/* The compiler's error lines (or the log's tail) from a failed build. */
+static void build_error_text(const char *log, char *out, size_t size)
+{
+	char *text = file_read(log, 1 << 20);
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (char *line = text ? strtok(text, "\n") : NULL; line && n < size - 1; line = strtok(NULL, "\n"))
+		if (strstr(line, "error") || strstr(line, "Error"))
+			n += (size_t)snprintf(out + n, size - n, "  %s\n", line);
+	if (!n)
+		snprintf(out, size, "  (no compiler message: see %s)\n", log);
+	free(text);
+}
+
+/* make in the tree with BUILD under --out; false if it failed (message in err). */
+static bool make(const char *log, const char *vars, const char *targets, char *err, size_t size)
+{
+	char cmd[2048];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "make -C '%s' --no-print-directory -j%d BUILD='%s/build' HIDDEN='%s' %s %s >>'%s' 2>&1",
+		 cfg.tree, cfg.jobs, cfg.out, cfg.hidden ? cfg.hidden : "", vars, targets, log);
+	status = system(cmd);
+	if (status != 0 && err)
+		build_error_text(log, err, size);
+	return status == 0;
+}
+
+/* The make variables and build directory of lab's kernel in this mode. */
+static void variant(int lab, char *vars, size_t vsize, char *dir, size_t dsize)
+{
+	bool reference = !strcmp(mode, "reference");
+
+	if (!strcmp(mode, "isolate")) {
+		snprintf(vars, vsize, "SOLUTION=1 STUDENT_LABS=%d", lab);
+		snprintf(dir, dsize, "%s/build/solution-lab%d", cfg.out, lab);
+	} else {
+		snprintf(vars, vsize, "SOLUTION=%d", reference);
+		snprintf(dir, dsize, "%s/build/%s", cfg.out, reference ? "solution" : "handout");
+	}
+}
+
+/* Build the guests, then the kernel and unit tests of each lab graded (one build
+ * serves them all unless the mode isolates labs). */
+static bool build(void)
+{
+	static char hv[NUM_LABS + 1][700], unit[NUM_LABS + 1][700];
+	char log[600], vars[128], dir[600], target[720];
+	int first = 0;
+
+	snprintf(log, sizeof(log), "%s/build-guests.log", cfg.out);
+	printf("grade: building the guests\n");
+	if (!make(log, "", "guests bad-guests", NULL, 0)) {
+		fprintf(stderr, "grade: the guests do not build (not student code): see %s\n", log);
+		return false;
+	}
+	snprintf(dir, sizeof(dir), "%s/build/guest", cfg.out);
+	cfg.guest_dir = strdup(dir);
+	for (int lab = 1; lab <= NUM_LABS; lab++) {
+		if (cfg.lab && lab != cfg.lab)
+			continue;
+		if (first && strcmp(mode, "isolate")) {
+			cfg.hv[lab] = cfg.hv[first];
+			cfg.unit_bin[lab] = cfg.unit_bin[first];
+			memcpy(cfg.build_error[lab], cfg.build_error[first], TEXT_MAX);
+			continue;
+		}
+		first = first ? first : lab;
+		variant(lab, vars, sizeof(vars), dir, sizeof(dir));
+		snprintf(hv[lab], sizeof(hv[lab]), "%s/hv.elf32", dir);
+		snprintf(unit[lab], sizeof(unit[lab]), "%s/unit-tests", dir);
+		snprintf(log, sizeof(log), "%s/build-lab%d.log", cfg.out, lab);
+		printf("grade: building %s\n", vars);
+		/* The kernel and the unit tests apart: one may build when the other does not. */
+		snprintf(target, sizeof(target), "'%s'", hv[lab]);
+		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+			cfg.hv[lab] = hv[lab];
+		snprintf(target, sizeof(target), "'%s'", unit[lab]);
+		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+			cfg.unit_bin[lab] = unit[lab];
+	}
+	return true;
+}
+
+/* Run test i in a child that writes its result to a file; returns the child's pid. */
+static pid_t start_test(int i)
+{
+	struct test *t = &tests[i];
+	pid_t pid;
+
+	snprintf(t->log, sizeof(t->log), "%s/logs/lab%d-%s", cfg.out, t->lab, t->name);
+	pid = fork();
+	if (pid == 0) {
+		char path[600];
+		double start = now();
+		FILE *f;
+
+		check_run(&cfg, t);
+		t->seconds = now() - start;
+		snprintf(path, sizeof(path), "%s.result", t->log);
+		f = fopen(path, "wb");
+		if (f) {
+			fwrite(t, sizeof(*t), 1, f);
+			fclose(f);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Take back a finished test's result; a child that died leaves its reason. */
+static void finish_test(int i, int done, int count)
+{
+	struct test *t = &tests[i], r;
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.result", t->log);
+	f = fopen(path, "rb");
+	if (f && fread(&r, sizeof(r), 1, f) == 1) {
+		t->score = r.score;
+		t->passed = r.passed;
+		t->seconds = r.seconds;
+		memcpy(t->output, r.output, sizeof(t->output));
+	} else {
+		snprintf(t->output, sizeof(t->output), "the grader's check died (see %s*)\n", t->log);
+	}
+	if (f)
+		fclose(f);
+	printf("[%2d/%d] lab%d/%-36s %-4s %5.1f/%-3.0f %5.1fs\n", done, count, t->lab, t->name,
+	       t->passed ? "ok" : "FAIL", t->score, t->points, t->seconds);
+	fflush(stdout);
+}
+
+static void run_all(int count)
+{
+	pid_t pids[MAX_TESTS];
+	int next = 0, running = 0, done = 0;
+
+	while (done < count) {
+		while (running < cfg.jobs && next < count) {
+			pids[next] = start_test(next);
+			next++;
+			running++;
+		}
+		pid_t pid = wait(NULL);
+
+		for (int i = 0; i < next; i++)
+			if (pids[i] == pid) {
+				running--;
+				finish_test(i, ++done, count);
+			}
+	}
+}
+
+/* Keep the tests of --lab, or all. */
+static int select_lab(int count)
+{
+	int kept = 0;
+
+	for (int i = 0; i < count; i++)
+		if (!cfg.lab || tests[i].lab == cfg.lab)
+			tests[kept++] = tests[i];
+	return kept;
+}
+
+int main(int argc, char **argv)
+{
+	char path[600];
+	double start = now();
+	int count, hidden = 0;
+
+	parse_args(argc, argv);
+	snprintf(path, sizeof(path), "rm -rf '%s/logs' && mkdir -p '%s/logs'", cfg.out, cfg.out);
+	if (system(path) != 0)
+		usage("cannot create the --out directory");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	snprintf(path, sizeof(path), "%s/autograder/tests.list", cfg.tree);
+	count = testlist_read(path, false, tests, MAX_TESTS, 0);
+	if (count > 0 && cfg.hidden) {
+		snprintf(path, sizeof(path), "%s/tests.list", cfg.hidden);
+		hidden = testlist_read(path, true, tests, MAX_TESTS, count);
+	}
+	if (count <= 0 || hidden < 0)
+		return 2;
+	count = select_lab(count + hidden);
+	printf("grade: %s mode, %d tests, seed %u\n", mode, count, cfg.seed);
+	if (!build())
+		return 2;
+	run_all(count);
+	report_write(&cfg, tests, count, now() - start);
+	for (int i = 0; i < count; i++)
+		if (!tests[i].passed)
+			return 1;
+	return 0;
+}
