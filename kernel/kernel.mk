@@ -16,7 +16,7 @@ KERNEL_SRCS := \
 
 KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
-	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+	-fno-asynchronous-unwind-tables -O2 -g3 -Wall -Wextra -Werror -I. -MMD -MP
 KERNEL_LDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
 KERNEL_OBJS := $(patsubst %,$(KBUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
@@ -37,5 +37,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
 
 $(KERNEL_ELF32): $(KERNEL_ELF)
 	objcopy -I elf64-x86-64 -O elf32-i386 --strip-debug $< $@
+
+# New compiler flags must rebuild everything.
+$(KERNEL_OBJS): kernel/kernel.mk
 
 -include $(KERNEL_OBJS:.o=.d)
