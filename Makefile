@@ -109,6 +109,17 @@ grade: $(GRADER)
 	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) \
 		--hidden "$(HIDDEN)" --seed $(or $(SEED),0)
 
+## handout: the student tree (no solutions/) in build/package/handout/ and handout.tar.gz
+handout:
+	@tools/package handout $(BUILD)/package
+
+## gradescope: build/package/gradescope.zip, the autograder for Gradescope (HIDDEN=dir adds hidden tests)
+gradescope:
+	@tools/package gradescope $(BUILD)/package $(HIDDEN)
+
+print-student-files:
+	@echo $(foreach n,1 2 3 4 5,$(LAB_FILES_$(n)))
+
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps
 	DOXYGEN_OUT=$(BUILD)/docs doxygen docs/Doxyfile
