@@ -58,7 +58,7 @@ static int hv_run(const struct grade_config *cfg, const struct test *t, const ch
 		  char guests[][512], int n, const char *hvargs)
 {
 	char log[600], hvrun[600];
-	char *argv[13 + 2 * MAX_GUESTS] = { hvrun, "--quiet", "--emu", t->args[0], "--kernel",
+	char *argv[16 + 2 * MAX_GUESTS] = { hvrun, "--quiet", "--emu", t->args[0], "--kernel",
 					   (char *)cfg->hv[t->lab], "--out", (char *)dir };
 	int a = 8;
 
@@ -69,6 +69,10 @@ static int hv_run(const struct grade_config *cfg, const struct test *t, const ch
 	if (hvargs && *hvargs) {
 		argv[a++] = "--hvargs";
 		argv[a++] = (char *)hvargs;
+		/* A budget counts TSC ticks: make them instructions in QEMU too, or a
+		 * loaded machine spends it before the guests finish. */
+		if (strstr(hvargs, "budget="))
+			argv[a++] = "--deterministic";
 	}
 	for (int i = 0; i < n; i++) {
 		argv[a++] = "--guest";
