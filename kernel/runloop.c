@@ -7,18 +7,11 @@
 #include "kernel/console.h"
 #include "kernel/dispatch.h"
 #include "kernel/sched.h"
+#include "kernel/x86.h"
 
 /* What switching VMs costs: from the end of one VM's slice (its last exit
  * handled) to the entry into the next VM (in Bochs, hypervisor instructions). */
 static uint64_t switches, switch_ticks;
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 /*
  * Run vm until its slice is over or it ends; switch_start: when the previous
