@@ -90,28 +90,30 @@ void bootinfo_parse(uint32_t magic, uint64_t mbi_addr, struct bootinfo *bi)
 	}
 }
 
-bool bootinfo_flag(const struct bootinfo *bi, const char *key)
+/* The first word of the command line that is key=... (or, unless need_value, key
+ * alone): a pointer just after key, or NULL. */
+static const char *find_key(const struct bootinfo *bi, const char *key, bool need_value)
 {
 	size_t n = strlen(key);
 
 	for (const char *p = bi->cmdline; *p; p++) {
 		bool word_start = p == bi->cmdline || p[-1] == ' ';
+		bool ends = p[n] == '=' || (!need_value && (p[n] == '\0' || p[n] == ' '));
 
-		if (word_start && !strncmp(p, key, n) && (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
-			return true;
+		if (word_start && !strncmp(p, key, n) && ends)
+			return p + n;
 	}
-	return false;
+	return NULL;
+}
+
+bool bootinfo_flag(const struct bootinfo *bi, const char *key)
+{
+	return find_key(bi, key, false) != NULL;
 }
 
 const char *bootinfo_option(const struct bootinfo *bi, const char *key)
 {
-	size_t n = strlen(key);
+	const char *after = find_key(bi, key, true);
 
-	for (const char *p = bi->cmdline; *p; p++) {
-		bool word_start = p == bi->cmdline || p[-1] == ' ';
-
-		if (word_start && !strncmp(p, key, n) && p[n] == '=')
-			return p + n + 1;
-	}
-	return NULL;
+	return after ? after + 1 : NULL;
 }
