@@ -1,8 +1,8 @@
 /*
- * Decoding MOV to/from CR, INVLPG and CPUID in 32-bit code.
+ * Decoding MOV to/from CR and DR, INVLPG, CPUID and INT1 in 32-bit code.
  * SDM Vol2A 2.1 (Instruction Format), Table 2-2 (32-Bit Addressing Forms
  * with the ModR/M Byte), Table 2-3 (with the SIB Byte); Vol2B MOV (Control
- * Registers): "the mod field is ignored"; INVLPG.
+ * Registers) and MOV (Debug Registers): "the mod field is ignored"; INVLPG.
  */
 #include "kernel/decode.h"
 
@@ -123,6 +123,11 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 	*out = (struct insn){ 0 };
 	if (!prefixes(&c, &op))
 		return false;
+	if (op == 0xF1) {
+		out->kind = INSN_ICEBP;
+		out->len = (int)c.pos;
+		return true;
+	}
 	if (op != 0x0F)
 		return fail(&c, "not a two-byte (0F) opcode");
 	if (!next(&c, &op2))
@@ -139,6 +144,14 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 		out->cr = MODRM_REG(modrm);
 		out->gpr = MODRM_RM(modrm); /* mod is ignored: always a register */
 		break;
+	case 0x21:
+	case 0x23:
+		if (!next(&c, &modrm))
+			return false;
+		out->kind = op2 == 0x21 ? INSN_MOV_FROM_DR : INSN_MOV_TO_DR;
+		out->dr = MODRM_REG(modrm);
+		out->gpr = MODRM_RM(modrm);
+		break;
 	case 0x01:
 		if (!next(&c, &modrm))
 			return false;
@@ -149,7 +162,7 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 			return false;
 		break;
 	default:
-		return fail(&c, "not MOV CR, INVLPG or CPUID");
+		return fail(&c, "not MOV CR, MOV DR, INVLPG or CPUID");
 	}
 	out->len = (int)c.pos;
 	return true;

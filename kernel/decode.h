@@ -20,6 +20,9 @@ enum insn_kind {
 	INSN_MOV_TO_CR,   /**< MOV CRn, r32 (0F 22 /r) */
 	INSN_INVLPG,      /**< INVLPG m (0F 01 /7) */
 	INSN_CPUID,       /**< CPUID (0F A2) */
+	INSN_MOV_FROM_DR, /**< MOV r32, DRn (0F 21 /r) */
+	INSN_MOV_TO_DR,   /**< MOV DRn, r32 (0F 23 /r) */
+	INSN_ICEBP,       /**< INT1, also called ICEBP (F1) */
 };
 
 /** @brief A decoded instruction. */
@@ -27,7 +30,8 @@ struct insn {
 	enum insn_kind kind; /**< which instruction */
 	int len;             /**< its length in bytes, prefixes included */
 	int cr;              /**< MOV CR: the control register number */
-	int gpr;             /**< MOV CR: the general register (enum gpr) */
+	int dr;              /**< MOV DR: the debug register number */
+	int gpr;             /**< MOV CR, MOV DR: the general register (enum gpr) */
 	uint32_t addr;       /**< INVLPG: the effective (= linear, flat segments) address */
 };
 
@@ -38,7 +42,7 @@ struct insn {
  * @param n        how many were readable (at most INSN_MAX_LEN)
  * @param gpr      the guest's registers (enum gpr order), for INVLPG's address
  * @param out      receives the instruction
- * @param err      receives a reason when the bytes are not one of the four
+ * @param err      receives a reason when the bytes are none of these instructions
  * @param err_size bytes of @p err
  * @return true when decoded
  */

@@ -15,16 +15,23 @@
 #define LSR_READY      0x60  /* THR empty and transmitter empty */
 #define IIR_NO_PENDING 0x01  /* no interrupt pending */
 
-/* Say once per VM and port that the guest used a port outside the contract. */
+/* Say once per VM and port that the guest used a port outside the contract,
+ * for its first VM_WARNED_PORTS ports: a guest walking every port cannot
+ * flood the console. */
 static void warn_unknown_port(struct vm *vm, const struct vm_exit *e)
 {
 	for (int i = 0; i < vm->warned_count; i++)
 		if (vm->warned_ports[i] == e->port)
 			return;
-	if (vm->warned_count < VM_WARNED_PORTS)
+	if (vm->warned_count < VM_WARNED_PORTS) {
 		vm->warned_ports[vm->warned_count++] = e->port;
-	hv_log("vm%d: %s of unknown port %#x ignored (reported once)", vm->id,
-	       e->in ? "read" : "write", e->port);
+		hv_log("vm%d: %s of unknown port %#x ignored (reported once)", vm->id,
+		       e->in ? "read" : "write", e->port);
+	} else if (!vm->warned_more_ports) {
+		vm->warned_more_ports = true;
+		hv_log("vm%d: %s of unknown port %#x ignored; further unknown ports go unreported (%d reported)",
+		       vm->id, e->in ? "read" : "write", e->port, VM_WARNED_PORTS);
+	}
 }
 
 /* The value an IN from the port gives. */

@@ -23,8 +23,13 @@ static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
 	[EXIT_PAGE_FAULT] = "page-fault", [EXIT_INVLPG] = "invlpg",
 	[EXIT_EXCEPTION] = "exception",   [EXIT_PREEMPT] = "preempt",
 	[EXIT_MSR] = "msr",               [EXIT_VIRT_INSN] = "virt-insn",
+	[EXIT_DR_READ] = "dr-read",       [EXIT_DR_WRITE] = "dr-write",
+	[EXIT_TASK_SWITCH] = "task-switch",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_UNHANDLED] = "unhandled",
 };
+
+#define VEC_DEBUG     1
+#define VEC_ALIGNMENT 17
 
 const char *exit_kind_name(enum exit_kind kind)
 {
@@ -52,6 +57,36 @@ static enum resume handle_cpuid(struct vm *vm)
 	return RESUME_NEXT;
 }
 
+/*
+ * #DB and #AC are intercepted only so that a guest looping in their delivery
+ * (CVE-2015-8104, CVE-2015-5307) exits at every turn and can be preempted;
+ * the guest gets each one as the CPU raised it.
+ */
+static enum resume reflect_exception(struct vm *vm, const struct vm_exit *e)
+{
+	switch (e->vector) {
+	case VEC_DEBUG:
+		return dr_debug_exception(vm, e);
+	case VEC_ALIGNMENT: /* its error code is always 0. SDM Vol3A 6.15 */
+		active_backend->inject_exception(&vm->vcpu, VEC_ALIGNMENT, true, 0);
+		return RESUME_SAME;
+	default:
+		vm_stop(vm, "unexpected exception %u (error code %#x)", e->vector, e->error_code);
+		return RESUME_SAME;
+	}
+}
+
+/* What started a task switch, for the message. */
+static const char *task_source_name(enum task_source source)
+{
+	static const char *const names[] = {
+		[TASK_BY_CALL] = "CALL", [TASK_BY_IRET] = "IRET with EFLAGS.NT",
+		[TASK_BY_JMP] = "JMP", [TASK_BY_IDT_GATE] = "a task gate in the IDT",
+	};
+
+	return (unsigned)source < ARRAY_SIZE(names) ? names[source] : "?";
+}
+
 /* Call the handler of e's kind. */
 static enum resume handle(struct vm *vm, struct vm_exit *e)
 {
@@ -76,7 +111,13 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 		vm_stop(vm, "triple fault");
 		break;
 	case EXIT_EXCEPTION:
-		vm_stop(vm, "unexpected exception %u (error code %#x)", e->vector, e->error_code);
+		return reflect_exception(vm, e);
+	case EXIT_DR_READ:
+	case EXIT_DR_WRITE:
+		return dr_access(vm, e);
+	case EXIT_TASK_SWITCH:
+		vm_stop(vm, "task switch to TSS selector %#x by %s: task switches are outside the guest contract",
+			e->selector, task_source_name(e->task_source));
 		break;
 	case EXIT_MSR:
 		vm_stop(vm, "RDMSR/WRMSR: MSRs are outside the guest contract");
@@ -106,6 +147,12 @@ static bool insn_matches_exit(const struct insn *in, const struct vm_exit *e)
 		return in->kind == INSN_MOV_FROM_CR && in->cr == e->cr;
 	case EXIT_CR_WRITE:
 		return in->kind == INSN_MOV_TO_CR && in->cr == e->cr;
+	case EXIT_DR_READ:
+		return in->kind == INSN_MOV_FROM_DR && in->dr == e->dr;
+	case EXIT_DR_WRITE:
+		return in->kind == INSN_MOV_TO_DR && in->dr == e->dr;
+	case EXIT_EXCEPTION:
+		return in->kind == INSN_ICEBP;
 	default:
 		return false;
 	}
@@ -139,7 +186,8 @@ static bool needs_decoding(const struct vm_exit *e)
 {
 	return e->insn_len == EXIT_UNKNOWN &&
 	       (e->kind == EXIT_CPUID || e->kind == EXIT_INVLPG || e->kind == EXIT_CR_READ ||
-		e->kind == EXIT_CR_WRITE);
+		e->kind == EXIT_CR_WRITE || e->kind == EXIT_DR_READ || e->kind == EXIT_DR_WRITE ||
+		(e->kind == EXIT_EXCEPTION && e->from_insn));
 }
 
 void dispatch_exit(struct vm *vm, struct vm_exit *e)

@@ -27,4 +27,10 @@ enum resume devices_io(struct vm *vm, const struct vm_exit *e);
 /** @brief MOV to/from CR0, CR3, CR4 (kernel/cr.c). */
 enum resume cr_access(struct vm *vm, const struct vm_exit *e);
 
+/** @brief MOV to/from DR0-DR7, emulated on the vCPU's own copy (kernel/dr.c). */
+enum resume dr_access(struct vm *vm, const struct vm_exit *e);
+
+/** @brief A \#DB the guest raised: update its DR6 and DR7 and deliver it (kernel/dr.c). */
+enum resume dr_debug_exception(struct vm *vm, const struct vm_exit *e);
+
 #endif

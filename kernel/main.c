@@ -9,6 +9,7 @@
 #include "kernel/backend.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
+#include "kernel/cpustate.h"
 #include "kernel/machine.h"
 #include "kernel/palloc.h"
 #include "kernel/sched.h"
@@ -103,6 +104,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 
 	console_init();
 	trap_init();
+	cpustate_cpu_init();
 	bootinfo_parse(magic, mbi_addr, &bi);
 	palloc_init(&bi);
 	hv_log("teaching hypervisor: %lu MiB free, %d guest image(s)",

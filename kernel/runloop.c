@@ -5,6 +5,7 @@
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
+#include "kernel/cpustate.h"
 #include "kernel/dispatch.h"
 #include "kernel/sched.h"
 #include "kernel/x86.h"
@@ -24,6 +25,7 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start)
 	do {
 		uint64_t filled = vm->vtlb.stats.hidden_faults;
 
+		cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 		active_backend->run(&vm->vcpu, &e);
 		if (switch_start) {
 			switches++;

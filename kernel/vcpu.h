@@ -20,6 +20,8 @@ enum gpr {
 
 struct vm;
 
+#define FXSAVE_AREA_SIZE 512 /**< bytes FXSAVE writes. SDM Vol1 10.5.1 (FXSAVE Area) */
+
 /** @brief One virtual CPU. */
 struct vcpu {
 	uint64_t gpr[GPR_COUNT]; /**< guest GPRs; the entry code loads and saves them */
@@ -30,6 +32,11 @@ struct vcpu {
 	uint64_t cr3;            /**< CR3 as the guest wrote it (its page directory) */
 	uint64_t cr4;            /**< CR4 as the guest believes it is */
 	uint64_t shadow_root;    /**< host-physical root the CPU really uses (the virtual TLB's) */
+	uint32_t dr[4];          /**< the guest's DR0-DR3 (breakpoint addresses) */
+	uint32_t dr6;            /**< the guest's DR6 (debug status) */
+	uint32_t dr7;            /**< the guest's DR7 (debug control) */
+	/** @brief The guest's x87/MMX/SSE registers as FXSAVE stores them (kernel/cpustate.c). */
+	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(16)));
 	struct vm *vm;           /**< the VM this vCPU belongs to */
 	void *backend;           /**< the backend's own state (VMCS or VMCB) */
 };

@@ -3,6 +3,7 @@
  * the per-VM console and the end-of-life report.
  */
 #include "kernel/console.h"
+#include "kernel/cpustate.h"
 #include "kernel/loader.h"
 #include "kernel/mbinfo.h"
 #include "kernel/mmu.h"
@@ -27,6 +28,7 @@ static void vcpu_reset_multiboot(struct vcpu *v, const struct guest_image *g)
 	v->cr2 = 0;
 	v->cr3 = 0;
 	v->cr4 = 0;
+	cpustate_init(v);
 }
 
 struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size)
@@ -105,6 +107,17 @@ static void console_flush_line(struct vm *vm)
 
 void vm_console_byte(struct vm *vm, uint8_t byte)
 {
+	/* A guest that prints without end may not fill the console: the run's
+	 * log is shared by every VM (and the runner stops a flood of it). */
+	if (vm->console_bytes++ >= VM_CONSOLE_MAX) {
+		if (vm->console_bytes == VM_CONSOLE_MAX + 1) {
+			if (vm->line_len)
+				console_flush_line(vm);
+			hv_log("vm%d: console output passed %lu KiB: the rest of it is dropped", vm->id,
+			       VM_CONSOLE_MAX / KiB);
+		}
+		return;
+	}
 	if (byte == '\n') {
 		console_flush_line(vm);
 		return;

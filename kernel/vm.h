@@ -14,7 +14,8 @@
 #define VM_MAX           4          /**< VMs at once */
 #define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM (design.md) */
 #define VM_LINE_MAX      200        /**< a longer guest line is split */
-#define VM_WARNED_PORTS  8          /**< unknown ports reported once each */
+#define VM_WARNED_PORTS  8          /**< unknown ports reported, once each; later ones are not */
+#define VM_CONSOLE_MAX   (256 * KiB) /**< console bytes printed per VM; the rest is dropped */
 #define VM_SUCCESS_CODE  0x10       /**< the guest contract's "success" exit value */
 
 /** @brief Where a VM is in its life. */
@@ -42,6 +43,8 @@ struct vm {
 	size_t line_len;                /**< bytes in @c line */
 	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */
 	int warned_count;               /**< entries in @c warned_ports */
+	bool warned_more_ports;         /**< said that further unknown ports go unreported */
+	uint64_t console_bytes;         /**< bytes the guest wrote to COM1 */
 	struct vm_stats stats;          /**< exit statistics */
 	struct vtlb vtlb;               /**< its virtual TLB (shadow page tables) */
 	bool trace_faults;              /**< print a walk trace for every page-fault exit */

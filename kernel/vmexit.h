@@ -23,13 +23,24 @@ enum exit_kind {
 	EXIT_CR_WRITE,     /**< MOV to CR @c cr from GPR @c gpr */
 	EXIT_PAGE_FAULT,   /**< \#PF at @c addr with @c error_code */
 	EXIT_INVLPG,       /**< INVLPG @c addr */
-	EXIT_EXCEPTION,    /**< another intercepted exception: @c vector, @c error_code */
+	EXIT_EXCEPTION,    /**< another intercepted exception (\#DB, \#AC): @c vector, @c error_code */
+	EXIT_DR_READ,      /**< MOV from DR @c dr into GPR @c gpr */
+	EXIT_DR_WRITE,     /**< MOV to DR @c dr from GPR @c gpr */
+	EXIT_TASK_SWITCH,  /**< a task switch to TSS @c selector, by @c task_source (outside the guest contract) */
 	EXIT_PREEMPT,      /**< the time slice is over */
 	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */
 	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction (outside the guest contract) */
 	EXIT_ENTRY_FAILED, /**< the backend could not enter the guest: @c detail says why */
 	EXIT_UNHANDLED,    /**< anything else: @c raw and @c detail name it */
 	EXIT_KIND_COUNT    /**< number of kinds (for statistics) */
+};
+
+/** @brief What started a task switch (the VT-x exit qualification's encoding). SDM Vol3C 27.2.1 */
+enum task_source {
+	TASK_BY_CALL,     /**< CALL to a TSS or task gate */
+	TASK_BY_IRET,     /**< IRET with EFLAGS.NT set */
+	TASK_BY_JMP,      /**< JMP to a TSS or task gate */
+	TASK_BY_IDT_GATE, /**< an exception or interrupt through a task gate in the IDT */
 };
 
 /** @brief Value of vm_exit.gpr and vm_exit.insn_len when the backend could not tell. */
@@ -49,8 +60,13 @@ struct vm_exit {
 	uint64_t addr;        /**< \#PF: the faulting address (CR2); INVLPG: the operand */
 	uint32_t error_code;  /**< \#PF or other exception: the error code */
 	uint8_t vector;       /**< EXIT_EXCEPTION: the exception number */
+	bool from_insn;       /**< EXIT_EXCEPTION: raised by the instruction at RIP (INT1), delivered after it */
+	uint32_t debug_bits;  /**< EXIT_EXCEPTION \#DB: the DR6 bits this debug exception sets (B0-B3, BD, BS) */
 	int cr;               /**< EXIT_CR_*: 0, 3 or 4 */
-	int gpr;              /**< EXIT_CR_*: enum gpr index, or EXIT_UNKNOWN */
+	int dr;               /**< EXIT_DR_*: 0 to 7 */
+	int gpr;              /**< EXIT_CR_*, EXIT_DR_*: enum gpr index, or EXIT_UNKNOWN */
+	uint16_t selector;    /**< EXIT_TASK_SWITCH: the new task's TSS selector */
+	enum task_source task_source; /**< EXIT_TASK_SWITCH: what started it */
 	uint16_t port;        /**< EXIT_IO: port */
 	uint8_t size;         /**< EXIT_IO: 1, 2 or 4 bytes */
 	bool in;              /**< EXIT_IO: IN (true) or OUT (false) */

@@ -23,10 +23,24 @@
 #define CR0_CD (1u << 30) /**< cache disable */
 #define CR0_PG (1u << 31) /**< paging enable */
 
+#define CR4_DE   (1u << 3)  /**< debugging extensions (DR4/DR5 no longer alias DR6/DR7) */
 #define CR4_PSE  (1u << 4)  /**< 4 MiB pages in 32-bit paging */
 #define CR4_PAE  (1u << 5)  /**< physical address extension */
 #define CR4_PGE  (1u << 7)  /**< global pages */
+#define CR4_OSFXSR (1u << 9) /**< FXSAVE/FXRSTOR include the SSE registers */
 #define CR4_VMXE (1u << 13) /**< VMX enable */
+
+/* SDM Vol3A 17.2.3 (Debug Status Register (DR6)) */
+#define DR6_B0_B3  0x0000000Fu /**< breakpoint conditions 0-3 met */
+#define DR6_BD     (1u << 13)  /**< a MOV DR while DR7.GD was set */
+#define DR6_BS     (1u << 14)  /**< single step (EFLAGS.TF) */
+#define DR6_BT     (1u << 15)  /**< task switch to a TSS with its T flag */
+#define DR6_FIXED1 0xFFFF0FF0u /**< bits that always read as 1; also the reset value */
+
+/* SDM Vol3A 17.2.4 (Debug Control Register (DR7)) */
+#define DR7_GD     (1u << 13)  /**< general detect: a MOV DR raises \#DB */
+#define DR7_FIXED1 (1u << 10)  /**< reads as 1; DR7 after reset is just this bit */
+#define DR7_FIXED0 0x0000D800u /**< bits 11, 12, 14 and 15 read as 0 */
 
 /* SDM Vol3A 2.2.1 (Extended Feature Enable Register) */
 #define MSR_EFER   0xC0000080u
@@ -103,6 +117,26 @@ DEFINE_CR_ACCESSORS(2)
 DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
+
+/** @brief Store the x87/MMX/SSE registers in the 16-byte aligned 512-byte @p area. SDM Vol2A FXSAVE */
+static inline void fxsave(void *area)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+/** @brief Load the x87/MMX/SSE registers from an FXSAVE @p area. SDM Vol2A FXRSTOR */
+static inline void fxrstor(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+/** @brief Load the breakpoint-address registers DR0-DR3 from @p dr. */
+static inline void write_dr0_3(const uint32_t dr[4])
+{
+	__asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3"
+			 : : "r"((uint64_t)dr[0]), "r"((uint64_t)dr[1]), "r"((uint64_t)dr[2]),
+			     "r"((uint64_t)dr[3]));
+}
 
 /** @brief Read the time-stamp counter (in Bochs: instructions executed). */
 static inline uint64_t rdtsc(void)

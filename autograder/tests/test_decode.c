@@ -165,3 +165,40 @@ Test(decode, other_instruction_is_refused)
 	cr_assert_not(DECODE("\x0f\x01\xf8")); /* swapgs (0F 01 /7 with mod 11) */
 	cr_assert(strstr(err, "other than INVLPG"), "%s", err);
 }
+
+Test(decode, mov_dr_every_register_both_directions)
+{
+	for (int d = 0; d < 8; d++)
+		for (int r = 0; r < 8; r++)
+			for (int to = 0; to < 2; to++) {
+				uint8_t b[3] = { 0x0f, (uint8_t)(to ? 0x23 : 0x21), (uint8_t)(0xC0 | d << 3 | r) };
+
+				cr_assert(insn_decode(b, 3, regs, &in, err, sizeof(err)), "%s", err);
+				cr_assert_eq(in.kind, to ? INSN_MOV_TO_DR : INSN_MOV_FROM_DR);
+				cr_assert_eq(in.dr, d);
+				cr_assert_eq(in.gpr, r);
+				cr_assert_eq(in.len, 3);
+			}
+}
+
+Test(decode, mov_to_dr7_from_ecx)
+{
+	cr_assert(DECODE("\x0f\x23\xf9"), "%s", err); /* mov %ecx,%db7 */
+	cr_assert_eq(in.kind, INSN_MOV_TO_DR);
+	cr_assert_eq(in.dr, 7);
+	cr_assert_eq(in.gpr, GPR_RCX);
+}
+
+Test(decode, int1_is_one_byte)
+{
+	cr_assert(DECODE("\xf1"), "%s", err); /* int1 (icebp) */
+	cr_assert_eq(in.kind, INSN_ICEBP);
+	cr_assert_eq(in.len, 1);
+}
+
+Test(decode, int1_counts_its_prefixes)
+{
+	cr_assert(DECODE("\x3e\xf1"), "%s", err); /* ds int1 */
+	cr_assert_eq(in.kind, INSN_ICEBP);
+	cr_assert_eq(in.len, 2);
+}

@@ -17,6 +17,9 @@
 #define GUEST_SUCCESS 0x10 /**< exit code for success (QEMU then exits with 33) */
 #define GUEST_FAILURE 0x11 /**< exit code for a failed check or an unexpected trap (QEMU: 35) */
 
+/** @brief The general registers as the loader left them: EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI (crt0.S). */
+extern const uint32_t guest_entry_regs[8];
+
 /** @brief The guest's entry point, called by crt0.S; returns the exit code. */
 int guest_main(uint32_t magic, const struct mb_info *mbi);
 

@@ -74,6 +74,8 @@ static void load_guest_state(struct vcpu *v, struct vmcb *vmcb)
 	vmcb->save.cr0 = v->cr0 | CR0_PE | CR0_PG | CR0_WP;
 	vmcb->save.cr3 = v->shadow_root;
 	vmcb->save.cr4 = 0; /* 32-bit paging with 4 KiB pages */
+	vmcb->save.dr6 = v->dr6; /* VMRUN switches DR6 and DR7; DR0-DR3 are kernel/cpustate.c's */
+	vmcb->save.dr7 = v->dr7;
 }
 
 /* Copy the guest state back after the #VMEXIT. */

@@ -6,8 +6,11 @@
  * APM Vol2 15.6 (#VMEXIT), 15.8-15.13 (the intercepts and their EXITINFO).
  */
 #include "kernel/svm/svm.h"
+#include "kernel/x86.h"
 
+#define VEC_DEBUG      1
 #define VEC_PAGE_FAULT 14
+#define DR6_EVENT_BITS (DR6_B0_B3 | DR6_BD | DR6_BS) /* what one #DB reports */
 
 /* EXITINFO1 of an IOIO exit into port, size and direction. */
 static void decode_ioio(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
@@ -22,17 +25,38 @@ static void decode_ioio(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e
 	e->insn_len = (int)(vmcb->control.exitinfo2 - rip);
 }
 
-/* An intercepted exception: #PF has its own kind (EXITINFO1 error code, EXITINFO2 address). */
+/* An intercepted exception: #PF has its own kind (EXITINFO1 error code, EXITINFO2 address).
+ * A #DB has already written the guest's DR6 in the VMCB. APM Vol2 15.12 (Exception Intercepts) */
 static void decode_exception(const struct vmcb *vmcb, uint32_t code, struct vm_exit *e)
 {
 	e->vector = (uint8_t)(code - SVM_EXIT_EXCP_BASE);
 	e->error_code = (uint32_t)vmcb->control.exitinfo1;
+	if (e->vector == VEC_DEBUG)
+		e->debug_bits = (uint32_t)vmcb->save.dr6 & DR6_EVENT_BITS;
 	if (e->vector == VEC_PAGE_FAULT) {
 		e->kind = EXIT_PAGE_FAULT;
 		e->addr = vmcb->control.exitinfo2;
 	} else {
 		e->kind = EXIT_EXCEPTION;
 	}
+}
+
+/* A task switch: EXITINFO1 holds the new TSS selector, EXITINFO2 says IRET or JMP;
+ * one that interrupted an event's delivery went through a task gate. */
+static void decode_task_switch(const struct vmcb *vmcb, struct vm_exit *e)
+{
+	uint64_t info2 = vmcb->control.exitinfo2;
+
+	e->kind = EXIT_TASK_SWITCH;
+	e->selector = (uint16_t)vmcb->control.exitinfo1;
+	if (info2 & EXITINFO2_TASK_IRET)
+		e->task_source = TASK_BY_IRET;
+	else if (info2 & EXITINFO2_TASK_JMP)
+		e->task_source = TASK_BY_JMP;
+	else if (vmcb->control.exitintinfo & EVENT_VALID)
+		e->task_source = TASK_BY_IDT_GATE;
+	else
+		e->task_source = TASK_BY_CALL;
 }
 
 void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
@@ -46,6 +70,12 @@ void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
 	} else if (code <= SVM_EXIT_CR15_WRITE) {
 		e->kind = EXIT_CR_WRITE;
 		e->cr = code - SVM_EXIT_CR0_WRITE;
+	} else if (code >= SVM_EXIT_DR0_READ && code <= SVM_EXIT_DR7_READ) {
+		e->kind = EXIT_DR_READ; /* the register comes from the decoder */
+		e->dr = code - SVM_EXIT_DR0_READ;
+	} else if (code >= SVM_EXIT_DR0_WRITE && code <= SVM_EXIT_DR7_WRITE) {
+		e->kind = EXIT_DR_WRITE;
+		e->dr = code - SVM_EXIT_DR0_WRITE;
 	} else if (code >= SVM_EXIT_EXCP_BASE && code <= SVM_EXIT_EXCP_LAST) {
 		decode_exception(vmcb, code, e);
 	} else if (code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT) {
@@ -63,6 +93,21 @@ void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
 			break;
 		case SVM_EXIT_INVLPG:
 			e->kind = EXIT_INVLPG; /* the address comes from the decoder */
+			break;
+		case SVM_EXIT_INVLPGA:
+			e->kind = EXIT_VIRT_INSN;
+			break;
+		case SVM_EXIT_ICEBP: /* INT1 raises a #DB after itself; its length comes from the decoder */
+			e->kind = EXIT_EXCEPTION;
+			e->vector = VEC_DEBUG;
+			e->from_insn = true;
+			break;
+		case SVM_EXIT_TASK_SWITCH:
+			decode_task_switch(vmcb, e);
+			break;
+		case SVM_EXIT_INVD:
+			e->kind = EXIT_UNHANDLED;
+			e->detail = "INVD would drop the host's unwritten cache lines";
 			break;
 		case SVM_EXIT_IOIO:
 			decode_ioio(vmcb, rip, e);

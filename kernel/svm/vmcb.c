@@ -8,7 +8,9 @@
 #include "kernel/svm/svm.h"
 #include "kernel/x86.h"
 
+#define VEC_DEBUG      1
 #define VEC_PAGE_FAULT 14
+#define VEC_ALIGNMENT  17
 #define IOPM_PAGES   3   /* 12 KiB: one bit per port, plus 4 bits of overrun */
 #define MSRPM_PAGES  2   /* 8 KiB: two bits per MSR of three ranges */
 #define CR_READ(n)   (1u << (n))
@@ -44,11 +46,15 @@ static bool setup_control(struct vmcb_control *c, int asid)
 	/* SVM has no read shadows: reads of CR0/3/4 exit too, and return the guest's view. */
 	c->intercept_cr = CR_READ(0) | CR_READ(3) | CR_READ(4) |
 			  CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
-	c->intercept_exceptions = 1u << VEC_PAGE_FAULT;
-	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_CPUID | INTERCEPT_HLT |
-			     INTERCEPT_INVLPG | INTERCEPT_IOIO | INTERCEPT_MSR |
-			     INTERCEPT_SHUTDOWN;
-	c->intercept_misc2 = INTERCEPT_SVM_INSNS;
+	/* The debug registers are the vCPU's own: every access exits (kernel/dr.c). */
+	c->intercept_dr = INTERCEPT_DR0_7_ALL;
+	/* #DB and #AC, so that a guest looping in their delivery exits at every turn. */
+	c->intercept_exceptions = 1u << VEC_PAGE_FAULT | 1u << VEC_DEBUG | 1u << VEC_ALIGNMENT;
+	/* A task switch would load the new TSS's CR3 into the CPU: never let one happen. */
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
+			     INTERCEPT_INVLPG | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |
+			     INTERCEPT_TASK_SWITCH | INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = INTERCEPT_SVM_INSNS | INTERCEPT_ICEBP;
 	c->iopm_base_pa = iopm;
 	c->msrpm_base_pa = msrpm;
 	c->guest_asid = asid;

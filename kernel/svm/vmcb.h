@@ -19,14 +19,20 @@
 /* Intercept vector 3 (offset 0x0C). APM Vol2 Table B-1 */
 #define INTERCEPT_INTR     (1u << 0)
 #define INTERCEPT_CPUID    (1u << 18)
+#define INTERCEPT_INVD     (1u << 22)
 #define INTERCEPT_HLT      (1u << 24)
 #define INTERCEPT_INVLPG   (1u << 25)
+#define INTERCEPT_INVLPGA  (1u << 26) /**< an SVM instruction, usable with guest EFER.SVME */
 #define INTERCEPT_IOIO     (1u << 27)
 #define INTERCEPT_MSR      (1u << 28)
+#define INTERCEPT_TASK_SWITCH (1u << 29)
 #define INTERCEPT_SHUTDOWN (1u << 31)
 /* Intercept vector 4 (offset 0x10): every SVM instruction */
 #define INTERCEPT_VMRUN    (1u << 0)  /**< must be set, or VMRUN fails */
 #define INTERCEPT_SVM_INSNS 0x7Fu     /**< VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define INTERCEPT_ICEBP    (1u << 8)  /**< INT1: its \#DB, delivered after the instruction */
+/* DR intercepts (offset 0x004): bits 0-15 reads of DR0-DR15, 16-31 writes */
+#define INTERCEPT_DR0_7_ALL 0x00FF00FFu
 
 #define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
@@ -36,23 +42,33 @@
 #define EVENT_ERROR_VALID  (1ull << 11)
 #define EVENT_TYPE_EXCEPTION (3ull << 8)
 #define EVENT_VECTOR_MASK  0xFFull
+#define EXITINFO2_TASK_IRET     (1ull << 36) /**< task switch by IRET. APM Vol2 15.14.? */
+#define EXITINFO2_TASK_JMP      (1ull << 38) /**< task switch by JMP */
 
 /* Exit codes. APM Vol2 Appendix C */
 #define SVM_EXIT_CR0_READ   0x000
 #define SVM_EXIT_CR15_READ  0x00F
 #define SVM_EXIT_CR0_WRITE  0x010
 #define SVM_EXIT_CR15_WRITE 0x01F
+#define SVM_EXIT_DR0_READ   0x020
+#define SVM_EXIT_DR7_READ   0x027
+#define SVM_EXIT_DR0_WRITE  0x030
+#define SVM_EXIT_DR7_WRITE  0x037
 #define SVM_EXIT_EXCP_BASE  0x040
 #define SVM_EXIT_EXCP_LAST  0x05F
 #define SVM_EXIT_INTR       0x060
 #define SVM_EXIT_CPUID      0x072
+#define SVM_EXIT_INVD       0x076
 #define SVM_EXIT_HLT        0x078
 #define SVM_EXIT_INVLPG     0x079
+#define SVM_EXIT_INVLPGA    0x07A
 #define SVM_EXIT_IOIO       0x07B
 #define SVM_EXIT_MSR        0x07C
+#define SVM_EXIT_TASK_SWITCH 0x07D
 #define SVM_EXIT_SHUTDOWN   0x07F
 #define SVM_EXIT_VMRUN      0x080
 #define SVM_EXIT_SKINIT     0x086
+#define SVM_EXIT_ICEBP      0x088
 #define SVM_EXIT_INVALID    0xFFFFFFFFu /**< VMRUN's consistency checks failed */
 
 /* EXITINFO1 of an IOIO exit. APM Vol2 15.10.2, Figure 15-2 */

@@ -41,7 +41,7 @@ static bool vmx_vcpu_init(struct vcpu *v)
 	}
 	v->backend = &vmx_vcpus[vmx_vcpu_count++];
 	current = v->backend;
-	if (!vmcs_setup(v))
+	if (!vmcs_setup(v) || !vmx_check_isolation())
 		return false;
 	if (time_slice)
 		vmwrite(PIN_BASED_VM_EXEC_CONTROL,
@@ -81,6 +81,8 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 	make_current(v);
 	if (time_slice)
 		vmwrite(VMX_PREEMPTION_TIMER_VALUE, time_slice); /* a full slice per entry */
+	/* The guest's own DR7 (kernel/dr.c); a VM exit sets the CPU's to 0x400. SDM Vol3C 27.5.1 */
+	vmwrite(GUEST_DR7, v->dr7);
 	vmx_run(v, e);
 	if (e->kind != EXIT_ENTRY_FAILED)
 		redeliver_interrupted_event();

@@ -125,9 +125,13 @@
 #define CPU_CR3_STORE_EXITING   (1u << 16)
 #define CPU_MOV_DR_EXITING      (1u << 23)
 #define CPU_UNCOND_IO_EXITING   (1u << 24)
+#define CPU_USE_IO_BITMAPS      (1u << 25)
+#define CPU_USE_MSR_BITMAPS     (1u << 28)
+#define CPU_ACTIVATE_SECONDARY  (1u << 31)
 
 /* VM-exit controls. SDM Vol3C 24.7.1 */
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9) /**< return to a 64-bit host */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2) /**< load DR7 and IA32_DEBUGCTL from the guest-state area */
 
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 #define INTR_INFO_VALID           (1u << 31)
@@ -135,6 +139,8 @@
 #define INTR_TYPE_HW_EXCEPTION    (3u << 8)
 #define INTR_TYPE_MASK            (7u << 8)
 #define INTR_TYPE_SW_INTERRUPT    (4u << 8) /**< INT n: delivery needs the instruction length */
+#define INTR_TYPE_PRIV_SW_EXCEPTION (5u << 8) /**< INT1 (ICEBP) */
+#define INTR_TYPE_SW_EXCEPTION    (6u << 8) /**< INT3, INTO */
 #define INTR_INFO_NMI_UNBLOCKING  (1u << 12) /**< in exit information only */
 #define INTR_INFO_VECTOR_MASK     0xFFu
 
@@ -142,12 +148,14 @@
 #define EXIT_REASON_EXCEPTION_NMI   0
 #define EXIT_REASON_EXTERNAL_INTR   1
 #define EXIT_REASON_TRIPLE_FAULT    2
+#define EXIT_REASON_TASK_SWITCH     9
 #define EXIT_REASON_CPUID           10
 #define EXIT_REASON_HLT             12
 #define EXIT_REASON_INVLPG          14
 #define EXIT_REASON_VMCALL          18
 #define EXIT_REASON_VMXON           27
 #define EXIT_REASON_CR_ACCESS       28
+#define EXIT_REASON_DR_ACCESS       29
 #define EXIT_REASON_IO              30
 #define EXIT_REASON_RDMSR           31
 #define EXIT_REASON_WRMSR           32
@@ -166,6 +174,18 @@
 #define CRQ_GPR(q)        (((q) >> 8) & 0xF)
 #define CRQ_MOV_TO_CR     0
 #define CRQ_MOV_FROM_CR   1
+
+/* Exit qualification for a \#DB. SDM Vol3C 27.2.1, Table 27-1 */
+#define DBQ_EVENT_BITS    0x600Fu   /**< B0-B3, BD, BS: the DR6 bits of this \#DB */
+
+/* Exit qualification for task switches. SDM Vol3C 27.2.1, Table 27-2 */
+#define TSQ_SELECTOR(q)   ((q) & 0xFFFF)
+#define TSQ_SOURCE(q)     (((q) >> 30) & 0x3) /**< enum task_source: CALL, IRET, JMP, IDT gate */
+
+/* Exit qualification for MOV DR. SDM Vol3C 27.2.1, Table 27-4 */
+#define DRQ_DR_NUMBER(q)  ((q) & 0x7)
+#define DRQ_FROM_DR       (1u << 4) /**< MOV from DR (0: MOV to DR) */
+#define DRQ_GPR(q)        (((q) >> 8) & 0xF)
 
 /* Exit qualification for I/O. SDM Vol3C 27.2.1, Table 27-5 */
 #define IOQ_SIZE(q)       (((q) & 0x7) + 1)

@@ -45,6 +45,13 @@ int vmx_enter(uint64_t *gpr, int launched);
 /** @brief Where VM exits land (entry.S); the VMCS host RIP. */
 void vmx_exit_entry(void);
 
+/**
+ * @brief Check the current VMCS for every intercept isolation needs and add
+ * those lab 1 does not write (\#DB, \#AC, loading the guest's DR7).
+ * @return false, having printed each missing intercept, when a guest could reach the host
+ */
+bool vmx_check_isolation(void);
+
 /* ---- Lab 1: the functions the student writes ---- */
 
 /**

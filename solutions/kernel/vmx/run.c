@@ -8,6 +8,7 @@
 #include "kernel/vmx/vmx.h"
 #include "kernel/x86.h"
 
+#define VEC_DEBUG      1
 #define VEC_PAGE_FAULT 14
 #define INTR_INFO_ERROR_VALID (1u << 11)
 
@@ -58,10 +59,15 @@ void vmx_run(struct vcpu *v, struct vm_exit *e)
 static void decode_exception(struct vm_exit *e, uint64_t qualification)
 {
 	uint32_t info = (uint32_t)vmread(VM_EXIT_INTR_INFO);
+	uint32_t type = info & INTR_TYPE_MASK;
 
 	e->vector = info & INTR_INFO_VECTOR_MASK;
 	if (info & INTR_INFO_ERROR_VALID)
 		e->error_code = (uint32_t)vmread(VM_EXIT_INTR_ERROR_CODE);
+	/* INT1, INT3, INTO: the exit comes before the instruction completes. */
+	e->from_insn = type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SW_EXCEPTION;
+	if (e->vector == VEC_DEBUG)
+		e->debug_bits = (uint32_t)qualification & DBQ_EVENT_BITS; /* DR6 is left alone */
 	if (e->vector == VEC_PAGE_FAULT) {
 		e->kind = EXIT_PAGE_FAULT;
 		e->addr = qualification; /* SDM Vol3C 27.2.1: the linear address */
@@ -87,6 +93,14 @@ static void decode_cr_access(struct vm_exit *e, uint64_t q)
 	}
 	e->cr = CRQ_CR_NUMBER(q);
 	e->gpr = CRQ_GPR(q);
+}
+
+/* MOV to or from DR0-DR7. */
+static void decode_dr_access(struct vm_exit *e, uint64_t q)
+{
+	e->kind = q & DRQ_FROM_DR ? EXIT_DR_READ : EXIT_DR_WRITE;
+	e->dr = DRQ_DR_NUMBER(q);
+	e->gpr = DRQ_GPR(q);
 }
 
 /* Exits of a failed VM entry (exit reason bit 31). SDM Vol3C 26.8 */
@@ -124,6 +138,11 @@ void vmx_decode_exit(struct vm_exit *e)
 	case EXIT_REASON_TRIPLE_FAULT:
 		e->kind = EXIT_SHUTDOWN;
 		break;
+	case EXIT_REASON_TASK_SWITCH:
+		e->kind = EXIT_TASK_SWITCH;
+		e->selector = TSQ_SELECTOR(q);
+		e->task_source = (enum task_source)TSQ_SOURCE(q);
+		break;
 	case EXIT_REASON_CPUID:
 		e->kind = EXIT_CPUID;
 		break;
@@ -136,6 +155,9 @@ void vmx_decode_exit(struct vm_exit *e)
 		break;
 	case EXIT_REASON_CR_ACCESS:
 		decode_cr_access(e, q);
+		break;
+	case EXIT_REASON_DR_ACCESS:
+		decode_dr_access(e, q);
 		break;
 	case EXIT_REASON_IO:
 		e->kind = EXIT_IO;

@@ -1,0 +1,79 @@
+/*
+ * What keeps a guest away from the host on VT-x, whatever lab 1's code wrote.
+ * After vmcs_setup, the given code reads the controls back: an intercept a
+ * guest could slip past stops the run with its name, and the intercepts that
+ * isolation needs beyond lab 1's (#DB, #AC, the guest's own DR7) are added
+ * here. docs/architecture.md, "What a guest can reach".
+ */
+#include "kernel/console.h"
+#include "kernel/vmx/vmx.h"
+
+#define VEC_DEBUG     1
+#define VEC_ALIGNMENT 17
+#define ALL_ONES      0xFFFFFFFFu
+
+/* A processor-based control that must be on (or off) for isolation. SDM Vol3C 24.6.2 */
+struct isolating_control {
+	uint32_t bit;
+	bool on;
+	const char *name;
+	const char *otherwise; /* what a guest could do */
+};
+
+static const struct isolating_control isolating_controls[] = {
+	{ CPU_CR3_LOAD_EXITING, true, "CR3-load exiting (bit 15)", "load its own CR3 into the CPU" },
+	{ CPU_CR3_STORE_EXITING, true, "CR3-store exiting (bit 16)", "read the host-physical address of its shadow tables" },
+	{ CPU_MOV_DR_EXITING, true, "MOV-DR exiting (bit 23)", "set the CPU's debug registers" },
+	{ CPU_UNCOND_IO_EXITING, true, "unconditional I/O exiting (bit 24)", "reach the host's I/O ports" },
+	{ CPU_USE_IO_BITMAPS, false, "use I/O bitmaps (bit 25)", "reach the ports the bitmaps leave open" },
+	{ CPU_USE_MSR_BITMAPS, false, "use MSR bitmaps (bit 28)", "reach the MSRs the bitmaps leave open" },
+	{ CPU_ACTIVATE_SECONDARY, false, "activate secondary controls (bit 31)", "run under controls the hypervisor does not check" },
+};
+
+/* A VMCS field that must hold exactly one value. */
+struct isolating_field {
+	uint32_t field;
+	uint64_t value;
+	const char *name;
+	const char *otherwise;
+};
+
+static const struct isolating_field isolating_fields[] = {
+	{ CR0_GUEST_HOST_MASK, ALL_ONES, "the CR0 guest/host mask", "change CR0 bits (PG, WP) without an exit" },
+	{ CR4_GUEST_HOST_MASK, ALL_ONES, "the CR4 guest/host mask", "change CR4 bits without an exit" },
+	{ CR3_TARGET_COUNT, 0, "the CR3-target count", "load a CR3-target value into the CPU without an exit" },
+};
+
+bool vmx_check_isolation(void)
+{
+	uint32_t proc = (uint32_t)vmread(CPU_BASED_VM_EXEC_CONTROL);
+	bool ok = true;
+
+	for (size_t i = 0; i < ARRAY_SIZE(isolating_controls); i++) {
+		const struct isolating_control *c = &isolating_controls[i];
+
+		if (!!(proc & c->bit) == c->on)
+			continue;
+		hv_log("VT-x: vmcs_setup left the processor-based control %s %s: a guest could %s (labs/lab1-vmx-entry.md, \"3. The VMCS\")",
+		       c->name, c->on ? "off" : "on", c->otherwise);
+		ok = false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(isolating_fields); i++) {
+		const struct isolating_field *f = &isolating_fields[i];
+		uint64_t value = vmread(f->field);
+
+		if (value == f->value)
+			continue;
+		hv_log("VT-x: vmcs_setup wrote %#lx to %s, not %#lx: a guest could %s (labs/lab1-vmx-entry.md, \"3. The VMCS\")",
+		       value, f->name, f->value, f->otherwise);
+		ok = false;
+	}
+	if (!ok)
+		return false;
+	/* #DB and #AC exit, so that a guest looping in their delivery can be preempted;
+	 * the guest's DR7 and an empty IA32_DEBUGCTL are loaded at each entry. */
+	vmwrite(EXCEPTION_BITMAP, vmread(EXCEPTION_BITMAP) | 1u << VEC_DEBUG | 1u << VEC_ALIGNMENT);
+	vmwrite(VM_ENTRY_CONTROLS, vmread(VM_ENTRY_CONTROLS) | ENTRY_LOAD_DEBUG_CONTROLS);
+	vmwrite(GUEST_IA32_DEBUGCTL, 0);
+	return true;
+}
