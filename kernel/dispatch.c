@@ -82,6 +82,7 @@ static const char *task_source_name(enum task_source source)
 	static const char *const names[] = {
 		[TASK_BY_CALL] = "CALL", [TASK_BY_IRET] = "IRET with EFLAGS.NT",
 		[TASK_BY_JMP] = "JMP", [TASK_BY_IDT_GATE] = "a task gate in the IDT",
+		[TASK_UNINTERCEPTED] = "an instruction the emulator did not intercept (CR3 changed without an exit)",
 	};
 
 	return (unsigned)source < ARRAY_SIZE(names) ? names[source] : "?";

@@ -58,7 +58,7 @@ static bool number_option(const struct bootinfo *bi, const char *key, uint64_t d
 }
 
 /* Build a VM for every guest image; false (reasons printed) if any is refused. */
-static bool create_vms(const struct bootinfo *bi, struct vm **vms)
+static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t console_kib)
 {
 	const char *trace = bootinfo_option(bi, "trace");
 	bool trace_faults = trace && !strncmp(trace, "pf", 2);
@@ -70,6 +70,7 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms)
 			return false;
 		hv_log("vm%d: \"%s\" loaded, entry %#lx", i, bi->modules[i].cmdline, vms[i]->vcpu.rip);
 		vms[i]->trace_faults = trace_faults;
+		vms[i]->console_max = console_kib * KiB;
 		vms[i]->report_cost = report_cost;
 	}
 	return true;
@@ -100,7 +101,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	static struct bootinfo bi;
 	struct vm *vms[VM_MAX] = { 0 };
-	uint64_t slice, budget;
+	uint64_t slice, budget, console_kib;
 
 	console_init();
 	trap_init();
@@ -126,7 +127,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	if (!number_option(&bi, "slice", SCHED_SLICE_DEFAULT, UINT32_MAX, &slice) ||
 	    !number_option(&bi, "budget", 0, UINT64_MAX, &budget) ||
-	    !create_vms(&bi, vms) || !start_backend(bi.module_count, vms, (uint32_t)slice))
+	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1024 * 1024, &console_kib) ||
+	    !create_vms(&bi, vms, console_kib) || !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
 	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");
 	sched_run(vms, bi.module_count, slice, budget);

@@ -40,6 +40,7 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
 	vm->ram_size = ram_size;
+	vm->console_max = VM_CONSOLE_KIB * KiB;
 	vm->ram = palloc_pages(ram_size / PAGE_SIZE, PAGE_SIZE);
 	if (!vm->ram) {
 		hv_log("vm%d: no memory for %lu MiB of guest RAM", id, ram_size / MiB);
@@ -109,12 +110,12 @@ void vm_console_byte(struct vm *vm, uint8_t byte)
 {
 	/* A guest that prints without end may not fill the console: the run's
 	 * log is shared by every VM (and the runner stops a flood of it). */
-	if (vm->console_bytes++ >= VM_CONSOLE_MAX) {
-		if (vm->console_bytes == VM_CONSOLE_MAX + 1) {
+	if (vm->console_bytes++ >= vm->console_max) {
+		if (vm->console_bytes == vm->console_max + 1) {
 			if (vm->line_len)
 				console_flush_line(vm);
-			hv_log("vm%d: console output passed %lu KiB: the rest of it is dropped", vm->id,
-			       VM_CONSOLE_MAX / KiB);
+			hv_log("vm%d: console output passed %lu KiB: the rest of it is dropped (console= option)",
+			       vm->id, vm->console_max / KiB);
 		}
 		return;
 	}

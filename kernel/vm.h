@@ -15,7 +15,7 @@
 #define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM (design.md) */
 #define VM_LINE_MAX      200        /**< a longer guest line is split */
 #define VM_WARNED_PORTS  8          /**< unknown ports reported, once each; later ones are not */
-#define VM_CONSOLE_MAX   (256 * KiB) /**< console bytes printed per VM; the rest is dropped */
+#define VM_CONSOLE_KIB   256        /**< console KiB printed per VM by default (option console=) */
 #define VM_SUCCESS_CODE  0x10       /**< the guest contract's "success" exit value */
 
 /** @brief Where a VM is in its life. */
@@ -45,6 +45,7 @@ struct vm {
 	int warned_count;               /**< entries in @c warned_ports */
 	bool warned_more_ports;         /**< said that further unknown ports go unreported */
 	uint64_t console_bytes;         /**< bytes the guest wrote to COM1 */
+	uint64_t console_max;           /**< bytes of it printed; the rest is dropped */
 	struct vm_stats stats;          /**< exit statistics */
 	struct vtlb vtlb;               /**< its virtual TLB (shadow page tables) */
 	bool trace_faults;              /**< print a walk trace for every page-fault exit */

@@ -41,6 +41,7 @@ enum task_source {
 	TASK_BY_IRET,     /**< IRET with EFLAGS.NT set */
 	TASK_BY_JMP,      /**< JMP to a TSS or task gate */
 	TASK_BY_IDT_GATE, /**< an exception or interrupt through a task gate in the IDT */
+	TASK_UNINTERCEPTED, /**< seen afterwards: the CPU's CR3 changed without an exit */
 };
 
 /** @brief Value of vm_exit.gpr and vm_exit.insn_len when the backend could not tell. */

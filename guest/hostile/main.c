@@ -9,11 +9,23 @@
  *   4 recursive  the directory maps itself; tables edited through it   -> runs as natively
  *   5 mappings   600 page tables: more than the shadow pool holds      -> runs as natively
  *   6 virt       a VMX or SVM instruction (VMCALL/VMMCALL)             -> stopped
+ *   7 jmp-tss    a task switch by JMP to a TSS (its CR3 would load)     -> stopped
+ *   8 call-tss   a task switch by CALL to a TSS                       -> stopped
+ *   9 task-gate  a task switch through a task gate for #UD            -> stopped
+ *  10 ac-loop    #AC while delivering #AC, forever (CVE-2015-5307)     -> preempted
+ *  11 db-loop    #DB while delivering #DB, forever (CVE-2015-8104)     -> preempted
+ *  12 port-walk  512 unknown ports read 50 times                      -> runs as natively,
+ *                                                                        9 report lines
+ *  13 flood      20 KiB of console output (run it with console=16)    -> the rest dropped
+ *  14 magic      XCHG BX,BX, Bochs' magic breakpoint                  -> runs as natively
+ *  15 ram-end    a PTE names the frame just past the VM's RAM (where
+ *                the next VM's RAM begins in host memory)              -> stopped
  *
  * Paging identity-maps the first 16 MiB with 4 MiB pages; page tables for
  * the attacks come from a bump allocator above 8 MiB.
  */
 #include "guest.h"
+#include "hostile.h"
 #include "paging.h"
 #include "rand.h"
 #include "x86.h"
@@ -77,6 +89,14 @@ static void attack_pte(void)
 {
 	paging_on();
 	map_page(0x40000000, OUTSIDE);
+	gprintf("hostile: read %x\n", *(volatile uint32_t *)0x40000000);
+}
+
+/* The frame right after the last byte of RAM: guest-physical 16 MiB. */
+static void attack_ram_end(void)
+{
+	paging_on();
+	map_page(0x40000000, RAM_TOP);
 	gprintf("hostile: read %x\n", *(volatile uint32_t *)0x40000000);
 }
 
@@ -152,8 +172,15 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	case 4: attack_recursive(&g); break;
 	case 5: attack_mappings(&g); break;
 	case 6: attack_virt(); break;
+	case 7: case 8: case 9: attack_task_switch((int)attack - 7); break;
+	case 10: attack_alignment_loop(); break;
+	case 11: attack_debug_loop(); break;
+	case 12: attack_port_walk(50); break;
+	case 13: attack_console_flood(20); break;
+	case 14: attack_magic_breakpoint(); break;
+	case 15: attack_ram_end(); break;
 	default:
-		gprintf("hostile: attack=N with N from 1 to 6\n");
+		gprintf("hostile: attack=N with N from 1 to 15\n");
 		return 1;
 	}
 	gprintf("hostile: done\n");

@@ -26,13 +26,6 @@ struct seg_desc {
 #define DESC_DB       0x40       /* 32-bit segment */
 #define FLAT_LIMIT    0xFFFFF    /* 4 GiB in 4 KiB units */
 
-/* 32-bit task-state segment, SDM Vol3A 7.2.1 (Task-State Segment). Only ss0:esp0 is used. */
-struct tss32 {
-	uint32_t prev_task, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
-	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi, es, cs, ss, ds, fs, gs, ldt;
-	uint16_t trap, iomap_base;
-} __attribute__((packed));
-
 /* 32-bit interrupt gate, SDM Vol3A 6.11 (IDT Descriptors). */
 struct gate_desc {
 	uint16_t offset_low;
@@ -58,7 +51,7 @@ extern const uint32_t trap_stubs[EXCEPTIONS]; /* trap.S: entry of vector v */
 extern const char trap_stub_syscall[];        /* trap.S: entry of vector 0x80 */
 
 static struct seg_desc gdt[SEG_TSS / 8 + 1];
-static struct tss32 tss;
+static struct tss32 tss; /* only ss0:esp0 is used */
 static struct gate_desc idt[VECTORS];
 static trap_handler handlers[VECTORS];
 static uint8_t trap_stack[TRAP_STACK] __attribute__((aligned(16)));

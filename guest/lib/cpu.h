@@ -72,6 +72,37 @@ struct trap_frame {
 	uint32_t user_ss;     /**< ring 3's SS: only when coming from ring 3 */
 };
 
+/** @brief A 32-bit task-state segment. SDM Vol3A 7.2.1 (Task-State Segment (TSS)) */
+struct tss32 {
+	uint32_t prev_task;  /**< back link to the previous task's TSS selector */
+	uint32_t esp0;       /**< ring-0 stack pointer */
+	uint32_t ss0;        /**< ring-0 stack segment */
+	uint32_t esp1;       /**< ring-1 stack pointer */
+	uint32_t ss1;        /**< ring-1 stack segment */
+	uint32_t esp2;       /**< ring-2 stack pointer */
+	uint32_t ss2;        /**< ring-2 stack segment */
+	uint32_t cr3;        /**< the task's page directory, loaded by a task switch */
+	uint32_t eip;        /**< EIP */
+	uint32_t eflags;     /**< EFLAGS */
+	uint32_t eax;        /**< EAX */
+	uint32_t ecx;        /**< ECX */
+	uint32_t edx;        /**< EDX */
+	uint32_t ebx;        /**< EBX */
+	uint32_t esp;        /**< ESP */
+	uint32_t ebp;        /**< EBP */
+	uint32_t esi;        /**< ESI */
+	uint32_t edi;        /**< EDI */
+	uint32_t es;         /**< ES (low 16 bits) */
+	uint32_t cs;         /**< CS (low 16 bits) */
+	uint32_t ss;         /**< SS (low 16 bits) */
+	uint32_t ds;         /**< DS (low 16 bits) */
+	uint32_t fs;         /**< FS (low 16 bits) */
+	uint32_t gs;         /**< GS (low 16 bits) */
+	uint32_t ldt;        /**< LDT selector (low 16 bits) */
+	uint16_t trap;       /**< bit 0: \#DB on a switch to this task */
+	uint16_t iomap_base; /**< offset of the I/O permission bitmap */
+} __attribute__((packed));
+
 /** @brief A trap handler; it may change @p tf, which IRET then resumes. */
 typedef void (*trap_handler)(struct trap_frame *tf);
 

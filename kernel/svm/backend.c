@@ -107,6 +107,12 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 	/* An event whose delivery the exit interrupted must be delivered again. APM Vol2 15.7.2 */
 	vmcb->control.eventinj = vmcb->control.exitintinfo & EVENT_VALID ? vmcb->control.exitintinfo : 0;
 	svm_decode_exit(vmcb, v->rip, e);
+	if (vmcb->save.cr3 != v->shadow_root) {
+		/* Only a task switch loads CR3 without a CR3 intercept; QEMU's TCG
+		 * performs one despite INTERCEPT_TASK_SWITCH. Never run the guest again. */
+		*e = (struct vm_exit){ .kind = EXIT_TASK_SWITCH, .raw = (uint32_t)vmcb->control.exitcode,
+				       .selector = vmcb->save.tr.selector, .task_source = TASK_UNINTERCEPTED };
+	}
 	if (e->kind == EXIT_PREEMPT)
 		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */
 }

@@ -179,13 +179,13 @@
 #define DBQ_EVENT_BITS    0x600Fu   /**< B0-B3, BD, BS: the DR6 bits of this \#DB */
 
 /* Exit qualification for task switches. SDM Vol3C 27.2.1, Table 27-2 */
-#define TSQ_SELECTOR(q)   ((q) & 0xFFFF)
+#define TSQ_SELECTOR(q)   ((q) & 0xFFFF) /**< the new task's TSS selector */
 #define TSQ_SOURCE(q)     (((q) >> 30) & 0x3) /**< enum task_source: CALL, IRET, JMP, IDT gate */
 
 /* Exit qualification for MOV DR. SDM Vol3C 27.2.1, Table 27-4 */
-#define DRQ_DR_NUMBER(q)  ((q) & 0x7)
+#define DRQ_DR_NUMBER(q)  ((q) & 0x7) /**< the debug register */
 #define DRQ_FROM_DR       (1u << 4) /**< MOV from DR (0: MOV to DR) */
-#define DRQ_GPR(q)        (((q) >> 8) & 0xF)
+#define DRQ_GPR(q)        (((q) >> 8) & 0xF) /**< the general register (enum gpr) */
 
 /* Exit qualification for I/O. SDM Vol3C 27.2.1, Table 27-5 */
 #define IOQ_SIZE(q)       (((q) & 0x7) + 1)
