@@ -24,7 +24,7 @@ static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
 	[EXIT_EXCEPTION] = "exception",   [EXIT_PREEMPT] = "preempt",
 	[EXIT_MSR] = "msr",               [EXIT_VIRT_INSN] = "virt-insn",
 	[EXIT_DR_READ] = "dr-read",       [EXIT_DR_WRITE] = "dr-write",
-	[EXIT_TASK_SWITCH] = "task-switch",
+	[EXIT_TASK_SWITCH] = "task-switch", [EXIT_FENCE] = "fence",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_UNHANDLED] = "unhandled",
 };
 
@@ -82,7 +82,6 @@ static const char *task_source_name(enum task_source source)
 	static const char *const names[] = {
 		[TASK_BY_CALL] = "CALL", [TASK_BY_IRET] = "IRET with EFLAGS.NT",
 		[TASK_BY_JMP] = "JMP", [TASK_BY_IDT_GATE] = "a task gate in the IDT",
-		[TASK_UNINTERCEPTED] = "an instruction the emulator did not intercept (CR3 changed without an exit)",
 	};
 
 	return (unsigned)source < ARRAY_SIZE(names) ? names[source] : "?";
@@ -116,9 +115,17 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 	case EXIT_DR_READ:
 	case EXIT_DR_WRITE:
 		return dr_access(vm, e);
+	case EXIT_FENCE:
+		vm_stop(vm, "the CPU reached host-physical %#lx, outside this VM's RAM and shadow tables (nested-paging fence)",
+			e->addr);
+		break;
 	case EXIT_TASK_SWITCH:
-		vm_stop(vm, "task switch to TSS selector %#x by %s: task switches are outside the guest contract",
-			e->selector, task_source_name(e->task_source));
+		if (e->task_source == TASK_UNINTERCEPTED)
+			vm_stop(vm, "task switch to TSS selector %#x that the emulator did not intercept: CR3 changed without an exit; %s",
+				e->selector, e->detail);
+		else
+			vm_stop(vm, "task switch to TSS selector %#x by %s: task switches are outside the guest contract",
+				e->selector, task_source_name(e->task_source));
 		break;
 	case EXIT_MSR:
 		vm_stop(vm, "RDMSR/WRMSR: MSRs are outside the guest contract");

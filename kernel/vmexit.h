@@ -26,6 +26,7 @@ enum exit_kind {
 	EXIT_EXCEPTION,    /**< another intercepted exception (\#DB, \#AC): @c vector, @c error_code */
 	EXIT_DR_READ,      /**< MOV from DR @c dr into GPR @c gpr */
 	EXIT_DR_WRITE,     /**< MOV to DR @c dr from GPR @c gpr */
+	EXIT_FENCE,        /**< AMD-V: the CPU reached host-physical @c addr outside the VM's memory (kernel/svm/npt.c) */
 	EXIT_TASK_SWITCH,  /**< a task switch to TSS @c selector, by @c task_source (outside the guest contract) */
 	EXIT_PREEMPT,      /**< the time slice is over */
 	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */

@@ -110,8 +110,12 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 	if (vmcb->save.cr3 != v->shadow_root) {
 		/* Only a task switch loads CR3 without a CR3 intercept; QEMU's TCG
 		 * performs one despite INTERCEPT_TASK_SWITCH. Never run the guest again. */
+		bool fenced = e->kind == EXIT_FENCE;
+
 		*e = (struct vm_exit){ .kind = EXIT_TASK_SWITCH, .raw = (uint32_t)vmcb->control.exitcode,
-				       .selector = vmcb->save.tr.selector, .task_source = TASK_UNINTERCEPTED };
+				       .selector = vmcb->save.tr.selector, .task_source = TASK_UNINTERCEPTED,
+				       .detail = fenced ? "the nested-paging fence stopped its first access outside the VM"
+							: "the guest ran on the new CR3 until this exit" };
 	}
 	if (e->kind == EXIT_PREEMPT)
 		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */

@@ -105,6 +105,10 @@ void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
 		case SVM_EXIT_TASK_SWITCH:
 			decode_task_switch(vmcb, e);
 			break;
+		case SVM_EXIT_NPF:
+			e->kind = EXIT_FENCE;
+			e->addr = vmcb->control.exitinfo2;
+			break;
 		case SVM_EXIT_INVD:
 			e->kind = EXIT_UNHANDLED;
 			e->detail = "INVD would drop the host's unwritten cache lines";

@@ -24,6 +24,15 @@ void svm_enter(uint64_t vmcb_pa, uint64_t *gpr, uint64_t host_save_pa);
 /** @brief Fill the VMCB of @p v: intercepts, permission maps, Multiboot guest state. */
 bool svm_vmcb_setup(struct vcpu *v, int asid);
 
+struct vm;
+
+/**
+ * @brief Nested page tables that map only @p vm's RAM and shadow pool, one to
+ * one (kernel/svm/npt.c). @return their root's host-physical address, or 0
+ * (printed) when out of memory.
+ */
+uint64_t svm_fence_build(const struct vm *vm);
+
 /** @brief Turn the \#VMEXIT recorded in @p vmcb into @p e. APM Vol2 15.6 */
 void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e);
 

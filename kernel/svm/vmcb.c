@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/palloc.h"
 #include "kernel/svm/svm.h"
+#include "kernel/vm.h"
 #include "kernel/x86.h"
 
 #define VEC_DEBUG      1
@@ -82,6 +83,18 @@ static void setup_save(struct vmcb_save *s)
 	s->g_pat = PAT_DEFAULT;
 }
 
+/* Nested paging as a fence around the VM's memory (kernel/svm/npt.c), where the CPU has it. */
+static bool setup_fence(struct vmcb_control *c, struct vcpu *v)
+{
+	if (!(cpuid(0x8000000A, 0).edx & CPUID_SVM_EDX_NP)) {
+		hv_log("AMD-V: no nested paging: vm%d runs without the fence around its memory", v->vm->id);
+		return true;
+	}
+	c->n_cr3 = svm_fence_build(v->vm);
+	c->np_enable = NP_ENABLE;
+	return c->n_cr3 != 0;
+}
+
 bool svm_vmcb_setup(struct vcpu *v, int asid)
 {
 	struct svm_vcpu *s = v->backend;
@@ -92,5 +105,7 @@ bool svm_vmcb_setup(struct vcpu *v, int asid)
 		return false;
 	}
 	setup_save(&s->vmcb->save);
-	return setup_control(&s->vmcb->control, asid);
+	if (!setup_control(&s->vmcb->control, asid))
+		return false;
+	return setup_fence(&s->vmcb->control, v);
 }

@@ -35,6 +35,8 @@
 #define INTERCEPT_DR0_7_ALL 0x00FF00FFu
 
 #define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
+#define NP_ENABLE          (1ull << 0) /**< nested paging: guest-physical goes through n_cr3 */
+#define CPUID_SVM_EDX_NP   (1u << 0)   /**< CPUID 8000_000Ah EDX: nested paging */
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */
@@ -69,6 +71,8 @@
 #define SVM_EXIT_VMRUN      0x080
 #define SVM_EXIT_SKINIT     0x086
 #define SVM_EXIT_ICEBP      0x088
+#define SVM_EXIT_NPF        0x400     /**< nested page fault: EXITINFO2 the address */
+#define SVM_EXIT_NPF        0x400       /**< nested page fault: EXITINFO2 is the address */
 #define SVM_EXIT_INVALID    0xFFFFFFFFu /**< VMRUN's consistency checks failed */
 
 /* EXITINFO1 of an IOIO exit. APM Vol2 15.10.2, Figure 15-2 */
