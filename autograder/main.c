@@ -242,15 +242,39 @@ static void run_all(int count)
 	}
 }
 
-/* Keep the tests of --lab, or all. */
+/* Keep the tests of --lab, or all. In student mode a test that needs a later
+ * lab's reference is left out and said so: lab n depends on labs 1 to n only. */
 static int select_lab(int count)
 {
 	int kept = 0;
 
-	for (int i = 0; i < count; i++)
-		if (!cfg.lab || tests[i].lab == cfg.lab)
-			tests[kept++] = tests[i];
+	for (int i = 0; i < count; i++) {
+		const struct test *t = &tests[i];
+
+		if (cfg.lab && t->lab != cfg.lab)
+			continue;
+		if (t->needs && !strcmp(mode, "student")) {
+			printf("grade: lab%d/%s (%.0f points) is not run on your own tree: it needs the reference of lab %d, which your instructor's grading (make grade ISOLATE=1) has\n",
+			       t->lab, t->name, t->points, t->needs);
+			continue;
+		}
+		tests[kept++] = *t;
+	}
 	return kept;
+}
+
+/* Isolation takes every other lab from solutions/: a student tree has none. */
+static void check_isolate_possible(void)
+{
+	char path[600];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/solutions", cfg.tree);
+	if (!strcmp(mode, "isolate") && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "grade: ISOLATE=1 builds every lab but the graded one from solutions/, and %s has none (a student tree): run make grade without ISOLATE\n",
+			cfg.tree);
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
@@ -260,6 +284,7 @@ int main(int argc, char **argv)
 	int count, hidden = 0;
 
 	parse_args(argc, argv);
+	check_isolate_possible();
 	snprintf(path, sizeof(path), "rm -rf '%s/logs' && mkdir -p '%s/logs'", cfg.out, cfg.out);
 	if (system(path) != 0)
 		usage("cannot create the --out directory");

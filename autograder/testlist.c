@@ -4,6 +4,7 @@
  *     LAB|NAME|POINTS|KIND|ARG...|HINT
  *
  * KIND is unit, same, fails, pair or precise (grade.h); '#' starts a comment.
+ * An ARG needs=N (N a later lab) says the test needs lab N's reference.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,17 @@ static bool parse(char *line, const char *path, int lineno, bool hidden, struct 
 	snprintf(t->name, sizeof(t->name), "%s", f[1]);
 	snprintf(t->hint, sizeof(t->hint), "%s", f[n - 1]);
 	t->hidden = hidden;
-	for (int i = 4; i < n - 1; i++)
-		t->args[t->nargs++] = strdup(f[i]);
+	for (int i = 4; i < n - 1; i++) {
+		if (!strncmp(f[i], "needs=", 6))
+			t->needs = atoi(f[i] + 6);
+		else
+			t->args[t->nargs++] = strdup(f[i]);
+	}
+	if (t->needs && (t->needs <= t->lab || t->needs > NUM_LABS)) {
+		fprintf(stderr, "grade: %s:%d: needs=%d must name a later lab than %d\n", path, lineno,
+			t->needs, t->lab);
+		return false;
+	}
 	return true;
 }
 

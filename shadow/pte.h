@@ -24,7 +24,8 @@
 #define PTE_A    (1u << 5)  /**< accessed */
 #define PTE_D    (1u << 6)  /**< dirty (in a PTE, or a PDE that maps a 4 MiB page) */
 #define PTE_PS   (1u << 7)  /**< in a PDE: maps a 4 MiB page (with CR4.PSE) */
-#define PTE_G    (1u << 8)  /**< global (with CR4.PGE) */
+#define PTE_G    (1u << 8)  /**< global (with CR4.PGE); ignored in a PDE that points to a page table */
+#define PDE_PAT_4M (1u << 12) /**< in a PDE that maps a 4 MiB page: PAT, not an address bit */
 
 /* Bits 9-11 are ignored by the CPU; the virtual TLB uses two in its own entries. */
 #define SPTE_GLOBAL (1u << 9)  /**< shadow entry of a guest global page: kept across CR3 writes */

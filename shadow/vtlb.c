@@ -151,8 +151,19 @@ static bool seen_before(struct vtlb *v, uint32_t gva, bool global)
 	return false; /* too many pages this epoch: stop counting rather than guess */
 }
 
+/* Whether host frame hpa holds this VM's RAM. */
+static bool frame_in_ram(const struct vtlb *v, uint32_t hpa)
+{
+	return (hpa & PTE_FRAME) - v->mem.hpa < v->mem.size; /* below hpa wraps to large */
+}
+
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
+	if ((spte & PTE_P) && !frame_in_ram(v, spte)) {
+		v->refused_gva = gva;
+		v->refused_spte = spte;
+		return;
+	}
 	shadow_pt(v, PDX(gva));
 	if (!(vtlb_get_pte(v, gva) & PTE_P)) {
 		v->stats.new_entries++;
@@ -273,6 +284,13 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_BAD)
 			explain_bad(v, mode, &w, gva, why, why_size);
+	}
+	if (v->refused_spte) {
+		snprintf(why, why_size, "a shadow entry for gva %#x would map host frame %#x, outside this VM's RAM (guest-physical %#x, limit %#x): refused (check the frame test in gwalk and vtlb_fill)",
+			 v->refused_gva, v->refused_spte & PTE_FRAME, (v->refused_spte & PTE_FRAME) - v->mem.hpa,
+			 v->mem.size);
+		v->refused_spte = 0;
+		return VTLB_BAD;
 	}
 	if (r == VTLB_FILLED)
 		v->stats.hidden_faults++;

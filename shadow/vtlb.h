@@ -94,6 +94,8 @@ struct vtlb {
 	uint32_t global_epoch;              /**< advanced by every paging-mode change */
 	struct { uint32_t page, tag; } seen[VTLB_SEEN]; /**< pages filled in the current epochs */
 	struct vtlb_stats stats;            /**< counters */
+	uint32_t refused_gva;               /**< nonzero refused_spte: the page vtlb_set_pte() would not map */
+	uint32_t refused_spte;              /**< the entry it refused (its frame lies outside the VM's RAM) */
 };
 
 /** @brief What the hypervisor must do about a page fault. */
@@ -173,7 +175,13 @@ void vtlb_mode_change(struct vtlb *v, const struct guest_mode *old, const struct
 /** @brief Pointer to the guest's 32-bit entry at @p gpa, or NULL when outside RAM. */
 uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa);
 
-/** @brief Install shadow entry @p spte for the page of @p gva (allocating or evicting a PT). */
+/**
+ * @brief Install shadow entry @p spte for the page of @p gva (allocating or evicting a PT).
+ *
+ * The fence between VMs, in given code: a present entry whose frame lies
+ * outside the VM's RAM is never installed, whatever computed it; it is kept
+ * in refused_gva and refused_spte, and vtlb_page_fault() stops the VM.
+ */
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte);
 
 /** @brief The shadow entry for @p gva, 0 when there is none. */

@@ -162,3 +162,16 @@ Test(fill, hostile_cr3_is_bad_and_named)
 	cr_assert_eq(fault(&mode, GVA, 0), VTLB_BAD);
 	cr_assert(strstr(why, "page directory"), "%s", why);
 }
+
+Test(fill, supervisor_read_with_wp0_stays_read_only_and_a_later_write_sets_dirty)
+{
+	struct guest_mode mode = paged(0, 0); /* CR0.WP=0 */
+
+	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P); /* read-only, supervisor, clean */
+	cr_assert_eq(fault(&mode, GVA, 0), VTLB_FILLED);
+	cr_assert_not(vtlb_get_pte(&vt, GVA) & PTE_RW,
+		      "after a read the shadow entry must stay read-only, or the write that follows never sets D");
+	cr_assert_eq(fault(&mode, GVA, PFERR_P | PFERR_W), VTLB_FILLED);
+	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "the guest's D bit after the write");
+	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW);
+}

@@ -174,3 +174,42 @@ Test(walk, self_referencing_directory_maps_itself)
 	cr_assert_eq(gwalk(&mem, &mode, 0xFFFFF000, false, false, &w), WALK_OK);
 	cr_assert_eq(w.gpa, PD_GPA, "the directory itself: %#x", w.gpa);
 }
+
+Test(walk, frame_just_inside_ram_is_ok_and_at_its_end_is_bad)
+{
+	struct guest_mode mode = paged(0, 0);
+	struct walk w;
+
+	map4k(0x00403000, RAM_SIZE - 0x1000, PTE_P | PTE_RW, PTE_P | PTE_RW);
+	cr_assert_eq(gwalk(&mem, &mode, 0x00403FFF, false, false, &w), WALK_OK, "the last byte of RAM");
+	cr_assert_eq(w.gpa, RAM_SIZE - 1);
+	/* guest-physical == RAM size: the first byte past it (where the next VM's RAM may begin) */
+	map4k(0x00403000, RAM_SIZE, PTE_P | PTE_RW, PTE_P | PTE_RW);
+	cr_assert_eq(gwalk(&mem, &mode, 0x00403000, false, false, &w), WALK_BAD_GPA,
+		     "a frame at exactly the RAM size is outside RAM");
+	cr_assert_str_eq(w.bad, "page frame");
+	cr_assert_eq(w.bad_gpa, RAM_SIZE);
+}
+
+Test(walk, g_bit_of_a_pde_that_points_to_a_page_table_is_ignored)
+{
+	struct guest_mode mode = paged(0, CR4_PGE_BIT);
+	struct walk w;
+
+	/* SDM Vol3A 4.3, Table 4-5: bit 8 of a PDE that references a page table is ignored. */
+	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_G, PTE_P | PTE_RW);
+	cr_assert_eq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_OK);
+	cr_assert_not(w.global, "only the PTE's G bit makes a 4 KiB page global");
+}
+
+Test(walk, large_page_frame_takes_pde_bits_31_to_22_only)
+{
+	struct guest_mode mode = paged(0, CR4_PSE_BIT);
+	struct walk w;
+
+	/* Bit 12 of a 4 MiB PDE is PAT, not an address bit. SDM Vol3A 4.3, Table 4-4.
+	 * The offset's own bit 12 is 0 here, so a wrong mask shows in the result. */
+	map4m(0x00402123, 0x00400000, PTE_P | PTE_RW | PDE_PAT_4M);
+	cr_assert_eq(gwalk(&mem, &mode, 0x00402123, false, false, &w), WALK_OK);
+	cr_assert_eq(w.gpa, 0x00402123, "gpa %#x", w.gpa);
+}

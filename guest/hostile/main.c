@@ -16,7 +16,7 @@
  *  11 db-loop    #DB while delivering #DB, forever (CVE-2015-8104)     -> preempted
  *  12 port-walk  512 unknown ports read 50 times                      -> runs as natively,
  *                                                                        9 report lines
- *  13 flood      20 KiB of console output (run it with console=16)    -> the rest dropped
+ *  13 flood      kib=N KiB of console output (20; run it with console=16) -> the rest dropped
  *  14 magic      XCHG BX,BX, Bochs' magic breakpoint                  -> runs as natively
  *  15 ram-end    a PTE names the frame just past the VM's RAM (where
  *                the next VM's RAM begins in host memory)              -> stopped
@@ -176,7 +176,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	case 10: attack_alignment_loop(); break;
 	case 11: attack_debug_loop(); break;
 	case 12: attack_port_walk(50); break;
-	case 13: attack_console_flood(20); break;
+	case 13: attack_console_flood(arg_uint(args, "kib", 20)); break;
 	case 14: attack_magic_breakpoint(); break;
 	case 15: attack_ram_end(); break;
 	default:
