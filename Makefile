@@ -55,7 +55,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade
+.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -95,7 +95,7 @@ test: deps
 
 ## bench: exits, hidden faults per page and exit costs of each guest, Bochs and QEMU
 bench: all
-	@tools/bench
+	@HV=$(KERNEL_ELF32) tools/bench
 
 ## grade: score the tree lab by lab (LAB=n one lab; ISOLATE=1 other labs from solutions/; HIDDEN=dir)
 GRADE_DIR ?= $(BUILD)/grade
@@ -108,6 +108,10 @@ $(GRADER): $(wildcard autograder/*.c autograder/*.h) | deps
 grade: $(GRADER)
 	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) \
 		--hidden "$(HIDDEN)" --seed $(or $(SEED),0)
+
+## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab
+mutants: all $(GRADER)
+	@tools/mutants $(if $(LAB),--lab $(LAB))
 
 ## handout: the student tree (no solutions/) in build/package/handout/ and handout.tar.gz
 handout:

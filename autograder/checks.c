@@ -44,6 +44,28 @@ static void say_tail(struct test *t, const char *path, int lines)
 	free(text);
 }
 
+/* Why a run under the hypervisor did not end cleanly, in the runner's words
+ * (a hang is named as one, with the limit), then the console's last lines. */
+static void say_run_failed(struct test *t, const char *dir)
+{
+	char path[600], *runner;
+	const char *failed;
+
+	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
+	runner = file_read(path, CONSOLE_MAX);
+	failed = runner ? strstr(runner, "FAILED: ") : NULL;
+	if (failed && !strncmp(failed + 8, "timeout", 7))
+		say(t, "the run hung: nothing ended it within the %s s limit. ", RUN_TIMEOUT);
+	else if (failed)
+		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed + 8, "\n"), failed + 8);
+	else
+		say(t, "the run did not end cleanly. ");
+	free(runner);
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
+	say_tail(t, path, 8);
+}
+
 /* "name.elf args" -> "DIR/name.elf args seed=S", the guest from the built or hidden guests. */
 static void guest_path(const struct grade_config *cfg, const struct test *t, const char *guest,
 		       char *out, size_t size)
@@ -148,6 +170,9 @@ static bool same_as_native(struct test *t, const char *dir, int id, const char *
 	if (!same && native && lines) {
 		say(t, "vm%d's output differs from the same guest run natively. ", id);
 		say_difference(t, native, lines);
+		say(t, "the whole difference: sed -n 's/^\\[vm%d\\] //p' %s/serial.txt | diff %s/serial.txt -\n",
+		    id, dir, native_dir);
+		snprintf(t->evidence, sizeof(t->evidence), "%s/serial.txt", dir);
 	}
 	free(console);
 	free(native);
@@ -267,9 +292,7 @@ static void check_same(const struct grade_config *cfg, struct test *t)
 	}
 	status = hv_run(cfg, t, dir, g, 1, NULL);
 	if (status != 0) {
-		say(t, "the run did not end cleanly (hvrun status %d). ", status);
-		snprintf(native, sizeof(native), "%s/serial.txt", dir);
-		say_tail(t, native, 8);
+		say_run_failed(t, dir);
 		return;
 	}
 	if (!same_as_native(t, dir, 0, native))
@@ -292,6 +315,7 @@ static void check_fails(const struct grade_config *cfg, struct test *t)
 	snprintf(dir, sizeof(dir), "%s.run", t->log);
 	status = hv_run(cfg, t, dir, g, 1, NULL);
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 	if (status == 0)
 		say(t, "the run succeeded; it must stop the VM with \"%s\"\n", t->args[2]);
 	else if (!console_has(dir, "hv: end: failure"))
@@ -305,20 +329,21 @@ static void check_fails(const struct grade_config *cfg, struct test *t)
 	t->score = t->passed ? t->points : 0;
 }
 
-/* Both VMs printed before either ended: the first [vm1] line comes before vm0 ends. */
-static bool interleaved(const char *dir)
+/* The VMs took turns: the first [vm1] line comes before vm0 ends. NULL, or why not.
+ * (Which VM prints first says nothing: a line is printed when its newline comes.) */
+static const char *not_interleaved(const char *dir)
 {
 	char path[600], *console;
-	const char *vm1, *end0;
-	bool yes;
+	const char *vm1, *end0, *why = NULL;
 
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
 	console = file_read(path, CONSOLE_MAX);
 	vm1 = console ? strstr(console, "[vm1] ") : NULL;
 	end0 = console ? strstr(console, "hv: vm0 exited") : NULL;
-	yes = vm1 && end0 && vm1 < end0;
+	if (!vm1 || !end0 || vm1 > end0)
+		why = "the VMs did not take turns: vm0 ended before vm1 printed anything";
 	free(console);
-	return yes;
+	return why;
 }
 
 /* TEST_PAIR: args EMU "G1,G2" "COMPARED VM IDS" EXPECT [HVARGS]; EXPECT is
@@ -338,14 +363,21 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 	bool expect_interleaved = !strcmp(t->args[3], "interleaved");
 	bool expect_success = expect_interleaved || !strcmp(t->args[3], "success");
 
-	if (expect_success ? status != 0 : !console_has(dir, t->args[3])) {
-		say(t, expect_success ? "the run did not end cleanly. " : "the console does not say \"%s\". ",
-		    t->args[3]);
+	if (expect_success && status != 0) {
+		say_run_failed(t, dir);
+		return;
+	}
+	if (!expect_success && !console_has(dir, t->args[3])) {
+		say(t, "the console does not say \"%s\". ", t->args[3]);
+		snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 		say_tail(t, path, 8);
 		return;
 	}
-	if (expect_interleaved && !interleaved(dir)) {
-		say(t, "the VMs did not take turns: vm0 ended before vm1 printed anything\n");
+	const char *why = expect_interleaved ? not_interleaved(dir) : NULL;
+
+	if (why) {
+		say(t, "%s\n", why);
+		snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 		return;
 	}
 	for (const char *id = t->args[2]; *id; id++) {

@@ -46,6 +46,7 @@ struct test {
 	double seconds;          /**< wall time */
 	char output[TEXT_MAX];   /**< what the student sees: why it failed, the log's last lines */
 	char log[512];           /**< path of the full log */
+	char evidence[600];      /**< the file that shows why it failed (a build log, a console), or "" */
 };
 
 /** @brief Where things are, and how this run grades. */

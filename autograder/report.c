@@ -112,7 +112,10 @@ void report_write(const struct grade_config *cfg, struct test *tests, int count,
 		if (t->passed)
 			continue;
 		printf("\n--- lab%d/%s: %.1f of %.1f points\n%s", t->lab, t->name, t->score, t->points, t->output);
-		printf("full log: %s*\nwhat to look at: %s\n", t->log, t->hint);
+		if (t->evidence[0])
+			printf("see: %s (all logs: %s*)\nwhat to look at: %s\n", t->evidence, t->log, t->hint);
+		else
+			printf("full log: %s*\nwhat to look at: %s\n", t->log, t->hint);
 	}
 	snprintf(path, sizeof(path), "%s/results.json", cfg->out);
 	write_json(path, tests, count, total, seconds);

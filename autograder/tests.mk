@@ -8,7 +8,7 @@
 
 # HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
 UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
-UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c \
+UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c kernel/sched.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP
 UNIT_OBJS := $(patsubst %.c,$(KBUILD)/unit/%.o,$(UNIT_TEST_SRCS) $(UNIT_CODE_SRCS))

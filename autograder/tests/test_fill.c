@@ -114,6 +114,7 @@ Test(fill, large_page_sets_pde_accessed_and_dirty)
 	uint32_t s = vtlb_get_pte(&vt, 0x00C12345);
 	cr_assert_eq(s & PTE_FRAME, RAM_HPA + 0x00412000, "the 4 KiB piece: %#x", s);
 	cr_assert(s & SPTE_LARGE);
+	cr_assert(s & PTE_RW, "a write fault on a clean 4 MiB page fills a writable entry at once: %#x", s);
 }
 
 Test(fill, global_pages_are_marked_in_the_shadow)

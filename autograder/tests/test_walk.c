@@ -213,3 +213,18 @@ Test(walk, large_page_frame_takes_pde_bits_31_to_22_only)
 	cr_assert_eq(gwalk(&mem, &mode, 0x00402123, false, false, &w), WALK_OK);
 	cr_assert_eq(w.gpa, 0x00402123, "gpa %#x", w.gpa);
 }
+
+Test(walk, a_4m_page_is_global_by_its_pde_g_bit_with_cr4_pge)
+{
+	struct guest_mode with = paged(0, CR4_PSE_BIT | CR4_PGE_BIT), without = paged(0, CR4_PSE_BIT);
+	struct walk w;
+
+	map4m(GVA, 0x00400000, PTE_P | PTE_RW | PTE_G);
+	cr_assert_eq(gwalk(&mem, &with, GVA, false, false, &w), WALK_OK);
+	cr_assert(w.global, "G in a 4 MiB PDE, CR4.PGE=1");
+	cr_assert_eq(gwalk(&mem, &without, GVA, false, false, &w), WALK_OK);
+	cr_assert_not(w.global, "CR4.PGE=0");
+	map4m(GVA, 0x00400000, PTE_P | PTE_RW);
+	cr_assert_eq(gwalk(&mem, &with, GVA, false, false, &w), WALK_OK);
+	cr_assert_not(w.global, "no G bit");
+}
