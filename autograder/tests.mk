@@ -11,14 +11,18 @@ UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(H
 UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c kernel/sched.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP
-UNIT_OBJS := $(patsubst %.c,$(KBUILD)/unit/%.o,$(UNIT_TEST_SRCS) $(UNIT_CODE_SRCS))
+# Objects named after their sources and shared by the variants, as the kernel's.
+UNIT_OBJ_DIR := $(BUILD)/unit-obj
+UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ_DIR)/%.o,$(UNIT_TEST_SRCS)) \
+	$(foreach s,$(UNIT_CODE_SRCS),$(UNIT_OBJ_DIR)/$(basename $(call src_for,$(s))).o)
 UNIT_BIN := $(KBUILD)/unit-tests
 
-$(KBUILD)/unit/%.o: $$(call src_for,%.c) | deps
+$(UNIT_OBJ_DIR)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -c $< -o $@
 
 $(UNIT_BIN): $(UNIT_OBJS)
+	@mkdir -p $(@D)
 	$(CC) -o $@ $(UNIT_OBJS) -lcriterion
 
 .PHONY: unit-tests

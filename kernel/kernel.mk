@@ -19,20 +19,25 @@ KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-onl
 	-fno-asynchronous-unwind-tables -O2 -g3 -Wall -Wextra -Werror -I. -MMD -MP
 KERNEL_LDFLAGS := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack -T kernel/kernel.ld
 
-KERNEL_OBJS := $(patsubst %,$(KBUILD)/obj/%.o,$(basename $(KERNEL_SRCS)))
+# An object is named after the source it is compiled from (kernel/x.c or
+# solutions/kernel/x.c), and every variant (SOLUTION=0/1, STUDENT_LABS) links
+# from the one object directory: a variant compiles only what no other has.
+KERNEL_OBJ_DIR := $(BUILD)/obj
+KERNEL_OBJS := $(foreach s,$(KERNEL_SRCS),$(KERNEL_OBJ_DIR)/$(basename $(call src_for,$(s))).o)
 KERNEL_ELF := $(KBUILD)/hv.elf
 KERNEL_ELF32 := $(KBUILD)/hv.elf32
 
-$(KBUILD)/obj/%.o: $$(call src_for,%.c) | deps
+$(KERNEL_OBJ_DIR)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(KBUILD)/obj/%.o: $$(call src_for,%.S) | deps
+$(KERNEL_OBJ_DIR)/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 # The ELF64 keeps the debug information for gdb; QEMU's -kernel and GRUB get an ELF32 copy.
 $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
+	@mkdir -p $(@D)
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(KERNEL_ELF32): $(KERNEL_ELF)
