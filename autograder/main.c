@@ -133,37 +133,67 @@ static void variant(int lab, char *vars, size_t vsize, char *dir, size_t dsize)
 	}
 }
 
-/* Build the guests, then the kernel and unit tests of each lab graded (one build
- * serves them all unless the mode isolates labs). */
-static bool build(void)
+/* Where the background build says lab's build is done (its hypervisor, its unit tests). */
+static void built_marker(int lab, char *path, size_t size)
+{
+	snprintf(path, size, "%s/build/built-lab%d", cfg.out, lab);
+}
+
+/* In the build child: say that lab's kernel and unit tests are built (or not). */
+static void mark_built(int lab, const char *hv, const char *unit, const char *error)
+{
+	char path[600], tmp[620];
+	FILE *f;
+
+	built_marker(lab, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%s\n%s\n%s", hv ? hv : "-", unit ? unit : "-", error);
+	fclose(f);
+	rename(tmp, path); /* the parent sees a whole marker or none */
+}
+
+/* The build child: each lab's kernel and unit tests, in lab order (one build
+ * serves every lab unless the mode isolates labs), each marked when done. */
+static void build_labs(void)
 {
 	static char hv[NUM_LABS + 1][700], unit[NUM_LABS + 1][700];
 	char log[600], vars[128], dir[600], target[720];
 	int first = 0;
 
-	snprintf(log, sizeof(log), "%s/build-guests.log", cfg.out);
-	printf("grade: building the guests\n");
-	if (!make(log, "", "guests bad-guests", NULL, 0)) {
-		fprintf(stderr, "grade: the guests do not build (not student code): see %s\n", log);
-		return false;
-	}
-	snprintf(dir, sizeof(dir), "%s/build/guest", cfg.out);
-	cfg.guest_dir = strdup(dir);
 	for (int lab = 1; lab <= NUM_LABS; lab++) {
 		if (cfg.lab && lab != cfg.lab)
 			continue;
 		if (first && strcmp(mode, "isolate")) {
-			cfg.hv[lab] = cfg.hv[first];
-			cfg.unit_bin[lab] = cfg.unit_bin[first];
-			memcpy(cfg.build_error[lab], cfg.build_error[first], TEXT_MAX);
+			mark_built(lab, cfg.hv[first], cfg.unit_bin[first], cfg.build_error[first]);
 			continue;
 		}
-		first = first ? first : lab;
 		variant(lab, vars, sizeof(vars), dir, sizeof(dir));
 		snprintf(hv[lab], sizeof(hv[lab]), "%s/hv.elf32", dir);
 		snprintf(unit[lab], sizeof(unit[lab]), "%s/unit-tests", dir);
 		snprintf(log, sizeof(log), "%s/build-lab%d.log", cfg.out, lab);
 		printf("grade: building %s\n", vars);
+		/* The first build makes the guests too, in the same parallel make; it is
+		 * tried again piece by piece below when anything fails. */
+		snprintf(target, sizeof(target), "guests bad-guests '%s' '%s'", hv[lab], unit[lab]);
+		if (!first && make(log, vars, target, NULL, 0)) {
+			first = lab;
+			mark_built(lab, hv[lab], unit[lab], "");
+			cfg.hv[lab] = hv[lab];
+			cfg.unit_bin[lab] = unit[lab];
+			continue;
+		}
+		if (!first) {
+			snprintf(log, sizeof(log), "%s/build-guests.log", cfg.out);
+			if (!make(log, "", "guests bad-guests", NULL, 0)) {
+				fprintf(stderr, "grade: the guests do not build (not student code): see %s\n", log);
+				_exit(3);
+			}
+			snprintf(log, sizeof(log), "%s/build-lab%d.log", cfg.out, lab);
+		}
+		first = first ? first : lab;
 		/* The kernel and the unit tests apart: one may build when the other does not. */
 		snprintf(target, sizeof(target), "'%s'", hv[lab]);
 		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
@@ -171,8 +201,61 @@ static bool build(void)
 		snprintf(target, sizeof(target), "'%s'", unit[lab]);
 		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
 			cfg.unit_bin[lab] = unit[lab];
+		mark_built(lab, cfg.hv[lab], cfg.unit_bin[lab], cfg.build_error[lab]);
 	}
-	return true;
+}
+
+/* Start the builds (the guests, then each lab) in a child; returns its pid. A
+ * lab's tests start as soon as it is built; the child ends with status 3 when
+ * the guests do not build. */
+static pid_t build(void)
+{
+	char log[600], dir[600];
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/build/guest", cfg.out);
+	cfg.guest_dir = strdup(dir);
+	for (int lab = 1; lab <= NUM_LABS; lab++) {
+		built_marker(lab, log, sizeof(log));
+		unlink(log);
+	}
+	pid = fork();
+	if (pid == 0) {
+		build_labs();
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Whether lab's build is done; loads its result into cfg the first time. After
+ * the build child ended (builder_done), a lab without a marker failed to build. */
+static bool lab_built(int lab, bool builder_done)
+{
+	static bool loaded[NUM_LABS + 1];
+	char path[600], *text, *unit, *error;
+
+	if (loaded[lab])
+		return true;
+	built_marker(lab, path, sizeof(path));
+	text = file_read(path, TEXT_MAX + 1500);
+	if (!text) {
+		if (!builder_done)
+			return false;
+		snprintf(cfg.build_error[lab], TEXT_MAX, "  (the build stopped: see %s/build-lab%d.log)\n",
+			 cfg.out, lab);
+		return loaded[lab] = true;
+	}
+	unit = strchr(text, '\n');
+	error = unit ? strchr(unit + 1, '\n') : NULL;
+	if (unit && error) {
+		*unit++ = '\0';
+		*error++ = '\0';
+		cfg.hv[lab] = strcmp(text, "-") ? strdup(text) : NULL;
+		cfg.unit_bin[lab] = strcmp(unit, "-") ? strdup(unit) : NULL;
+		snprintf(cfg.build_error[lab], TEXT_MAX, "%s", error);
+	}
+	free(text);
+	return loaded[lab] = true;
 }
 
 /* Run test i in a child that writes its result to a file; returns the child's pid. */
@@ -225,25 +308,38 @@ static void finish_test(int i, int done, int count)
 	fflush(stdout);
 }
 
-static void run_all(int count)
+/* Run the tests, up to --jobs at once, each as soon as its lab is built. */
+static void run_all(int count, pid_t builder)
 {
 	pid_t pids[MAX_TESTS];
 	int next = 0, running = 0, done = 0;
 
 	while (done < count) {
-		while (running < cfg.jobs && next < count) {
+		while (running < cfg.jobs && next < count && lab_built(tests[next].lab, builder == 0)) {
 			pids[next] = start_test(next);
 			next++;
 			running++;
 		}
-		pid_t pid = wait(NULL);
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
 
+		if (pid <= 0) {
+			usleep(20000); /* nothing ended: a build or a test is still going */
+			continue;
+		}
+		if (pid == builder) {
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+				exit(2); /* the guests do not build: said by the child */
+			builder = 0;
+		}
 		for (int i = 0; i < next; i++)
 			if (pids[i] == pid) {
 				running--;
 				finish_test(i, ++done, count);
 			}
 	}
+	if (builder > 0)
+		waitpid(builder, NULL, 0);
 }
 
 /* Keep the tests of --lab, or all. In student mode a test that needs a later
@@ -303,9 +399,7 @@ int main(int argc, char **argv)
 		return 2;
 	count = select_lab(count + hidden);
 	printf("grade: %s mode, %d tests, seed %u\n", mode, count, cfg.seed);
-	if (!build())
-		return 2;
-	run_all(count);
+	run_all(count, build());
 	report_write(&cfg, tests, count, now() - start);
 	for (int i = 0; i < count; i++)
 		if (!tests[i].passed)
