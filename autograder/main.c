@@ -95,8 +95,8 @@ static void build_error_text(const char *log, char *out, size_t size)
 	out[0] = '\0';
 	/* gcc and ld messages, not the command lines (whose -Werror says "error" too) */
 	for (char *line = text ? strtok(text, "\n") : NULL; line && n < size - 1; line = strtok(NULL, "\n"))
-		if (strstr(line, ": error:") || strstr(line, ": fatal error:") || strstr(line, "undefined reference") ||
-		    strstr(line, "No rule to make target"))
+		if ((strstr(line, ": error:") || strstr(line, ": fatal error:") || strstr(line, "undefined reference") ||
+		     strstr(line, "No rule to make target")) && !strstr(out, line)) /* once, though tried again */
 			n += (size_t)snprintf(out + n, size - n, "  %s\n", line);
 	if (!n)
 		snprintf(out, size, "  (no compiler message: see %s)\n", log);
