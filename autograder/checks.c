@@ -14,6 +14,7 @@
 
 #define CONSOLE_MAX (1u << 20)   /* read at most 1 MiB of a console: floods are cut */
 #define RUN_TIMEOUT "20"  /* QEMU runs take about 1 s, Bochs runs 3 s */
+#define UNIT_TIMEOUT "30" /* seconds for a lab's unit tests; they take about one */
 #define MAX_GUESTS  4
 
 /* Append a formatted sentence to the test's output. */
@@ -196,17 +197,24 @@ static bool console_has(const char *dir, const char *text)
 static void check_unit(const struct grade_config *cfg, struct test *t)
 {
 	char filter[128];
-	char *argv[] = { "timeout", "--kill-after=5", "120", (char *)cfg->unit_bin[t->lab], "--filter",
+	char *argv[] = { "timeout", "--kill-after=5", UNIT_TIMEOUT, (char *)cfg->unit_bin[t->lab], "--filter",
 			 filter, "--verbose=1", "--jobs=1", NULL };
 	char *out;
 	int tested = 0, passing = 0;
 
 	snprintf(filter, sizeof(filter), "%s", t->args[0]);
-	proc_run(t->log, argv);
+	int status = proc_run(t->log, argv);
 	out = file_read(t->log, CONSOLE_MAX);
 	const char *syn = out ? strstr(out, "Synthesis: Tested: ") : NULL;
 
-	if (!syn || sscanf(syn, "Synthesis: Tested: %d | Passing: %d", &tested, &passing) != 2 ||
+	if (status == 124 || status == 128 + 9) { /* timeout(1): a hang; name the test that ran last */
+		const char *run = NULL;
+
+		for (const char *p = out; p && (p = strstr(p, "[RUN ] ")) != NULL; p++)
+			run = p + 7;
+		say(t, "the unit tests %s did not finish within %s s: a loop that never ends? The last one started: %.*s\n",
+		    filter, UNIT_TIMEOUT, run ? (int)strcspn(run, "\n") : 7, run ? run : "unknown");
+	} else if (!syn || sscanf(syn, "Synthesis: Tested: %d | Passing: %d", &tested, &passing) != 2 ||
 	    tested == 0) {
 		say(t, "the unit tests %s did not run. ", filter);
 	} else {
