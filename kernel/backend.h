@@ -14,6 +14,12 @@
 /** @brief A backend: Intel VT-x or AMD-V. */
 struct backend {
 	const char *name; /**< "VT-x" or "AMD-V", printed at boot */
+	/**
+	 * @brief The backend's exits name the instruction's length and registers
+	 * (VT-x); false where the dispatcher must decode the guest's bytes (AMD-V
+	 * without decode assists). On VT-x a missing field is lab 1's omission.
+	 */
+	bool reports_instructions;
 
 	/** @brief True when this CPU has the extension; otherwise print why not. */
 	bool (*probe)(void);

@@ -151,6 +151,7 @@ static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 
 const struct backend svm_backend = {
 	.name = "AMD-V",
+	.reports_instructions = false,
 	.probe = svm_probe,
 	.cpu_enable = svm_cpu_enable,
 	.set_time_slice = svm_set_time_slice,

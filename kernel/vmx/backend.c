@@ -41,7 +41,7 @@ static bool vmx_vcpu_init(struct vcpu *v)
 	}
 	v->backend = &vmx_vcpus[vmx_vcpu_count++];
 	current = v->backend;
-	if (!vmcs_setup(v) || !vmx_check_isolation())
+	if (!vmcs_setup(v) || !vmx_check_host_state() || !vmx_check_isolation())
 		return false;
 	if (time_slice)
 		vmwrite(PIN_BASED_VM_EXEC_CONTROL,
@@ -111,6 +111,7 @@ static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 
 const struct backend vmx_backend = {
 	.name = "VT-x",
+	.reports_instructions = true,
 	.probe = vmx_probe,
 	.cpu_enable = vmx_cpu_enable,
 	.set_time_slice = vmx_set_time_slice,

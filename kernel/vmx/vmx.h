@@ -52,6 +52,13 @@ void vmx_exit_entry(void);
  */
 bool vmx_check_isolation(void);
 
+/**
+ * @brief Compare the host-state fields of the current VMCS with the running
+ * kernel's registers (CR0, CR3, CR4, selectors, TR, GDTR and IDTR bases, RIP).
+ * @return false, having printed each field that differs
+ */
+bool vmx_check_host_state(void);
+
 /* ---- Lab 1: the functions the student writes ---- */
 
 /**
