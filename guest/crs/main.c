@@ -49,6 +49,10 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	gprintf("crs: cr4 pse ebx->ecx %x\n", CR4_ROUNDTRIP("b", "c", CR4_PSE));
 	gprintf("crs: cr4 pse|pge edi->esi %x\n", CR4_ROUNDTRIP("D", "S", CR4_PSE | CR4_PGE));
 	gprintf("crs: cr4 0 eax->edx %x\n", CR4_ROUNDTRIP("a", "d", 0));
+	/* CR2 is the guest's own register: what it writes survives the exits of this line. */
+	write_cr2(0x00c2c2c0);
+	gprintf("crs: cr2 after a printed line ");
+	gprintf("%x\n", read_cr2());
 	invlpg_forms();
 	gprintf("crs: invlpg forms done\n");
 	return GUEST_SUCCESS;

@@ -47,6 +47,12 @@ static inline void write_cr0(uint32_t v)
 	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
 }
 
+/** @brief Write CR2 (a guest may: it is only the CPU's record of the last page fault). */
+static inline void write_cr2(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v));
+}
+
 /** @brief Read CR2: the linear address of the last page fault. */
 static inline uint32_t read_cr2(void)
 {

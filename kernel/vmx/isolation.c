@@ -1,5 +1,6 @@
 /*
- * What keeps a guest away from the host on VT-x, whatever lab 1's code wrote.
+ * What keeps a guest away from the host on VT-x, whatever lab 1's code wrote
+ * (and the two exits the virtual TLB and the run loop cannot do without).
  * After vmcs_setup, the given code reads the controls back: an intercept a
  * guest could slip past stops the run with its name, and the intercepts that
  * isolation needs beyond lab 1's (#DB, #AC, the guest's own DR7) are added
@@ -21,6 +22,8 @@ struct isolating_control {
 };
 
 static const struct isolating_control isolating_controls[] = {
+	{ CPU_HLT_EXITING, true, "HLT exiting (bit 7)", "halt the CPU, with no interrupt to wake it" },
+	{ CPU_INVLPG_EXITING, true, "INVLPG exiting (bit 9)", "drop a translation without the virtual TLB hearing of it" },
 	{ CPU_CR3_LOAD_EXITING, true, "CR3-load exiting (bit 15)", "load its own CR3 into the CPU" },
 	{ CPU_CR3_STORE_EXITING, true, "CR3-store exiting (bit 16)", "read the host-physical address of its shadow tables" },
 	{ CPU_MOV_DR_EXITING, true, "MOV-DR exiting (bit 23)", "set the CPU's debug registers" },
