@@ -7,6 +7,7 @@
 #include "kernel/decode.h"
 #include "kernel/dispatch.h"
 #include "kernel/mmu.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
 
 /* CPUID bits of features outside the guest contract. SDM Vol2A CPUID, Tables 3-10, 3-11 */
@@ -27,9 +28,6 @@ static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
 	[EXIT_TASK_SWITCH] = "task-switch", [EXIT_FENCE] = "fence",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_UNHANDLED] = "unhandled",
 };
-
-#define VEC_DEBUG     1
-#define VEC_ALIGNMENT 17
 
 const char *exit_kind_name(enum exit_kind kind)
 {
@@ -211,13 +209,15 @@ static void stop_without_length(struct vm *vm, const struct vm_exit *e)
 void dispatch_exit(struct vm *vm, struct vm_exit *e)
 {
 	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
-	if (needs_decoding(e) && active_backend->reports_instructions) {
+	if (needs_decoding(e)) {
 		/* VT-x reports every length: decoding here would hide lab 1's omission. */
-		stop_without_length(vm, e);
-		return;
+		if (active_backend->reports_instructions) {
+			stop_without_length(vm, e);
+			return;
+		}
+		if (!complete_from_instruction(vm, e))
+			return;
 	}
-	if (needs_decoding(e) && !complete_from_instruction(vm, e))
-		return;
 	if (handle(vm, e) != RESUME_NEXT || vm->state != VM_RUNNING)
 		return;
 	if (e->insn_len == EXIT_UNKNOWN) {

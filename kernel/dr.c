@@ -9,9 +9,9 @@
 #include "kernel/backend.h"
 #include "kernel/cpustate.h"
 #include "kernel/dispatch.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
 
-#define VEC_DEBUG 1
 #define DR6_WRITABLE (DR6_B0_B3 | DR6_BD | DR6_BS | DR6_BT)
 
 /* The guest's value of DRn, n from 0 to 7 with DR4 and DR5 already mapped. */

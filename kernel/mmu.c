@@ -8,9 +8,8 @@
 #include "kernel/console.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
-
-#define VEC_PAGE_FAULT 14
 
 bool mmu_init(struct vm *vm)
 {

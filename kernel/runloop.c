@@ -24,6 +24,7 @@ static uint64_t switches, switch_ticks;
 static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, uint64_t deadline)
 {
 	struct vm_exit e;
+	uint64_t now;
 
 	do {
 		uint64_t filled = vm->vtlb.stats.hidden_faults;
@@ -38,8 +39,9 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		cost_entered(&vm->cost);
 		dispatch_exit(vm, &e);
 		cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
-	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, rdtsc(), slice) &&
-		 !(deadline && rdtsc() >= deadline));
+		now = rdtsc();
+	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, now, slice) &&
+		 !(deadline && now >= deadline));
 	vm->cost.pending_exit_tsc = 0; /* until it runs again, the time is the other VMs' */
 	return rdtsc();
 }

@@ -8,14 +8,13 @@
 #include "kernel/lapic.h"
 #include "kernel/machine.h"
 #include "kernel/trap.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
 
 #define NUM_EXCEPTIONS 32
 #define NUM_VECTORS    256
 #define IDT_INTERRUPT_GATE 0x8E /* present, DPL 0, 64-bit interrupt gate */
 #define TSS_AVAILABLE      0x89 /* present, 64-bit available TSS */
-#define VEC_DOUBLE_FAULT   8
-#define VEC_PAGE_FAULT     14
 #define PIC1_DATA          0x21 /* 8259 interrupt mask registers */
 #define PIC2_DATA          0xA1
 

@@ -23,7 +23,6 @@
 #define CR0_CD (1u << 30) /**< cache disable */
 #define CR0_PG (1u << 31) /**< paging enable */
 
-#define CR4_DE   (1u << 3)  /**< debugging extensions (DR4/DR5 no longer alias DR6/DR7) */
 #define CR4_PSE  (1u << 4)  /**< 4 MiB pages in 32-bit paging */
 #define CR4_PAE  (1u << 5)  /**< physical address extension */
 #define CR4_PGE  (1u << 7)  /**< global pages */

@@ -6,10 +6,9 @@
  * APM Vol2 15.6 (#VMEXIT), 15.8-15.13 (the intercepts and their EXITINFO).
  */
 #include "kernel/svm/svm.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
 
-#define VEC_DEBUG      1
-#define VEC_PAGE_FAULT 14
 #define DR6_EVENT_BITS (DR6_B0_B3 | DR6_BD | DR6_BS) /* what one #DB reports */
 
 /* EXITINFO1 of an IOIO exit into port, size and direction. */

@@ -6,12 +6,10 @@
 #include "kernel/console.h"
 #include "kernel/palloc.h"
 #include "kernel/svm/svm.h"
+#include "kernel/vectors.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
 
-#define VEC_DEBUG      1
-#define VEC_PAGE_FAULT 14
-#define VEC_ALIGNMENT  17
 #define IOPM_PAGES   3   /* 12 KiB: one bit per port, plus 4 bits of overrun */
 #define MSRPM_PAGES  2   /* 8 KiB: two bits per MSR of three ranges */
 #define CR_READ(n)   (1u << (n))

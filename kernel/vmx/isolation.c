@@ -7,10 +7,9 @@
  * here. docs/architecture.md, "What a guest can reach".
  */
 #include "kernel/console.h"
+#include "kernel/vectors.h"
 #include "kernel/vmx/vmx.h"
 
-#define VEC_DEBUG     1
-#define VEC_ALIGNMENT 17
 #define ALL_ONES      0xFFFFFFFFu
 
 /* A processor-based control that must be on (or off) for isolation. SDM Vol3C 24.6.2 */
