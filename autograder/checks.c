@@ -45,12 +45,51 @@ static void say_tail(struct test *t, const char *path, int lines)
 	free(text);
 }
 
+/* What the hypervisor said, and where that points, whatever test saw it. */
+static const struct {
+	const char *said, *hint;
+} run_hints[] = {
+	{ "VM entry failed", "vmcs_setup in kernel/vmx/vmcs.c: the field the Bochs line names, SDM Vol3C 26.2 (VMfail: controls, host state) or 26.3 (failed entry: guest state); labs/lab1-vmx-entry.md, \"When VM entry fails\"" },
+	{ "VT-x: vmcs_setup", "vmcs_setup in kernel/vmx/vmcs.c: the control or host-state field named above (labs/lab1-vmx-entry.md, \"3. The VMCS\")" },
+	{ "lab 1: vmx_decode_exit", "vmx_decode_exit in kernel/vmx/run.c: the field named above (labs/lab1-vmx-entry.md, \"4. Running and decoding\")" },
+	{ "(lab 1: VM_EXIT_INTR_ERROR_CODE)", "vmx_decode_exit in kernel/vmx/run.c: the #PF error code (labs/lab1-vmx-entry.md, \"4. Running and decoding\")" },
+	{ "VT-x: VMXON", "vmx_cpu_enable in kernel/vmx/vmxon.c (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
+	{ "VT-x: disabled by the firmware", "vmx_cpu_enable in kernel/vmx/vmxon.c: IA32_FEATURE_CONTROL (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
+};
+
+/* The line of text containing needle, or NULL. */
+static const char *line_with(const char *text, const char *needle)
+{
+	const char *p = text ? strstr(text, needle) : NULL;
+
+	while (p && p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* Point the hint at what the console says went wrong, when it says something known. */
+static void hint_from_console(struct test *t, const char *dir)
+{
+	char path[600], *console;
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	for (size_t i = 0; console && i < sizeof(run_hints) / sizeof(run_hints[0]); i++) {
+		if (strstr(console, run_hints[i].said)) {
+			snprintf(t->hint, sizeof(t->hint), "%s", run_hints[i].hint);
+			break;
+		}
+	}
+	free(console);
+}
+
 /* Why a run under the hypervisor did not end cleanly, in the runner's words
- * (a hang is named as one, with the limit), then the console's last lines. */
+ * (a hang is named as one, with the limit; Bochs' failed VM-entry check
+ * quoted), then the console's last lines. */
 static void say_run_failed(struct test *t, const char *dir)
 {
 	char path[600], *runner;
-	const char *failed;
+	const char *failed, *bochs;
 
 	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
 	runner = file_read(path, CONSOLE_MAX);
@@ -61,7 +100,10 @@ static void say_run_failed(struct test *t, const char *dir)
 		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed + 8, "\n"), failed + 8);
 	else
 		say(t, "the run did not end cleanly. ");
+	if ((bochs = line_with(runner, "VMFAIL")) || (bochs = line_with(runner, "VMENTER FAIL")))
+		say(t, "\nBochs names the check that failed:\n%.*s\n", (int)strcspn(bochs, "\n"), bochs);
 	free(runner);
+	hint_from_console(t, dir);
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
 	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 	say_tail(t, path, 8);
@@ -194,6 +236,36 @@ static bool console_has(const char *dir, const char *text)
 	return has;
 }
 
+/* The first line of the assertion message between a test's [RUN ] and its [FAIL], or NULL. */
+static const char *assertion_message(const char *out, const char *fail)
+{
+	const char *run = fail;
+
+	while (run > out && strncmp(run, "[RUN ] ", 7))
+		run--;
+	for (const char *q = run; q && q < fail; q = strchr(q, '\n'), q = q ? q + 1 : NULL)
+		if (!strncmp(q, "[----]   ", 9) && q[9] != '\n' && q[9] != ' ')
+			return q + 9;
+	return NULL;
+}
+
+/* Name each failing unit test with its assertion message (a repeated message once). */
+static void say_failed_unit_tests(struct test *t, const char *out)
+{
+	const char *last = NULL;
+
+	for (const char *p = out; (p = strstr(p, "[FAIL] ")) != NULL; p++) {
+		const char *msg = assertion_message(out, p);
+		int len = msg ? (int)strcspn(msg, "\n") : 0;
+
+		say(t, "\n  %.*s", (int)strcspn(p, "\n"), p);
+		if (msg && !(last && !strncmp(last, msg, len) && last[len] == '\n'))
+			say(t, "\n      %.*s", len, msg);
+		if (msg)
+			last = msg;
+	}
+}
+
 static void check_unit(const struct grade_config *cfg, struct test *t)
 {
 	char filter[128];
@@ -221,16 +293,7 @@ static void check_unit(const struct grade_config *cfg, struct test *t)
 		t->score = t->points * passing / tested;
 		t->passed = passing == tested;
 		say(t, "%d of %d unit tests pass. ", passing, tested);
-		/* name the failing tests and their assertion messages */
-		for (const char *p = out; (p = strstr(p, "[FAIL]")) != NULL; p++)
-			say(t, "\n  %.*s", (int)strcspn(p, "\n"), p);
-		const char *ni = strstr(out, "not implemented");
-
-		if (ni) { /* the stub's own message says which function is missing */
-			while (ni > out && ni[-1] != '\n')
-				ni--;
-			say(t, "\n  %.*s", (int)strcspn(ni, "\n"), ni);
-		}
+		say_failed_unit_tests(t, out);
 		say(t, "\n");
 	}
 	free(out);

@@ -298,6 +298,8 @@ static void finish_test(int i, int done, int count)
 		t->passed = r.passed;
 		t->seconds = r.seconds;
 		memcpy(t->output, r.output, sizeof(t->output));
+		memcpy(t->hint, r.hint, sizeof(t->hint)); /* the check may point it at what failed */
+		memcpy(t->evidence, r.evidence, sizeof(t->evidence));
 	} else {
 		snprintf(t->output, sizeof(t->output), "the grader's check died (see %s*)\n", t->log);
 	}

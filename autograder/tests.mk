@@ -8,7 +8,7 @@
 
 # HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
 UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
-UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c kernel/sched.c \
+UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/vmx/controls.c kernel/vmx/vmxon.c kernel/sched.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP
 # Objects named after their sources and shared by the variants, as the kernel's.
@@ -25,9 +25,13 @@ $(UNIT_BIN): $(UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(UNIT_OBJS) -lcriterion
 
+# LAB=n: only lab n's suites, as autograder/tests.list names them ("controls/*" -> controls).
+UNIT_SUITES = $(shell awk -F'|' -v lab=$(LAB) '$$1 == lab && $$4 == "unit" { sub(/\/\*$$/, "", $$5); printf "%s%s", sep, $$5; sep = "|" }' autograder/tests.list)
+UNIT_FILTER = $(if $(LAB),--filter '@($(UNIT_SUITES))/*')
+
 .PHONY: unit-tests
-## unit-tests: build and run the Criterion unit tests of this variant
+## unit-tests: build and run the Criterion unit tests of this variant (LAB=n: lab n's only)
 unit-tests: $(UNIT_BIN)
-	$(UNIT_BIN)
+	$(UNIT_BIN) $(UNIT_FILTER)
 
 -include $(UNIT_OBJS:.o=.d)

@@ -63,6 +63,28 @@ uint64_t tss_base(void)
 	return (uint64_t)&tss;
 }
 
+/* A descriptor-table register as SGDT and SIDT store it. */
+struct table_reg {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+uint64_t gdt_base(void)
+{
+	struct table_reg gdtr;
+
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	return gdtr.base;
+}
+
+uint64_t idt_base(void)
+{
+	struct table_reg idtr;
+
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	return idtr.base;
+}
+
 /* Write the 16-byte TSS descriptor into GDT slots 3 and 4 and load TR. */
 static void tss_install(void)
 {

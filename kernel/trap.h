@@ -46,6 +46,12 @@ void trap_handler(struct trapframe *tf);
 /** @brief Address of the host TSS (VMCS host TR base). */
 uint64_t tss_base(void);
 
+/** @brief Base of the GDT this kernel runs with, as SGDT reads it (VMCS host GDTR base). */
+uint64_t gdt_base(void);
+
+/** @brief Base of the IDT this kernel runs with, as SIDT reads it (VMCS host IDTR base). */
+uint64_t idt_base(void);
+
 /** @brief The host GDT (boot.S), for the VMCS host GDTR base. */
 extern uint64_t gdt64[];
 

@@ -243,16 +243,36 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 	return n;
 }
 
-/* Paging off: guest address x is guest-physical x, mapped writable for every ring. */
-static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, char *why, size_t why_size)
+/* Paging off: guest address x is guest-physical x, for every ring; read-only
+ * until the first write, so that the fault's error code matters from lab 1 on. */
+static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, uint32_t hw_error,
+				      char *why, size_t why_size)
 {
+	uint32_t rights = PTE_P | PTE_US | PTE_A;
+
 	if (gva >= v->mem.size) {
 		snprintf(why, why_size, "accessed guest-physical %#x, outside its %u MiB of RAM",
 			 gva, v->mem.size >> 20);
 		return VTLB_BAD;
 	}
-	vtlb_set_pte(v, gva, vtlb_host_frame(v, gva) | PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D);
+	if (hw_error & (PFERR_W | PFERR_P)) /* on a present identity page only writes fault */
+		rights |= PTE_RW | PTE_D;
+	vtlb_set_pte(v, gva, vtlb_host_frame(v, gva) | rights);
 	return VTLB_FILLED;
+}
+
+/* A not-present fault on a page the shadow maps cannot happen (entries change
+ * only between exits, and VM entry flushes the TLB): the exit's error code is wrong. */
+static bool error_code_contradicts_shadow(const struct vtlb *v, uint32_t gva, uint32_t hw_error,
+					  char *why, size_t why_size)
+{
+	uint32_t spte = vtlb_get_pte(v, gva);
+
+	if ((hw_error & PFERR_P) || !(spte & PTE_P))
+		return false;
+	snprintf(why, why_size, "#PF at %#x with error code 0x%x (not present), but the shadow maps it (%#x): the exit's error code is wrong (lab 1: VM_EXIT_INTR_ERROR_CODE)",
+		 gva, hw_error, spte);
+	return true;
 }
 
 /* Name what lies outside RAM: the guest address, the entries that led there, the limit. */
@@ -278,8 +298,10 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 	enum vtlb_result r;
 	struct walk w;
 
+	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
+		return VTLB_BAD;
 	if (!(mode->cr0 & CR0_PG_BIT)) {
-		r = identity_fill(v, gva, why, why_size);
+		r = identity_fill(v, gva, hw_error, why, why_size);
 	} else {
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_BAD)

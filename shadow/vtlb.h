@@ -102,7 +102,7 @@ struct vtlb {
 enum vtlb_result {
 	VTLB_FILLED,  /**< a hidden fault: the shadow now has the entry; re-execute */
 	VTLB_REFLECT, /**< a true fault: inject \#PF with @c error_code, CR2 = the address */
-	VTLB_BAD,     /**< the guest's tables point outside its RAM: stop the VM */
+	VTLB_BAD,     /**< outside its RAM, or an exit the shadow contradicts: stop the VM */
 };
 
 /**
@@ -124,8 +124,10 @@ uint32_t vtlb_root(const struct vtlb *v);
 /**
  * @brief Handle a page fault at @p gva with the CPU's error code @p hw_error.
  *
- * With guest paging off the shadow maps guest address x to guest-physical x.
- * With paging on it calls vtlb_fill().
+ * With guest paging off the shadow maps guest address x to guest-physical x,
+ * read-only until the first write. With paging on it calls vtlb_fill().
+ * A not-present @p hw_error on a page the shadow maps is impossible on the
+ * CPU: it is reported as VTLB_BAD, naming the exit's error code.
  * @param v          the VM's virtual TLB
  * @param mode       the guest's paging state
  * @param gva        the faulting address (CR2)

@@ -136,6 +136,26 @@ Test(identity, paging_off_maps_identity)
 	cr_assert_eq(s & (PTE_P | PTE_RW | PTE_US), PTE_P | PTE_RW | PTE_US);
 }
 
+Test(identity, paging_off_read_maps_read_only_until_a_write)
+{
+	struct guest_mode mode = { 0x11, 0, 0 };
+
+	cr_assert_eq(fault(&mode, 0x00123456, 0), VTLB_FILLED);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00123000) & (PTE_P | PTE_RW), PTE_P);
+	cr_assert_eq(fault(&mode, 0x00123456, PFERR_P | PFERR_W), VTLB_FILLED);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00123000) & (PTE_P | PTE_RW), PTE_P | PTE_RW);
+}
+
+Test(identity, not_present_error_on_a_mapped_page_names_the_error_code)
+{
+	struct guest_mode mode = { 0x11, 0, 0 };
+
+	cr_assert_eq(fault(&mode, 0x00123456, 0), VTLB_FILLED);
+	/* The write to the read-only page, reported as if the error code were lost. */
+	cr_assert_eq(fault(&mode, 0x00123456, 0), VTLB_BAD);
+	cr_assert(strstr(why, "VM_EXIT_INTR_ERROR_CODE"), "%s", why);
+}
+
 Test(identity, paging_off_beyond_ram_is_bad)
 {
 	struct guest_mode mode = { 0x11, 0, 0 };

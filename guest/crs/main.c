@@ -1,15 +1,21 @@
 /*
- * Control registers and INVLPG with paging off, through many registers and
- * addressing forms: the hypervisor must emulate MOV to/from CR0/CR3/CR4 with
- * any GPR and skip INVLPG of any 32-bit addressing form, decoding the bytes
- * itself where the CPU does not tell (AMD-V without decode assists).
+ * Control registers, flags and INVLPG with paging off, through many registers
+ * and addressing forms: the hypervisor must emulate MOV to/from CR0/CR3/CR4
+ * with any GPR (and show the written value in the next read, which on VT-x
+ * comes from the read shadow without an exit), keep the guest's RFLAGS and
+ * CR2 across exits, and skip INVLPG of any 32-bit addressing form, decoding
+ * the bytes itself where the CPU does not tell (AMD-V without decode assists).
  * Output must equal the native run.
  */
 #include "guest.h"
 #include "x86.h"
 
+#define CR0_WP  (1u << 16)
+#define CR0_AM  (1u << 18)
 #define CR4_PSE (1u << 4)
 #define CR4_PGE (1u << 7)
+/* CF, PF, AF, ZF, SF, DF, OF and the always-one bit 1; IF stays clear. */
+#define ARITH_FLAGS 0x00000CD7u
 
 /* MOV to CR3 from one register, then MOV from CR3 into another: the value must survive. */
 #define CR3_ROUNDTRIP(in, out, value) ({                                          \
@@ -17,10 +23,35 @@
 	__asm__ volatile("mov %1, %%cr3; mov %%cr3, %0" : "=" out(r) : in((uint32_t)(value))); \
 	r; })
 
+#define CR0_ROUNDTRIP(in, out, value) ({                                          \
+	uint32_t r;                                                               \
+	__asm__ volatile("mov %1, %%cr0; mov %%cr0, %0" : "=" out(r) : in((uint32_t)(value))); \
+	r; })
+
 #define CR4_ROUNDTRIP(in, out, value) ({                                          \
 	uint32_t r;                                                               \
 	__asm__ volatile("mov %1, %%cr4; mov %%cr4, %0" : "=" out(r) : in((uint32_t)(value))); \
 	r; })
+
+/* RFLAGS set before CPUID (an exit on both backends) and read right after. */
+static uint32_t flags_across_cpuid(uint32_t flags)
+{
+	uint32_t leaf = 0, after;
+
+	__asm__ volatile("push %[f]; popf; cpuid; pushf; pop %[out]; cld"
+			 : [out] "=S"(after), "+a"(leaf) : [f] "D"(flags) : "ebx", "ecx", "edx", "cc");
+	return after;
+}
+
+/* RFLAGS set before a MOV to CR3 (an exit) and read right after. */
+static uint32_t flags_across_cr3_write(uint32_t flags)
+{
+	uint32_t after;
+
+	__asm__ volatile("push %[f]; popf; mov %[cr3], %%cr3; pushf; pop %[out]; cld"
+			 : [out] "=S"(after) : [f] "D"(flags), [cr3] "a"(0) : "cc", "memory");
+	return after;
+}
 
 /* Every addressing form the decoder knows; with paging off INVLPG changes nothing. */
 static void invlpg_forms(void)
@@ -41,7 +72,15 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	(void)magic;
 	(void)mbi;
 	console_init();
-	gprintf("crs: cr0 %x\n", read_cr0());
+	uint32_t cr0 = read_cr0();
+
+	gprintf("crs: cr0 %x\n", cr0);
+	gprintf("crs: cr0 wp eax->ebx %x\n", CR0_ROUNDTRIP("a", "b", cr0 | CR0_WP));
+	gprintf("crs: cr0 am ecx->esi %x\n", CR0_ROUNDTRIP("c", "S", cr0 | CR0_AM));
+	gprintf("crs: cr0 back edi->edx %x\n", CR0_ROUNDTRIP("D", "d", cr0));
+	gprintf("crs: flags across cpuid %x\n", flags_across_cpuid(ARITH_FLAGS));
+	gprintf("crs: flags across mov cr3 %x\n", flags_across_cr3_write(ARITH_FLAGS));
+	gprintf("crs: flags cleared across cpuid %x\n", flags_across_cpuid(0x2));
 	gprintf("crs: cr3 eax->ebx %x\n", CR3_ROUNDTRIP("a", "b", 0x00123000));
 	gprintf("crs: cr3 ecx->edx %x\n", CR3_ROUNDTRIP("c", "d", 0x00456000));
 	gprintf("crs: cr3 esi->edi %x\n", CR3_ROUNDTRIP("S", "D", 0x00789000));

@@ -11,12 +11,6 @@
 #include "kernel/vmx/vmx.h"
 #include "kernel/x86.h"
 
-/* A descriptor-table register as SGDT and SIDT store it. */
-struct table_reg {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
 /* One host-state field and the value the running kernel has. */
 struct host_field {
 	uint32_t field;
@@ -40,10 +34,7 @@ static uint16_t read_selector(int which)
 
 bool vmx_check_host_state(void)
 {
-	struct table_reg gdtr, idtr;
 	bool ok = true;
-
-	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 	const struct host_field fields[] = {
 		{ HOST_CR0, "HOST_CR0", read_cr0() },
 		{ HOST_CR3, "HOST_CR3", read_cr3() },
@@ -54,8 +45,8 @@ bool vmx_check_host_state(void)
 		{ HOST_ES_SELECTOR, "HOST_ES_SELECTOR", read_selector(3) },
 		{ HOST_TR_SELECTOR, "HOST_TR_SELECTOR", read_selector(4) },
 		{ HOST_TR_BASE, "HOST_TR_BASE", tss_base() },
-		{ HOST_GDTR_BASE, "HOST_GDTR_BASE", gdtr.base },
-		{ HOST_IDTR_BASE, "HOST_IDTR_BASE", idtr.base },
+		{ HOST_GDTR_BASE, "HOST_GDTR_BASE", gdt_base() },
+		{ HOST_IDTR_BASE, "HOST_IDTR_BASE", idt_base() },
 		{ HOST_RIP, "HOST_RIP", (uint64_t)vmx_exit_entry },
 	};
 

@@ -26,6 +26,12 @@ void vmwrite(uint32_t field, uint64_t value);
 /** @brief VMREAD @p field; panics naming the field on failure. */
 uint64_t vmread(uint32_t field);
 
+/**
+ * @brief VMXON with the VMXON region at host-physical @p pa; false if it
+ * failed (CF or ZF set). SDM Vol3C 31.3 (VMXON)
+ */
+bool vmxon(uint64_t pa);
+
 /** @brief VMCLEAR the VMCS at host-physical @p pa; panics on failure. SDM Vol3C 31.3 */
 void vmclear(uint64_t pa);
 

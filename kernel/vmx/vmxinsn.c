@@ -79,6 +79,14 @@ uint64_t vmread(uint32_t field)
 	return value;
 }
 
+bool vmxon(uint64_t pa)
+{
+	bool failed;
+
+	__asm__ volatile("vmxon %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
+	return !failed;
+}
+
 void vmclear(uint64_t pa)
 {
 	bool failed;

@@ -98,12 +98,6 @@ static bool setup_controls(void)
 /* Where a VM exit lands: this kernel's own segments, tables and control registers. */
 static void setup_host(void)
 {
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) gdtr, idtr;
-
-	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 	vmwrite(HOST_CR0, read_cr0());
 	vmwrite(HOST_CR3, read_cr3());
 	vmwrite(HOST_CR4, read_cr4());
@@ -117,8 +111,8 @@ static void setup_host(void)
 	vmwrite(HOST_FS_BASE, 0);
 	vmwrite(HOST_GS_BASE, 0);
 	vmwrite(HOST_TR_BASE, tss_base());
-	vmwrite(HOST_GDTR_BASE, gdtr.base);
-	vmwrite(HOST_IDTR_BASE, idtr.base);
+	vmwrite(HOST_GDTR_BASE, gdt_base());
+	vmwrite(HOST_IDTR_BASE, idt_base());
 	vmwrite(HOST_SYSENTER_CS, 0);
 	vmwrite(HOST_SYSENTER_ESP, 0);
 	vmwrite(HOST_SYSENTER_EIP, 0);

@@ -48,10 +48,7 @@ bool vmx_cpu_enable(void)
 	}
 	region[0] = (uint32_t)rdmsr(MSR_IA32_VMX_BASIC) & 0x7FFFFFFF;
 
-	uint64_t pa = (uint64_t)region;
-	bool failed;
-	__asm__ volatile("vmxon %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
-	if (failed) {
+	if (!vmxon((uint64_t)region)) {
 		hv_log("VT-x: VMXON failed (is VMX already on?)");
 		return false;
 	}
