@@ -53,11 +53,11 @@ struct backend {
 	void (*run)(struct vcpu *v, struct vm_exit *e);
 
 	/**
-	 * @brief Deliver exception @p vector to the guest at its next entry,
-	 * with @p error_code when @p has_error. For \#PF set vcpu.cr2 first.
+	 * @brief Deliver @p e (an interrupt, NMI or hardware exception) to the
+	 * guest at its next entry. Only kernel/event.c decides what that is; for
+	 * \#PF set vcpu.cr2 first.
 	 */
-	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error,
-				 uint32_t error_code);
+	void (*inject)(struct vcpu *v, const struct event *e);
 };
 
 /**

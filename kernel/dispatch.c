@@ -66,7 +66,7 @@ static enum resume reflect_exception(struct vm *vm, const struct vm_exit *e)
 	case VEC_DEBUG:
 		return dr_debug_exception(vm, e);
 	case VEC_ALIGNMENT: /* its error code is always 0. SDM Vol3A 6.15 */
-		active_backend->inject_exception(&vm->vcpu, VEC_ALIGNMENT, true, 0);
+		vm->vcpu.raised = event_exception(VEC_ALIGNMENT, true, 0);
 		return RESUME_SAME;
 	default:
 		vm_stop(vm, "unexpected exception %u (error code %#x)", e->vector, e->error_code);
@@ -223,6 +223,25 @@ static void stop_without_length(struct vm *vm, const struct vm_exit *e)
 		vm_stop(vm, "%s exit without an instruction length", exit_kind_name(e->kind));
 }
 
+/* Hand the backend the one event the next entry delivers (kernel/event.c). */
+static void deliver_events(struct vm *vm, const struct vm_exit *e)
+{
+	struct vcpu *v = &vm->vcpu;
+	struct event next;
+
+	switch (event_next(&e->interrupted, &v->raised, &next)) {
+	case EVENT_INJECT:
+		active_backend->inject(v, &next);
+		break;
+	case EVENT_SHUTDOWN: /* SDM Vol3A 6.15, Interrupt 8: a fault while delivering #DF */
+		vm_stop(vm, "triple fault: exception %u while delivering a double fault", v->raised.vector);
+		break;
+	case EVENT_NONE:
+		break;
+	}
+	v->raised.valid = false;
+}
+
 void dispatch_exit(struct vm *vm, struct vm_exit *e)
 {
 	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
@@ -238,7 +257,12 @@ void dispatch_exit(struct vm *vm, struct vm_exit *e)
 	if (e->kind == EXIT_INVLPG && active_backend->reports_instructions &&
 	    !invlpg_address_checks_out(vm, e))
 		return;
-	if (handle(vm, e) != RESUME_NEXT || vm->state != VM_RUNNING)
+	enum resume resume = handle(vm, e);
+
+	if (vm->state != VM_RUNNING)
+		return;
+	deliver_events(vm, e);
+	if (resume != RESUME_NEXT || vm->state != VM_RUNNING)
 		return;
 	if (e->insn_len == EXIT_UNKNOWN) {
 		stop_without_length(vm, e);

@@ -27,7 +27,7 @@ static void deliver_debug(struct vcpu *v, uint32_t bits)
 	v->dr6 = (v->dr6 & ~DR6_B0_B3) | (bits & DR6_WRITABLE) | DR6_FIXED1;
 	if (bits & DR6_BD)
 		v->dr7 &= ~DR7_GD; /* so that the handler may use the debug registers */
-	active_backend->inject_exception(v, VEC_DEBUG, false, 0);
+	v->raised = event_exception(VEC_DEBUG, false, 0);
 }
 
 enum resume dr_access(struct vm *vm, const struct vm_exit *e)

@@ -56,7 +56,7 @@ enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 		break;
 	case VTLB_REFLECT:
 		vm->vcpu.cr2 = gva;
-		active_backend->inject_exception(&vm->vcpu, VEC_PAGE_FAULT, true, error_code);
+		vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
 		break;
 	case VTLB_BAD:
 		vm_stop(vm, "%s", why);

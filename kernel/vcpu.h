@@ -9,6 +9,7 @@
 #ifndef KERNEL_VCPU_H
 #define KERNEL_VCPU_H
 
+#include "kernel/event.h"
 #include "kernel/lib.h"
 
 /** @brief General-purpose registers in the x86 encoding order (ModRM.reg, VT-x qualifications). */
@@ -37,6 +38,7 @@ struct vcpu {
 	uint32_t dr7;            /**< the guest's DR7 (debug control) */
 	/** @brief The guest's x87/MMX/SSE registers as FXSAVE stores them (kernel/cpustate.c). */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(16)));
+	struct event raised;     /**< the exception a handler raises for the guest at this exit (kernel/event.h) */
 	struct vm *vm;           /**< the VM this vCPU belongs to */
 	void *backend;           /**< the backend's own state (VMCS or VMCB) */
 };

@@ -11,6 +11,7 @@
 #ifndef KERNEL_VMEXIT_H
 #define KERNEL_VMEXIT_H
 
+#include "kernel/event.h"
 #include "kernel/lib.h"
 
 /** @brief What made the guest exit, independent of the backend. */
@@ -74,6 +75,7 @@ struct vm_exit {
 	bool in;              /**< EXIT_IO: IN (true) or OUT (false) */
 	bool string;          /**< EXIT_IO: INS/OUTS (outside the guest contract) */
 	const char *detail;   /**< EXIT_ENTRY_FAILED, EXIT_UNHANDLED: a sentence for the console */
+	struct event interrupted; /**< any kind: the event whose delivery this exit interrupted (kernel/event.h) */
 };
 
 /** @brief Short lower-case name of an exit kind, for statistics and messages. */

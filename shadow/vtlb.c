@@ -292,6 +292,16 @@ static void explain_bad(const struct vtlb *v, const struct guest_mode *mode, con
 		snprintf(why + n, why_size - n, "PDE %#x", w->pde);
 }
 
+/* A page fault invalidates the faulting page's translations, every piece of a
+ * large page included, so a handler that remaps it sees the new frame. SDM Vol3A 4.10.4.1 */
+static void drop_faulting_page(struct vtlb *v, uint32_t gva)
+{
+	if (vtlb_get_pte(v, gva) & SPTE_LARGE)
+		vtlb_drop_large(v, gva);
+	else
+		vtlb_drop_page(v, gva);
+}
+
 enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
 {
@@ -316,7 +326,9 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 	}
 	if (r == VTLB_FILLED)
 		v->stats.hidden_faults++;
-	else if (r == VTLB_REFLECT)
+	else if (r == VTLB_REFLECT) {
 		v->stats.true_faults++;
+		drop_faulting_page(v, gva);
+	}
 	return r;
 }

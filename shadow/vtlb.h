@@ -127,7 +127,10 @@ uint32_t vtlb_root(const struct vtlb *v);
  * With guest paging off the shadow maps guest address x to guest-physical x,
  * read-only until the first write. With paging on it calls vtlb_fill().
  * A not-present @p hw_error on a page the shadow maps is impossible on the
- * CPU: it is reported as VTLB_BAD, naming the exit's error code.
+ * CPU: it is reported as VTLB_BAD, naming the exit's error code. A fault
+ * reflected to the guest drops the faulting page's shadow entry (all pieces
+ * of a 4 MiB page), as a page fault invalidates its translations
+ * (SDM Vol3A 4.10.4.1).
  * @param v          the VM's virtual TLB
  * @param mode       the guest's paging state
  * @param gva        the faulting address (CR2)

@@ -103,9 +103,7 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 	svm_enter((uint64_t)vmcb, v->gpr, host_save_pa);
 	vmcb->control.tlb_control = 0;
 	save_guest_state(v, vmcb);
-
-	/* An event whose delivery the exit interrupted must be delivered again. APM Vol2 15.7.2 */
-	vmcb->control.eventinj = vmcb->control.exitintinfo & EVENT_VALID ? vmcb->control.exitintinfo : 0;
+	vmcb->control.eventinj = 0; /* kernel/event.c decides what the next VMRUN injects */
 	svm_decode_exit(vmcb, v->rip, e);
 	if (vmcb->save.cr3 != v->shadow_root) {
 		/* Only a task switch loads CR3 without a CR3 intercept; QEMU's TCG
@@ -138,14 +136,16 @@ static void svm_switch_to(struct vcpu *v)
 }
 
 /* APM Vol2 15.20 (Event Injection) */
-static void svm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
-				 uint32_t error_code)
+static void svm_inject(struct vcpu *v, const struct event *e)
 {
 	struct svm_vcpu *s = v->backend;
-	uint64_t event = EVENT_VALID | EVENT_TYPE_EXCEPTION | vector;
+	uint64_t type = e->type == EVENT_EXTERNAL ? SVM_EVENT_TYPE_INTR
+			: e->type == EVENT_NMI    ? SVM_EVENT_TYPE_NMI
+						  : SVM_EVENT_TYPE_EXCEPTION;
+	uint64_t event = SVM_EVENT_VALID | type | e->vector;
 
-	if (has_error)
-		event |= EVENT_ERROR_VALID | (uint64_t)error_code << 32;
+	if (e->has_error)
+		event |= SVM_EVENT_ERROR_VALID | (uint64_t)e->error_code << 32;
 	s->vmcb->control.eventinj = event;
 }
 
@@ -159,5 +159,5 @@ const struct backend svm_backend = {
 	.flush_tlb = svm_flush_tlb,
 	.switch_to = svm_switch_to,
 	.run = svm_run,
-	.inject_exception = svm_inject_exception,
+	.inject = svm_inject,
 };

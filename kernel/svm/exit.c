@@ -52,17 +52,37 @@ static void decode_task_switch(const struct vmcb *vmcb, struct vm_exit *e)
 		e->task_source = TASK_BY_IRET;
 	else if (info2 & EXITINFO2_TASK_JMP)
 		e->task_source = TASK_BY_JMP;
-	else if (vmcb->control.exitintinfo & EVENT_VALID)
+	else if (vmcb->control.exitintinfo & SVM_EVENT_VALID)
 		e->task_source = TASK_BY_IDT_GATE;
 	else
 		e->task_source = TASK_BY_CALL;
+}
+
+/* The event whose delivery the exit interrupted, in the exit interface's
+ * terms: INT3 and INTO come as exceptions, but are the instruction's own.
+ * APM Vol2 15.7.2 (Intercepts During IDT Interrupt Delivery) */
+static struct event interrupted_event(uint64_t info)
+{
+	struct event ev = { .valid = info & SVM_EVENT_VALID, .vector = info & SVM_EVENT_VECTOR_MASK,
+			    .has_error = info & SVM_EVENT_ERROR_VALID, .error_code = (uint32_t)(info >> 32) };
+
+	switch (info & SVM_EVENT_TYPE_MASK) {
+	case SVM_EVENT_TYPE_INTR: ev.type = EVENT_EXTERNAL; break;
+	case SVM_EVENT_TYPE_NMI: ev.type = EVENT_NMI; break;
+	case SVM_EVENT_TYPE_SOFT_INT: ev.type = EVENT_SW_INTERRUPT; break;
+	default:
+		ev.type = ev.vector == VEC_BREAKPOINT || ev.vector == VEC_OVERFLOW ? EVENT_SW_EXCEPTION
+										   : EVENT_HW_EXCEPTION;
+	}
+	return ev;
 }
 
 void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
 {
 	uint32_t code = (uint32_t)vmcb->control.exitcode;
 
-	*e = (struct vm_exit){ .raw = code, .gpr = EXIT_UNKNOWN, .insn_len = EXIT_UNKNOWN };
+	*e = (struct vm_exit){ .raw = code, .gpr = EXIT_UNKNOWN, .insn_len = EXIT_UNKNOWN,
+			       .interrupted = interrupted_event(vmcb->control.exitintinfo) };
 	if (code <= SVM_EXIT_CR15_READ) {
 		e->kind = EXIT_CR_READ;
 		e->cr = code - SVM_EXIT_CR0_READ;

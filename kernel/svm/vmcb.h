@@ -40,10 +40,14 @@
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */
-#define EVENT_VALID        (1ull << 31)
-#define EVENT_ERROR_VALID  (1ull << 11)
-#define EVENT_TYPE_EXCEPTION (3ull << 8)
-#define EVENT_VECTOR_MASK  0xFFull
+#define SVM_EVENT_VALID          (1ull << 31) /**< an event is present */
+#define SVM_EVENT_ERROR_VALID    (1ull << 11) /**< bits 63:32 hold its error code */
+#define SVM_EVENT_TYPE_MASK      (7ull << 8)  /**< bits 10:8: its type */
+#define SVM_EVENT_TYPE_INTR      (0ull << 8)  /**< external interrupt */
+#define SVM_EVENT_TYPE_NMI       (2ull << 8)  /**< non-maskable interrupt */
+#define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)  /**< an exception, also INT3 and INTO */
+#define SVM_EVENT_TYPE_SOFT_INT  (4ull << 8)  /**< INT n */
+#define SVM_EVENT_VECTOR_MASK    0xFFull      /**< bits 7:0: its vector */
 #define EXITINFO2_TASK_IRET     (1ull << 36) /**< task switch by IRET. APM Vol2 15.14.? */
 #define EXITINFO2_TASK_JMP      (1ull << 38) /**< task switch by JMP */
 

@@ -60,20 +60,22 @@ static void make_current(struct vcpu *v)
 	}
 }
 
-/* An event whose delivery the exit interrupted (a #PF on the guest's stack
- * while it delivers INT 0x80, say) must be delivered again at the next entry.
- * SDM Vol3C 27.2.4 (Information for VM Exits During Event Delivery), 26.6.1.1 */
-static void redeliver_interrupted_event(void)
+/* The event whose delivery the exit interrupted (a #PF on the guest's stack
+ * while it delivers INT 0x80, say), for kernel/event.c to decide about.
+ * SDM Vol3C 27.2.4 (Information for VM Exits During Event Delivery) */
+static struct event interrupted_event(void)
 {
 	uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO);
+	struct event ev = { .valid = info & INTR_INFO_VALID };
 
-	if (!(info & INTR_INFO_VALID))
-		return;
-	vmwrite(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKING);
-	if (info & INTR_INFO_DELIVER_ERROR)
-		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmread(IDT_VECTORING_ERROR_CODE));
-	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SW_INTERRUPT) /* software int/exceptions */
-		vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread(VM_EXIT_INSTRUCTION_LEN));
+	if (!ev.valid)
+		return ev;
+	ev.type = (enum event_type)((info & INTR_TYPE_MASK) >> 8);
+	ev.vector = info & INTR_INFO_VECTOR_MASK;
+	ev.has_error = info & INTR_INFO_DELIVER_ERROR;
+	if (ev.has_error)
+		ev.error_code = (uint32_t)vmread(IDT_VECTORING_ERROR_CODE);
+	return ev;
 }
 
 static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
@@ -85,7 +87,7 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 	vmwrite(GUEST_DR7, v->dr7);
 	vmx_run(v, e);
 	if (e->kind != EXIT_ENTRY_FAILED)
-		redeliver_interrupted_event();
+		e->interrupted = interrupted_event();
 }
 
 /* Without VPIDs every VM entry and exit flushes the linear mappings the CPU
@@ -96,15 +98,14 @@ static void vmx_flush_tlb(struct vcpu *v)
 }
 
 /* SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
-static void vmx_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
-				 uint32_t error_code)
+static void vmx_inject(struct vcpu *v, const struct event *e)
 {
-	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
+	uint32_t info = INTR_INFO_VALID | (uint32_t)e->type << 8 | e->vector;
 
 	make_current(v);
-	if (has_error) {
+	if (e->has_error) {
 		info |= INTR_INFO_DELIVER_ERROR;
-		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, e->error_code);
 	}
 	vmwrite(VM_ENTRY_INTR_INFO, info);
 }
@@ -119,5 +120,5 @@ const struct backend vmx_backend = {
 	.flush_tlb = vmx_flush_tlb,
 	.switch_to = make_current,
 	.run = vmx_backend_run,
-	.inject_exception = vmx_inject_exception,
+	.inject = vmx_inject,
 };

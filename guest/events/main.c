@@ -1,0 +1,239 @@
+/*
+ * Events whose delivery faults, checked against SDM Vol3A 6.15 (Table 6-5)
+ * and SDM Vol3C 27.2.4 / APM Vol2 15.7.2, natively and under the hypervisor:
+ *
+ * 1. INT 0x80 and INT3 from ring 3 right after a CR3 write: their delivery
+ *    reads the IDT, GDT, TSS and trap stack, which the virtual TLB has just
+ *    dropped (hidden faults during delivery). Each must arrive once.
+ * 2. A #GP whose IDT entry is on a not-present page: the #PF is handled
+ *    first (contributory, then page fault: serially), its handler maps the
+ *    page, the instruction runs again and the #GP arrives.
+ * 3. A #PF whose own IDT entry is on a not-present page: page fault, then
+ *    page fault is a #DF, handled by a working #DF handler.
+ * 4. With argument "triple": the #DF entry is not present either, and the
+ *    guest shuts down (native QEMU -no-reboot exits; the hypervisor stops
+ *    the VM with "triple fault").
+ * 5. With argument "remap": a page read (cached), its PTE cleared without
+ *    INVLPG, a write that faults, and a handler that maps the page to another
+ *    frame and reads it. The fault invalidated the page's translations
+ *    (SDM Vol3A 4.10.4.1): the handler must read the new frame. QEMU's TCG
+ *    returns the old one natively, so the guest checks the SDM's answer itself.
+ */
+#include "cpu.h"
+#include "guest.h"
+#include "paging.h"
+#include "x86.h"
+
+#define ROUNDS      16
+#define GATE_SIZE   8
+#define IDT_ENTRIES 256
+#define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
+
+extern char user_calls[];
+
+static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));   /* 0-4 MiB in 4 KiB pages */
+static uint8_t idt_pages[2 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))); /* pages A and B */
+static uint8_t user_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t remap_pages[3 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))); /* page, frame 1, frame 2 */
+static uint8_t idt_copy[IDT_ENTRIES * GATE_SIZE];
+static struct kjmp back;
+static unsigned syscalls, breakpoints, page_faults;
+static uint32_t last_cr2, last_error;
+
+struct table_reg {
+	uint16_t limit;
+	uint32_t base;
+} __attribute__((packed));
+
+/* Identity paging for 0-16 MiB, user-accessible; 4 KiB pages below 4 MiB. */
+static void paging_on(void)
+{
+	for (uint32_t i = 0; i < ENTRIES; i++)
+		pt0[i] = (i * PAGE_SIZE) | PTE_P | PTE_RW | PTE_US;
+	pgdir[0] = (uint32_t)pt0 | PTE_P | PTE_RW | PTE_US;
+	for (uint32_t i = 1; i < 4; i++)
+		pgdir[i] = (i * LARGE_PAGE_SIZE) | PDE_PS | PTE_P | PTE_RW | PTE_US;
+	write_cr3((uint32_t)pgdir);
+	write_cr4(read_cr4() | CR4_PSE);
+	write_cr0(read_cr0() | CR0_PG);
+}
+
+/* Make page A (0) or B (1) of idt_pages present or not; not-present to present needs no INVLPG. */
+static void idt_page_present(int page, int present)
+{
+	uint32_t va = (uint32_t)idt_pages + (uint32_t)page * PAGE_SIZE;
+
+	pt0[PTX(va)] = va | (present ? PTE_P | PTE_RW | PTE_US : 0);
+	if (!present)
+		invlpg(va);
+}
+
+/* Load a copy of the IDT whose entry `first_on_b` is the first one on page B. */
+static uint32_t load_idt_split_at(unsigned first_on_b)
+{
+	struct table_reg idtr = { IDT_ENTRIES * GATE_SIZE - 1,
+				  (uint32_t)idt_pages + PAGE_SIZE - first_on_b * GATE_SIZE };
+
+	memcpy((void *)idtr.base, idt_copy, sizeof(idt_copy));
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+	return idtr.base;
+}
+
+static void on_syscall(struct trap_frame *tf)
+{
+	syscalls++;
+	if (tf->eax == 1)
+		klongjmp(&back, 1);
+}
+
+static void on_breakpoint(struct trap_frame *tf)
+{
+	(void)tf;
+	breakpoints++;
+}
+
+/* Test 2's #PF: note it, map the IDT page, return to re-execute. */
+static void on_page_fault(struct trap_frame *tf)
+{
+	page_faults++;
+	last_cr2 = read_cr2();
+	last_error = tf->error;
+	idt_page_present(0, 1);
+	idt_page_present(1, 1);
+}
+
+static void on_fault_and_leave(struct trap_frame *tf)
+{
+	last_error = tf->error;
+	last_cr2 = read_cr2();
+	klongjmp(&back, (int)tf->vector + 1);
+}
+
+/* Map linear page `va` to frame `pa`, or not at all when pa is 0, in program order. */
+static void map_page(uint32_t va, uint32_t pa)
+{
+	__asm__ volatile("" : : : "memory");
+	pt0[PTX(va)] = pa ? pa | PTE_P | PTE_RW : 0;
+	__asm__ volatile("" : : : "memory");
+}
+
+/* Test 5's #PF: map the page to frame 2 (not present to present: no INVLPG) and read it. */
+static void on_remap_fault(struct trap_frame *tf)
+{
+	uint32_t page = (uint32_t)remap_pages;
+
+	last_error = tf->error;
+	map_page(page, page + 2 * PAGE_SIZE);
+	last_cr2 = *(volatile uint32_t *)page; /* the value the handler sees */
+}
+
+/* 5: after a reflected #PF, the handler sees the frame it mapped. SDM Vol3A 4.10.4.1 */
+static void remap_in_fault_handler(void)
+{
+	uint32_t page = (uint32_t)remap_pages;
+
+	*(uint32_t *)(page + PAGE_SIZE) = 0x1111;
+	*(uint32_t *)(page + 2 * PAGE_SIZE) = 0x2222;
+	trap_set_handler(T_PF, on_remap_fault);
+	map_page(page, page + PAGE_SIZE);
+	invlpg(page);
+	(void)*(volatile uint32_t *)page;          /* frame 1, now cached */
+	map_page(page, 0);                         /* no INVLPG: the cached entry may stay... */
+	*(volatile uint32_t *)page = 0x3333;       /* ...but this write faults */
+	__asm__ volatile("" : : : "memory");
+	gprintf("events: after a reflected #PF the handler read %x: %s\n", last_cr2,
+		last_cr2 == 0x2222 ? "the new frame, as SDM Vol3A 4.10.4.1 requires"
+				   : "the old frame (stale translation)");
+}
+
+/* 1: INT 0x80 and INT3 from ring 3, each round right after a CR3 write. */
+static void syscalls_after_cr3_writes(void)
+{
+	static struct trap_frame tf;
+	static int round; /* static: klongjmp() brings back no registers */
+
+	for (round = 0; round < ROUNDS; round++) {
+		write_cr3((uint32_t)pgdir);
+		if (ksetjmp(&back) == 0) {
+			trap_frame_user(&tf, (uint32_t)user_calls, (uint32_t)user_stack + PAGE_SIZE);
+			trap_return(&tf);
+		}
+	}
+	gprintf("events: %u rounds from ring 3 after CR3 writes: %u system calls, %u breakpoints\n",
+		ROUNDS, syscalls, breakpoints);
+}
+
+/* 2: #GP, then #PF reading its IDT entry: the #PF first, then the #GP again. */
+static void gp_whose_gate_is_not_present(void)
+{
+	uint32_t base = load_idt_split_at(T_PF); /* 0-13 on page A, 14 on B */
+	int vector;
+
+	idt_page_present(0, 0);
+	page_faults = 0;
+	if ((vector = ksetjmp(&back)) == 0)
+		__asm__ volatile("mov %0, %%ds" : : "r"(BAD_SELECTOR));
+	gprintf("events: #GP with its gate not present: %u page fault(s), cr2 %s, then vector %d error %x\n",
+		page_faults, last_cr2 == base + T_GP * GATE_SIZE ? "= the #GP gate" : "WRONG", vector - 1,
+		last_error);
+	__asm__ volatile("mov %0, %%ds" : : "r"(SEG_KDATA));
+}
+
+/* 3: #PF, then #PF reading its own IDT entry: a #DF, whose gate is present. */
+static void page_fault_whose_gate_is_not_present(void)
+{
+	uint32_t base = load_idt_split_at(T_PF - 1); /* 0-12 on page A (with #DF), 13+ on B */
+	int vector;
+
+	idt_page_present(1, 0);
+	if ((vector = ksetjmp(&back)) == 0)
+		(void)*(volatile uint32_t *)(idt_pages + PAGE_SIZE + 0x800); /* page B */
+	gprintf("events: #PF with its gate not present: vector %d error %x, cr2 %s\n", vector - 1,
+		last_error, last_cr2 == base + T_PF * GATE_SIZE ? "= the #PF gate" : "WRONG");
+	idt_page_present(1, 1);
+}
+
+/* 4: #PF, #PF on its gate, #PF on the #DF gate: shutdown. */
+static void triple_fault(void)
+{
+	load_idt_split_at(T_DF); /* 0-7 on page A, #DF and #PF on B */
+	idt_page_present(1, 0);
+	gprintf("events: #PF with the #PF and #DF gates not present: triple fault next\n");
+	(void)*(volatile uint32_t *)(idt_pages + PAGE_SIZE);
+	gprintf("events: still alive (WRONG)\n");
+}
+
+int guest_main(uint32_t magic, const struct mb_info *mbi)
+{
+	struct table_reg idtr;
+	uint32_t size;
+
+	(void)magic;
+	console_init();
+	cpu_init();
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	size = (uint32_t)idtr.limit + 1;
+	memcpy(idt_copy, (void *)idtr.base, size < sizeof(idt_copy) ? size : sizeof(idt_copy));
+	idt_copy[T_BP * GATE_SIZE + 5] |= 0x60; /* DPL 3: INT3 from ring 3 */
+	trap_set_handler(T_SYSCALL, on_syscall);
+	trap_set_handler(T_BP, on_breakpoint);
+	trap_set_handler(T_PF, on_page_fault);
+	trap_set_handler(T_GP, on_fault_and_leave);
+	trap_set_handler(T_DF, on_fault_and_leave);
+	paging_on();
+	load_idt_split_at(0);
+	if (arg_flag(mb_args(mbi), "triple")) {
+		triple_fault();
+		return GUEST_FAILURE;
+	}
+	if (arg_flag(mb_args(mbi), "remap")) {
+		remap_in_fault_handler();
+		return GUEST_SUCCESS;
+	}
+	syscalls_after_cr3_writes();
+	gp_whose_gate_is_not_present();
+	trap_set_handler(T_PF, on_fault_and_leave);
+	page_fault_whose_gate_is_not_present();
+	return GUEST_SUCCESS;
+}
