@@ -5,6 +5,7 @@
  */
 #include "kernel/dispatch.h"
 #include "kernel/mmu.h"
+#include "kernel/vectors.h"
 #include "kernel/x86.h"
 
 #define CR4_CONTRACT (CR4_PSE | CR4_PGE) /* CR4 bits the guest contract offers */
@@ -24,9 +25,14 @@ static uint64_t *guest_cr(struct vcpu *v, int cr)
 	}
 }
 
-/* A new CR0: protected mode must stay on. */
+/* A new CR0: the architecture's #GP cases, then protected mode must stay on. */
 static bool guest_write_cr0(struct vm *vm, uint32_t value)
 {
+	/* SDM Vol2B MOV (to control registers): #GP(0) for NW without CD, or PG without PE. */
+	if (((value & CR0_NW) && !(value & CR0_CD)) || ((value & CR0_PG) && !(value & CR0_PE))) {
+		vm->vcpu.raised = event_exception(VEC_GENERAL_PROTECTION, true, 0);
+		return false;
+	}
 	if (!(value & CR0_PE)) {
 		vm_stop(vm, "CR0.PE cleared: real mode is outside the guest contract");
 		return false;

@@ -30,6 +30,12 @@ enum resume cr_access(struct vm *vm, const struct vm_exit *e);
 /** @brief MOV to/from DR0-DR7, emulated on the vCPU's own copy (kernel/dr.c). */
 enum resume dr_access(struct vm *vm, const struct vm_exit *e);
 
+/**
+ * @brief The hypervisor completed an instruction for the guest: with RFLAGS.TF
+ * set, raise the single-step \#DB the CPU would have (kernel/dr.c).
+ */
+void dr_single_step(struct vcpu *v);
+
 /** @brief A \#DB the guest raised: update its DR6 and DR7 and deliver it (kernel/dr.c). */
 enum resume dr_debug_exception(struct vm *vm, const struct vm_exit *e);
 

@@ -61,6 +61,13 @@ enum resume dr_access(struct vm *vm, const struct vm_exit *e)
 	return RESUME_NEXT;
 }
 
+void dr_single_step(struct vcpu *v)
+{
+	/* SDM Vol3A 17.3.1.4: after an instruction that completes with TF set, unless it faulted. */
+	if ((v->rflags & RFLAGS_TF) && !v->raised.valid)
+		deliver_debug(v, DR6_BS);
+}
+
 enum resume dr_debug_exception(struct vm *vm, const struct vm_exit *e)
 {
 	deliver_debug(&vm->vcpu, e->debug_bits);

@@ -46,6 +46,7 @@
 #define EFER_LME   (1u << 8)  /**< long mode enable */
 #define EFER_SVME  (1u << 12) /**< AMD: SVM enable */
 
+#define RFLAGS_TF (1u << 8)   /**< trap flag: a single-step \#DB after each instruction */
 #define RFLAGS_IF (1u << 9)   /**< interrupt enable */
 
 /** @brief Read an 8-bit I/O port. */

@@ -13,23 +13,32 @@
  * 4. With argument "triple": the #DF entry is not present either, and the
  *    guest shuts down (native QEMU -no-reboot exits; the hypervisor stops
  *    the VM with "triple fault").
- * 5. With argument "remap": a page read (cached), its PTE cleared without
- *    INVLPG, a write that faults, and a handler that maps the page to another
- *    frame and reads it. The fault invalidated the page's translations
- *    (SDM Vol3A 4.10.4.1): the handler must read the new frame. QEMU's TCG
- *    returns the old one natively, so the guest checks the SDM's answer itself.
+ * 5. Single steps over instructions the hypervisor emulates: one #DB each.
+ *
+ * With argument "sdm", two cases where QEMU's TCG itself deviates from the
+ * SDM, so the guest checks the SDM's answer instead of matching a native run:
+ * 6. A page read (cached), its PTE cleared without INVLPG, a write that
+ *    faults, and a handler that maps the page to another frame and reads it:
+ *    the fault invalidated the page's translations (SDM Vol3A 4.10.4.1), so
+ *    the handler must read the new frame (TCG returns the old one).
+ * 7. MOV to CR0 with NW set and CD clear: #GP(0) (TCG accepts it).
  */
 #include "cpu.h"
 #include "guest.h"
 #include "paging.h"
 #include "x86.h"
 
+#define T_DB        1          /* debug exception */
+#define EFLAGS_TF   0x00000100 /* trap flag: single-step */
+#define CR0_NW      0x20000000 /* not write-through */
+#define CR0_CD      0x40000000 /* cache disable */
 #define ROUNDS      16
 #define GATE_SIZE   8
 #define IDT_ENTRIES 256
 #define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
 
-extern char user_calls[];
+extern char user_calls[], step_end[];
+void single_step_emulated(void);
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));   /* 0-4 MiB in 4 KiB pages */
@@ -38,7 +47,7 @@ static uint8_t user_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t remap_pages[3 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))); /* page, frame 1, frame 2 */
 static uint8_t idt_copy[IDT_ENTRIES * GATE_SIZE];
 static struct kjmp back;
-static unsigned syscalls, breakpoints, page_faults;
+static unsigned syscalls, breakpoints, page_faults, steps;
 static uint32_t last_cr2, last_error;
 
 struct table_reg {
@@ -128,8 +137,8 @@ static void on_remap_fault(struct trap_frame *tf)
 	last_cr2 = *(volatile uint32_t *)page; /* the value the handler sees */
 }
 
-/* 5: after a reflected #PF, the handler sees the frame it mapped. SDM Vol3A 4.10.4.1 */
-static void remap_in_fault_handler(void)
+/* 6: after a reflected #PF, the handler sees the frame it mapped; true if so. SDM Vol3A 4.10.4.1 */
+static int remap_in_fault_handler(void)
 {
 	uint32_t page = (uint32_t)remap_pages;
 
@@ -145,6 +154,36 @@ static void remap_in_fault_handler(void)
 	gprintf("events: after a reflected #PF the handler read %x: %s\n", last_cr2,
 		last_cr2 == 0x2222 ? "the new frame, as SDM Vol3A 4.10.4.1 requires"
 				   : "the old frame (stale translation)");
+	return last_cr2 == 0x2222;
+}
+
+static void on_single_step(struct trap_frame *tf)
+{
+	steps++;
+	if (tf->eip == (uint32_t)step_end)
+		tf->eflags &= ~EFLAGS_TF;
+}
+
+/* 5: a single-step #DB after each instruction, emulated or not. */
+static void single_steps(void)
+{
+	trap_set_handler(T_DB, on_single_step);
+	single_step_emulated();
+	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB\n", steps);
+}
+
+/* 7: MOV to CR0 with NW set and CD clear raises #GP(0); true if it did. */
+static int cr0_nw_without_cd(void)
+{
+	int vector;
+
+	trap_set_handler(T_GP, on_fault_and_leave);
+	last_error = 0xFFFF;
+	if ((vector = ksetjmp(&back)) == 0)
+		write_cr0((read_cr0() | CR0_NW) & ~CR0_CD);
+	gprintf("events: CR0.NW without CD: %s\n", vector - 1 == T_GP && last_error == 0
+		? "#GP(0), as SDM Vol2B MOV requires" : "no #GP(0) (the CPU accepted it)");
+	return vector - 1 == T_GP && last_error == 0;
 }
 
 /* 1: INT 0x80 and INT3 from ring 3, each round right after a CR3 write. */
@@ -227,13 +266,16 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 		triple_fault();
 		return GUEST_FAILURE;
 	}
-	if (arg_flag(mb_args(mbi), "remap")) {
-		remap_in_fault_handler();
+	if (arg_flag(mb_args(mbi), "sdm")) {
+		int ok = remap_in_fault_handler() + cr0_nw_without_cd();
+
+		gprintf("events: %d of 2 as the SDM requires\n", ok);
 		return GUEST_SUCCESS;
 	}
 	syscalls_after_cr3_writes();
 	gp_whose_gate_is_not_present();
 	trap_set_handler(T_PF, on_fault_and_leave);
 	page_fault_whose_gate_is_not_present();
+	single_steps();
 	return GUEST_SUCCESS;
 }

@@ -11,7 +11,7 @@
 static struct vmx_vcpu vmx_vcpus[VM_MAX];
 static int vmx_vcpu_count;
 static struct vmx_vcpu *current; /* whose VMCS is loaded */
-static uint32_t time_slice;       /* VMX-preemption timer start value, 0: none */
+static uint32_t time_slice;       /* VMX-preemption timer start value (timer units), 0: none */
 
 /* VMX is CPUID.1:ECX bit 5. SDM Vol3C 23.6 */
 static bool vmx_probe(void)
@@ -29,7 +29,10 @@ static bool vmx_set_time_slice(uint32_t ticks)
 		hv_log("VT-x: this CPU has no VMX-preemption timer: no time slices");
 		return false;
 	}
-	time_slice = ticks;
+	/* SDM Vol3C 25.5.1: it counts down once every 2^X TSC ticks, X = IA32_VMX_MISC[4:0]. */
+	time_slice = ticks >> (rdmsr(MSR_IA32_VMX_MISC) & VMX_MISC_TIMER_RATE);
+	if (!time_slice)
+		time_slice = 1;
 	return true;
 }
 
@@ -88,6 +91,8 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 	vmx_run(v, e);
 	if (e->kind != EXIT_ENTRY_FAILED)
 		e->interrupted = interrupted_event();
+	if (e->kind == EXIT_UNHANDLED && (e->raw & EXIT_REASON_BASIC_MASK) == EXIT_REASON_INVD)
+		e->detail = "INVD would drop the host's unwritten cache lines"; /* exits unconditionally */
 }
 
 /* Without VPIDs every VM entry and exit flushes the linear mappings the CPU

@@ -18,6 +18,8 @@
 #define MSR_IA32_VMX_PROCBASED     0x482
 #define MSR_IA32_VMX_EXIT          0x483
 #define MSR_IA32_VMX_ENTRY         0x484
+#define MSR_IA32_VMX_MISC          0x485
+#define VMX_MISC_TIMER_RATE        0x1Fu /**< bits 4:0: the preemption timer counts every 2^X TSC ticks */
 #define MSR_IA32_VMX_CR0_FIXED0    0x486
 #define MSR_IA32_VMX_CR0_FIXED1    0x487
 #define MSR_IA32_VMX_CR4_FIXED0    0x488
@@ -151,6 +153,7 @@
 #define EXIT_REASON_TASK_SWITCH     9
 #define EXIT_REASON_CPUID           10
 #define EXIT_REASON_HLT             12
+#define EXIT_REASON_INVD            13
 #define EXIT_REASON_INVLPG          14
 #define EXIT_REASON_VMCALL          18
 #define EXIT_REASON_VMXON           27
