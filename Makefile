@@ -55,7 +55,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants
+.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -112,6 +112,11 @@ grade: $(GRADER)
 ## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab
 mutants: all $(GRADER)
 	@tools/mutants $(if $(LAB),--lab $(LAB))
+
+## fuzz: guest/fuzz beside the guest OS on both backends, SEEDS=n seeds (default 8); a line per run
+fuzz: deps
+	@$(MAKE) --no-print-directory SOLUTION=1 all >/dev/null
+	@tools/fuzz --seeds $(or $(SEEDS),8) --kernel $(BUILD)/solution/hv.elf32
 
 ## handout: the student tree (no solutions/) in build/package/handout/ and handout.tar.gz
 handout:
