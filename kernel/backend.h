@@ -58,6 +58,13 @@ struct backend {
 	 * \#PF set vcpu.cr2 first.
 	 */
 	void (*inject)(struct vcpu *v, const struct event *e);
+
+	/**
+	 * @brief Base of the guest's segment register @p seg (enum seg_reg,
+	 * kernel/decode.h), for the linear address of an instruction the
+	 * dispatcher decodes: its bytes at CS base + RIP, INVLPG's operand.
+	 */
+	uint32_t (*segment_base)(struct vcpu *v, int seg);
 };
 
 /**

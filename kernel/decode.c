@@ -15,6 +15,8 @@
 #define RM_SIB       4 /* rm = 100: a SIB byte follows */
 #define RM_DISP32    5 /* mod = 00, rm = 101: disp32 alone */
 #define NO_INDEX     4 /* SIB index = 100: no index */
+#define REG_ESP      4 /* base registers whose memory operands default to SS */
+#define REG_EBP      5
 
 /* Decoding state: the bytes and how far we have read. */
 struct cursor {
@@ -59,11 +61,13 @@ static bool displacement(struct cursor *c, int size, uint32_t *disp)
 	return true;
 }
 
-/* The effective address of a memory ModR/M operand (mod != 11). */
-static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *gpr, uint32_t *ea)
+/* The effective address of a memory ModR/M operand (mod != 11), and its default
+ * segment: SS when the base register is EBP or ESP, else DS. SDM Vol1 3.7.5 */
+static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *gpr, uint32_t *ea,
+			      enum seg_reg *seg)
 {
 	uint32_t base = 0, disp = 0;
-	int mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm);
+	int mod = MODRM_MOD(modrm), rm = MODRM_RM(modrm), base_reg = -1;
 
 	if (rm == RM_SIB) {
 		uint8_t sib;
@@ -74,7 +78,8 @@ static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *g
 			if (!displacement(c, 4, &base))
 				return false;
 		} else {
-			base = (uint32_t)gpr[SIB_BASE(sib)];
+			base_reg = SIB_BASE(sib);
+			base = (uint32_t)gpr[base_reg];
 		}
 		if (SIB_INDEX(sib) != NO_INDEX)
 			base += (uint32_t)gpr[SIB_INDEX(sib)] << SIB_SCALE(sib);
@@ -82,6 +87,7 @@ static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *g
 		if (!displacement(c, 4, &base))
 			return false;
 	} else {
+		base_reg = rm;
 		base = (uint32_t)gpr[rm];
 	}
 	if (mod == 1 && !displacement(c, 1, &disp))
@@ -89,21 +95,26 @@ static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *g
 	if (mod == 2 && !displacement(c, 4, &disp))
 		return false;
 	*ea = base + disp;
+	*seg = base_reg == REG_ESP || base_reg == REG_EBP ? SEG_SS : SEG_DS;
 	return true;
 }
 
-/* Skip the prefixes that do not change these instructions; refuse the rest. */
-static bool prefixes(struct cursor *c, uint8_t *op)
+/* Skip the prefixes that do not change these instructions, noting a segment
+ * override in *seg; refuse the rest. */
+static bool prefixes(struct cursor *c, uint8_t *op, int *seg)
 {
 	for (;;) {
 		if (!next(c, op))
 			return false;
 		switch (*op) {
-		case 0x26: case 0x2E: case 0x36: case 0x3E: /* ES CS SS DS: flat */
-		case 0x66:                                   /* operand size */
+		case 0x26: *seg = SEG_ES; continue;
+		case 0x2E: *seg = SEG_CS; continue;
+		case 0x36: *seg = SEG_SS; continue;
+		case 0x3E: *seg = SEG_DS; continue;
+		case 0x64: *seg = SEG_FS; continue;
+		case 0x65: *seg = SEG_GS; continue;
+		case 0x66: /* operand size */
 			continue;
-		case 0x64: case 0x65:
-			return fail(c, "FS/GS segment override (segment bases are not supported)");
 		case 0x67:
 			return fail(c, "address-size prefix (16-bit addressing is not supported)");
 		case 0xF0: case 0xF2: case 0xF3:
@@ -119,9 +130,10 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 {
 	struct cursor c = { bytes, n < INSN_MAX_LEN ? n : INSN_MAX_LEN, 0, err, err_size };
 	uint8_t op, op2, modrm;
+	int override = -1;
 
 	*out = (struct insn){ 0 };
-	if (!prefixes(&c, &op))
+	if (!prefixes(&c, &op, &override))
 		return false;
 	if (op == 0xF1) {
 		out->kind = INSN_ICEBP;
@@ -158,8 +170,10 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 		if (MODRM_REG(modrm) != 7 || MODRM_MOD(modrm) == 3)
 			return fail(&c, "0F 01 group instruction other than INVLPG");
 		out->kind = INSN_INVLPG;
-		if (!effective_address(&c, modrm, gpr, &out->addr))
+		if (!effective_address(&c, modrm, gpr, &out->addr, &out->seg))
 			return false;
+		if (override >= 0)
+			out->seg = (enum seg_reg)override;
 		break;
 	default:
 		return fail(&c, "not MOV CR, MOV DR, INVLPG or CPUID");

@@ -4,8 +4,9 @@
  *
  * Used when a backend cannot tell what the exiting instruction was (AMD-V
  * without decode assists, as QEMU's TCG emulates it). Pure code, unit-tested
- * on the host against a table of encodings. 32-bit code, 32-bit addressing,
- * flat segments.
+ * on the host against a table of encodings. 32-bit code, 32-bit addressing;
+ * it names the segment of INVLPG's operand, and the dispatcher adds that
+ * segment's base (and CS's to RIP), which the backend reports.
  */
 #ifndef KERNEL_DECODE_H
 #define KERNEL_DECODE_H
@@ -25,6 +26,9 @@ enum insn_kind {
 	INSN_ICEBP,       /**< INT1, also called ICEBP (F1) */
 };
 
+/** @brief Segment registers, in the order of the VMCS and VMCB encodings. */
+enum seg_reg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
+
 /** @brief A decoded instruction. */
 struct insn {
 	enum insn_kind kind; /**< which instruction */
@@ -32,7 +36,8 @@ struct insn {
 	int cr;              /**< MOV CR: the control register number */
 	int dr;              /**< MOV DR: the debug register number */
 	int gpr;             /**< MOV CR, MOV DR: the general register (enum gpr) */
-	uint32_t addr;       /**< INVLPG: the effective (= linear, flat segments) address */
+	uint32_t addr;       /**< INVLPG: the effective address (an offset into @c seg) */
+	enum seg_reg seg;    /**< INVLPG: the segment of @c addr (an override prefix, else DS or SS) */
 };
 
 /**

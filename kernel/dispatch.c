@@ -164,20 +164,36 @@ static bool insn_matches_exit(const struct insn *in, const struct vm_exit *e)
 	}
 }
 
+/* The guest's instruction at CS:RIP, decoded; false with err filled if it is none we know. */
+static bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], size_t *n,
+			  char *err, size_t err_size)
+{
+	uint32_t cs_base = active_backend->segment_base(&vm->vcpu, SEG_CS);
+
+	*n = vm_read_code(vm, cs_base + (uint32_t)vm->vcpu.rip, bytes, INSN_MAX_LEN);
+	return insn_decode(bytes, *n, vm->vcpu.gpr, in, err, err_size);
+}
+
+/* INVLPG's linear address: its segment's base plus the effective address. */
+static uint32_t invlpg_linear(struct vm *vm, const struct insn *in)
+{
+	return active_backend->segment_base(&vm->vcpu, in->seg) + in->addr;
+}
+
 /* Fill what the backend could not tell (length, GPR, INVLPG address) from the guest's bytes. */
 static bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = vm_read_code(vm, vm->vcpu.rip, bytes, sizeof(bytes));
+	size_t n;
 	char err[100], hex[3 * INSN_MAX_LEN + 1] = "";
 	struct insn in;
-	bool decoded = insn_decode(bytes, n, vm->vcpu.gpr, &in, err, sizeof(err));
+	bool decoded = decode_at_rip(vm, &in, bytes, &n, err, sizeof(err));
 
 	if (decoded && insn_matches_exit(&in, e)) {
 		e->insn_len = in.len;
 		e->gpr = in.gpr;
 		if (e->kind == EXIT_INVLPG)
-			e->addr = in.addr;
+			e->addr = invlpg_linear(vm, &in);
 		return true;
 	}
 	for (size_t i = 0; i < n && i < 6; i++)
@@ -187,21 +203,20 @@ static bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 	return false;
 }
 
-/* VT-x reports INVLPG's address; with paging off nothing else would show that
- * lab 1's decoder left it 0. (Only 0 is judged: the decoder assumes segment
- * base 0, and a guest may use other bases.) */
+/* VT-x reports INVLPG's address: check it against the guest's bytes, since
+ * with paging off nothing else would show lab 1's decoder getting it wrong. */
 static bool invlpg_address_checks_out(struct vm *vm, const struct vm_exit *e)
 {
 	uint8_t bytes[INSN_MAX_LEN];
-	size_t n = vm_read_code(vm, vm->vcpu.rip, bytes, sizeof(bytes));
+	size_t n;
 	char err[100];
 	struct insn in;
 
-	if (e->addr || !insn_decode(bytes, n, vm->vcpu.gpr, &in, err, sizeof(err)) ||
-	    in.kind != INSN_INVLPG || !(in.addr & ~(PAGE_SIZE_4K - 1)))
+	if (!decode_at_rip(vm, &in, bytes, &n, err, sizeof(err)) || in.kind != INSN_INVLPG ||
+	    !((invlpg_linear(vm, &in) ^ (uint32_t)e->addr) & ~(PAGE_SIZE_4K - 1)))
 		return true;
-	vm_stop(vm, "lab 1: vmx_decode_exit reported INVLPG address 0, but the instruction at rip %#x names 0x%x: the address is the exit qualification (SDM Vol3C 27.2.1)",
-		(uint32_t)vm->vcpu.rip, in.addr);
+	vm_stop(vm, "lab 1: vmx_decode_exit reported INVLPG address 0x%x, but the instruction at rip %#x names 0x%x: the address is the exit qualification (SDM Vol3C 27.2.1)",
+		(uint32_t)e->addr, (uint32_t)vm->vcpu.rip, invlpg_linear(vm, &in));
 	return false;
 }
 

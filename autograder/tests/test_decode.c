@@ -140,10 +140,29 @@ Test(decode, address_wraps_at_32_bits)
 	cr_assert_eq(in.addr, 0x1000);
 }
 
-Test(decode, fs_override_is_refused)
+Test(decode, segment_override_names_the_segment)
 {
-	cr_assert_not(DECODE("\x64\x0f\x01\x38"));
-	cr_assert(strstr(err, "FS/GS"), "%s", err);
+	cr_assert(DECODE("\x64\x0f\x01\x38")); /* invlpg %fs:(%eax) */
+	cr_assert_eq(in.seg, SEG_FS);
+	cr_assert_eq(in.len, 4);
+	cr_assert(DECODE("\x65\x0f\x01\x38"));
+	cr_assert_eq(in.seg, SEG_GS);
+	cr_assert(DECODE("\x26\x0f\x01\x38"));
+	cr_assert_eq(in.seg, SEG_ES);
+}
+
+Test(decode, esp_and_ebp_bases_default_to_ss)
+{
+	cr_assert(DECODE("\x0f\x01\x38")); /* invlpg (%eax) */
+	cr_assert_eq(in.seg, SEG_DS);
+	cr_assert(DECODE("\x0f\x01\x7d\x08")); /* invlpg 8(%ebp) */
+	cr_assert_eq(in.seg, SEG_SS);
+	cr_assert(DECODE("\x0f\x01\x3c\x24")); /* invlpg (%esp) */
+	cr_assert_eq(in.seg, SEG_SS);
+	cr_assert(DECODE("\x0f\x01\x3d\x00\x10\x00\x00")); /* invlpg 0x1000: no base */
+	cr_assert_eq(in.seg, SEG_DS);
+	cr_assert(DECODE("\x3e\x0f\x01\x7d\x08")); /* invlpg %ds:8(%ebp) */
+	cr_assert_eq(in.seg, SEG_DS);
 }
 
 Test(decode, address_size_prefix_is_refused)

@@ -65,6 +65,8 @@ static void invlpg_forms(void)
 	__asm__ volatile("invlpg 0x803000" : : : "memory");
 	__asm__ volatile("invlpg -8(%%esp)" : : : "memory");
 	__asm__ volatile("invlpg %%ds:4(%0)" : : "r"(b) : "memory");
+	__asm__ volatile("invlpg %%fs:8(%0)" : : "r"(b) : "memory");
+	__asm__ volatile("invlpg %%gs:(%0)" : : "r"(a) : "memory");
 }
 
 int guest_main(uint32_t magic, const struct mb_info *mbi)

@@ -14,6 +14,7 @@
  *    guest shuts down (native QEMU -no-reboot exits; the hypervisor stops
  *    the VM with "triple fault").
  * 5. Single steps over instructions the hypervisor emulates: one #DB each.
+ * 8. INVLPG through FS, whose base is 0x1000: it invalidates base + offset.
  *
  * With argument "sdm", two cases where QEMU's TCG itself deviates from the
  * SDM, so the guest checks the SDM's answer instead of matching a native run:
@@ -186,6 +187,34 @@ static int cr0_nw_without_cd(void)
 	return vector - 1 == T_GP && last_error == 0;
 }
 
+/* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
+static void invlpg_through_a_based_segment(void)
+{
+	static uint8_t gdt[8 * 8] __attribute__((aligned(8)));
+	static const uint8_t data_at_0x1000[8] = { 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x93, 0xCF, 0x00 };
+	struct table_reg gdtr;
+	uint32_t page = (uint32_t)remap_pages, value;
+	uint16_t selector = 7 * 8;
+
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	memcpy(gdt, (void *)gdtr.base, gdtr.limit + 1u);
+	memcpy(gdt + selector, data_at_0x1000, sizeof(data_at_0x1000));
+	gdtr = (struct table_reg){ sizeof(gdt) - 1, (uint32_t)gdt };
+	__asm__ volatile("lgdt %0; mov %1, %%fs" : : "m"(gdtr), "r"(selector) : "memory");
+	*(uint32_t *)(page + PAGE_SIZE) = 0x1111;
+	*(uint32_t *)(page + 2 * PAGE_SIZE) = 0x2222;
+	map_page(page, page + PAGE_SIZE);
+	invlpg(page);
+	(void)*(volatile uint32_t *)page;           /* frame 1, now cached */
+	map_page(page, page + 2 * PAGE_SIZE);
+	__asm__ volatile("invlpg %%fs:(%0)" : : "r"(page - 0x1000) : "memory");
+	value = *(volatile uint32_t *)page;
+	gprintf("events: INVLPG through FS based at 0x1000, then a read: %x\n", value);
+	__asm__ volatile("mov %0, %%fs" : : "r"((uint16_t)SEG_KDATA));
+	map_page(page, page);
+	invlpg(page);
+}
+
 /* 1: INT 0x80 and INT3 from ring 3, each round right after a CR3 write. */
 static void syscalls_after_cr3_writes(void)
 {
@@ -277,5 +306,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	trap_set_handler(T_PF, on_fault_and_leave);
 	page_fault_whose_gate_is_not_present();
 	single_steps();
+	invlpg_through_a_based_segment();
 	return GUEST_SUCCESS;
 }

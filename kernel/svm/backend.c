@@ -149,6 +149,13 @@ static void svm_inject(struct vcpu *v, const struct event *e)
 	s->vmcb->control.eventinj = event;
 }
 
+static uint32_t svm_segment_base(struct vcpu *v, int seg)
+{
+	struct svm_vcpu *s = v->backend;
+
+	return (uint32_t)(&s->vmcb->save.es)[seg].base; /* ES, CS, SS, DS, FS, GS in a row */
+}
+
 const struct backend svm_backend = {
 	.name = "AMD-V",
 	.reports_instructions = false,
@@ -160,4 +167,5 @@ const struct backend svm_backend = {
 	.switch_to = svm_switch_to,
 	.run = svm_run,
 	.inject = svm_inject,
+	.segment_base = svm_segment_base,
 };
