@@ -24,7 +24,7 @@
 #define CODE_BYTES   16
 #define STEP_LIMIT   24           /* single steps of random code before it is stopped */
 #define EXIT_PORT    0xF4
-#define LOOP_LIMIT   1000         /* the same fault this often in a row: the guest broke itself */
+#define LOOP_LIMIT   10000        /* faults in one round: the guest broke itself */
 #define GUEST_LOOPED 0x12
 #define COM1         0x3F8
 #define T_DB         1
@@ -42,29 +42,18 @@ static uint8_t ring0_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static void *const code_entry = code_page;
 static struct prng rng;
 static struct kjmp recover;
-static volatile unsigned steps, nested, faults[32];
+static volatile unsigned steps, nested, faults[32], faults_this_round;
 
-/* The same fault at the same place many times in a row: random ring-0 bytes
- * overwrote the guest's own code or data, and it now loops through its
- * handler. End the VM saying so: a loop the hypervisor caused would instead
- * never reach this handler. */
+/* Many faults within one round: random ring-0 bytes overwrote the guest's own
+ * code or data, and it now loops through its handler. End the VM saying so:
+ * a loop the hypervisor caused would instead never reach this handler. */
 static void check_not_looping(const struct trap_frame *tf)
 {
-	static uint32_t last_vector, last_eip, last_cr2, repeats;
-	uint32_t cr2 = read_cr2();
-
-	if (tf->vector == last_vector && tf->eip == last_eip && cr2 == last_cr2) {
-		if (++repeats == LOOP_LIMIT) {
-			gprintf("fuzz: %s at %x (cr2 %x) %u times in a row: the guest loops on its own\n",
-				trap_name(tf->vector), tf->eip, cr2, repeats);
-			guest_exit(GUEST_LOOPED);
-		}
-		return;
+	if (++faults_this_round == LOOP_LIMIT) {
+		gprintf("fuzz: %u faults in one round, the last %s at %x (cr2 %x): the guest loops on its own\n",
+			faults_this_round, trap_name(tf->vector), tf->eip, read_cr2());
+		guest_exit(GUEST_LOOPED);
 	}
-	last_vector = tf->vector;
-	last_eip = tf->eip;
-	last_cr2 = cr2;
-	repeats = 0;
 }
 
 /* Any exception: count it, maybe fault again inside the handler, then go back. */
@@ -127,7 +116,7 @@ static void fuzz_paging(void)
 
 static void fuzz_control_registers(void)
 {
-	if (prng_below(&rng, 64) == 0) { /* any CR4 bit, CR0.CD/NW/AM/TS: outside the contract or #GP */
+	if (prng_below(&rng, 1024) == 0) { /* any CR4 bit, CR0.CD/NW/AM/TS: outside the contract or #GP */
 		if (ksetjmp(&recover) == 0) {
 			if (prng_below(&rng, 2))
 				write_cr4(read_cr4() | 1u << prng_below(&rng, 32));
@@ -237,6 +226,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	write_cr0(read_cr0() | CR0_PG);
 	gprintf("fuzz: seed %u, %u rounds\n", arg_uint(args, "seed", 1), rounds);
 	for (uint32_t round = 1; round <= rounds; round++) {
+		faults_this_round = 0;
 		switch (prng_below(&rng, 20)) {
 		case 0 ... 6: fuzz_paging(); break;
 		case 7 ... 8: fuzz_control_registers(); break;
