@@ -51,11 +51,6 @@ static struct kjmp back;
 static unsigned syscalls, breakpoints, page_faults, steps;
 static uint32_t last_cr2, last_error;
 
-struct table_reg {
-	uint16_t limit;
-	uint32_t base;
-} __attribute__((packed));
-
 /* Identity paging for 0-16 MiB, user-accessible; 4 KiB pages below 4 MiB. */
 static void paging_on(void)
 {

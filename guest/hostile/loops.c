@@ -15,11 +15,6 @@
 #define EFLAGS_AC     0x00040000 /* alignment check */
 #define DR7_L0_RW4    0x000F0401 /* breakpoint 0 on 4-byte reads and writes. SDM Vol3A 17.2.4 */
 
-struct table_reg {
-	uint16_t limit;
-	uint32_t base;
-} __attribute__((packed));
-
 /* The IDT entry of vector v, as cpu_init() built it. */
 static volatile uint32_t *idt_entry(int v)
 {

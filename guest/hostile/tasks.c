@@ -19,11 +19,6 @@
 #define GATE_TASK     0x85               /* present, DPL 0, task gate */
 #define VEC_UD     6
 
-struct table_reg {
-	uint16_t limit;
-	uint32_t base;
-} __attribute__((packed));
-
 static uint64_t gdt[5];
 static uint64_t idt[32];
 static struct tss32 tss_a, tss_b;

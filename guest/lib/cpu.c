@@ -37,12 +37,6 @@ struct gate_desc {
 
 #define GATE_INT32 0x0E /* 32-bit interrupt gate: IF cleared on entry */
 
-/* Operand of LGDT and LIDT. */
-struct table_reg {
-	uint16_t limit;
-	uint32_t base;
-} __attribute__((packed));
-
 #define EXCEPTIONS  32
 #define VECTORS     256
 #define TRAP_STACK  8192

@@ -103,6 +103,12 @@ struct tss32 {
 	uint16_t iomap_base; /**< offset of the I/O permission bitmap */
 } __attribute__((packed));
 
+/** @brief The operand of LGDT, LIDT, SGDT and SIDT. */
+struct table_reg {
+	uint16_t limit; /**< size of the table in bytes, minus one */
+	uint32_t base;  /**< linear address of the table */
+} __attribute__((packed));
+
 /** @brief A trap handler; it may change @p tf, which IRET then resumes. */
 typedef void (*trap_handler)(struct trap_frame *tf);
 
