@@ -14,6 +14,7 @@
 #define CPUID_1_ECX_VMX        (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31) /* "running under a hypervisor" */
 #define CPUID_1_EDX_PAE        (1u << 6)
+#define CPUID_1_EDX_PSE36      (1u << 17) /* without it, bits 21:13 of a 4 MiB PDE are reserved */
 #define CPUID_EXT_ECX_SVM      (1u << 2)  /* leaf 0x80000001, APM Vol3 E.4.2 */
 #define CPUID_EXT_EDX_LM       (1u << 29)
 
@@ -43,7 +44,7 @@ static enum resume handle_cpuid(struct vm *vm)
 
 	if (leaf == 1) {
 		r.ecx = (r.ecx & ~CPUID_1_ECX_VMX) | CPUID_1_ECX_HYPERVISOR;
-		r.edx &= ~CPUID_1_EDX_PAE;
+		r.edx &= ~(CPUID_1_EDX_PAE | CPUID_1_EDX_PSE36);
 	} else if (leaf == 0x80000001) {
 		r.ecx &= ~CPUID_EXT_ECX_SVM;
 		r.edx &= ~CPUID_EXT_EDX_LM;

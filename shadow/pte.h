@@ -26,6 +26,9 @@
 #define PTE_PS   (1u << 7)  /**< in a PDE: maps a 4 MiB page (with CR4.PSE) */
 #define PTE_G    (1u << 8)  /**< global (with CR4.PGE); ignored in a PDE that points to a page table */
 #define PDE_PAT_4M (1u << 12) /**< in a PDE that maps a 4 MiB page: PAT, not an address bit */
+/** In a PDE that maps a 4 MiB page: bits 21:13, reserved (must be 0) without PSE-36,
+ *  which the hypervisor's CPUID hides. SDM Vol3A 4.3, Table 4-4 */
+#define PDE_RSVD_4M 0x003FE000u
 
 /* Bits 9-11 are ignored by the CPU; the virtual TLB uses two in its own entries. */
 #define SPTE_GLOBAL (1u << 9)  /**< shadow entry of a guest global page: kept across CR3 writes */
@@ -45,6 +48,7 @@
 #define PFERR_P  (1u << 0) /**< 0: not present; 1: protection violation */
 #define PFERR_W  (1u << 1) /**< the access was a write */
 #define PFERR_U  (1u << 2) /**< the access was a user-mode access */
+#define PFERR_RSVD (1u << 3) /**< an entry had a reserved bit set (always with PFERR_P) */
 
 #define CR0_WP_BIT  (1u << 16) /**< CR0.WP: supervisor writes honour R/W */
 #define CR0_PG_BIT  (1u << 31) /**< CR0.PG: paging on */

@@ -49,7 +49,8 @@ void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint
 		break;
 	case WALK_FAULT:
 		snprintf(buf + n, size - n, " -> #PF, error code %#x (%s)", w.error_code,
-			 (w.error_code & PFERR_P) ? "protection" : "not present");
+			 (w.error_code & PFERR_RSVD) ? "reserved bit set"
+			 : (w.error_code & PFERR_P) ? "protection" : "not present");
 		break;
 	case WALK_BAD_GPA:
 		snprintf(buf + n, size - n, " -> %s at %#x is outside RAM", w.bad, w.bad_gpa);

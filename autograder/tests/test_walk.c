@@ -228,3 +228,29 @@ Test(walk, a_4m_page_is_global_by_its_pde_g_bit_with_cr4_pge)
 	cr_assert_eq(gwalk(&mem, &with, GVA, false, false, &w), WALK_OK);
 	cr_assert_not(w.global, "no G bit");
 }
+
+Test(walk, reserved_bits_of_a_4m_pde_fault_with_rsvd)
+{
+	struct guest_mode mode = paged(CR0_WP_BIT, CR4_PSE_BIT);
+	struct walk w;
+
+	/* Without PSE-36 (the hypervisor's CPUID hides it) bits 21:13 of a 4 MiB PDE are
+	 * reserved: any access faults with P and RSVD, before the rights count. SDM Vol3A 4.7 */
+	for (uint32_t bit = 13; bit <= 21; bit++) {
+		for (uint32_t access = 0; access < 4; access++) {
+			bool write = access & 1, user = access & 2;
+			uint32_t expect = PFERR_P | PFERR_RSVD | (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
+
+			map4m(GVA, 0x00400000, PTE_P | (1u << bit)); /* supervisor, read-only */
+			cr_assert_eq(gwalk(&mem, &mode, GVA, write, user, &w), WALK_FAULT,
+				     "4 MiB PDE with bit %u set, %s %s: must fault", bit,
+				     user ? "user" : "supervisor", write ? "write" : "read");
+			cr_assert_eq(w.error_code, expect, "4 MiB PDE with bit %u set, %s %s: error %#x, want %#x",
+				     bit, user ? "user" : "supervisor", write ? "write" : "read", w.error_code, expect);
+		}
+	}
+	/* Bit 12 is PAT and bits 31:22 are the frame: not reserved. */
+	map4m(GVA, 0xFFC00000u, PTE_P | PTE_RW | PDE_PAT_4M);
+	cr_assert_neq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_FAULT,
+		      "bits 31:22 and 12 of a 4 MiB PDE are not reserved (error %#x)", w.error_code);
+}

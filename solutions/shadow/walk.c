@@ -18,10 +18,11 @@ static enum walk_status bad(struct walk *w, const char *what, uint32_t gpa)
 	return w->status = WALK_BAD_GPA;
 }
 
-/* The access faults; the error code says why and what the access was. SDM Vol3A 4.7 */
-static enum walk_status fault(struct walk *w, bool present, bool write, bool user)
+/* The access faults; the error code says why (0, PFERR_P, or PFERR_P | PFERR_RSVD)
+ * and what the access was. SDM Vol3A 4.7 */
+static enum walk_status fault(struct walk *w, uint32_t why, bool write, bool user)
 {
-	w->error_code = (present ? PFERR_P : 0) | (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
+	w->error_code = why | (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
 	return w->status = WALK_FAULT;
 }
 
@@ -49,10 +50,12 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 		return bad(w, "page directory", w->pde_gpa);
 	w->pde = *pde;
 	if (!(w->pde & PTE_P))
-		return fault(w, false, write, user);
+		return fault(w, 0, write, user);
 
 	if ((w->pde & PTE_PS) && (mode->cr4 & CR4_PSE_BIT)) {
 		w->large = true;
+		if (w->pde & PDE_RSVD_4M) /* SDM Vol3A 4.7: a reserved bit faults, whatever the rights */
+			return fault(w, PFERR_P | PFERR_RSVD, write, user);
 		w->user = w->pde & PTE_US;
 		w->writable = w->pde & PTE_RW;
 		w->global = (w->pde & PTE_G) && (mode->cr4 & CR4_PGE_BIT);
@@ -64,14 +67,14 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 			return bad(w, "page table", w->pte_gpa);
 		w->pte = *pte;
 		if (!(w->pte & PTE_P))
-			return fault(w, false, write, user);
+			return fault(w, 0, write, user);
 		w->user = (w->pde & PTE_US) && (w->pte & PTE_US);
 		w->writable = (w->pde & PTE_RW) && (w->pte & PTE_RW);
 		w->global = (w->pte & PTE_G) && (mode->cr4 & CR4_PGE_BIT);
 		w->gpa = (w->pte & PTE_FRAME) | (gva & OFFSET_4K);
 	}
 	if (!allowed(w, mode, write, user))
-		return fault(w, true, write, user);
+		return fault(w, PFERR_P, write, user);
 	if (w->gpa >= mem->size)
 		return bad(w, "page frame", w->gpa & PTE_FRAME);
 	return w->status = WALK_OK;
