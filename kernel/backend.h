@@ -65,6 +65,9 @@ struct backend {
 	 * dispatcher decodes: its bytes at CS base + RIP, INVLPG's operand.
 	 */
 	uint32_t (*segment_base)(struct vcpu *v, int seg);
+
+	/** @brief The guest's current privilege level (0 to 3), for the rights of an emulated access. */
+	int (*cpl)(struct vcpu *v);
 };
 
 /**

@@ -1,5 +1,6 @@
 /*
- * MOV to and from CR0, CR3 and CR4. The guest sees the values it wrote
+ * MOV to and from CR0, CR3 and CR4, and CLTS, LMSW and SMSW, the older
+ * instructions that read or write CR0's low bits. The guest sees the values it wrote
  * (struct vcpu keeps them); the CPU runs with what the hypervisor needs:
  * always paging, through the virtual TLB, which hears of every change.
  */
@@ -9,6 +10,7 @@
 #include "kernel/x86.h"
 
 #define CR4_CONTRACT (CR4_PSE | CR4_PGE) /* CR4 bits the guest contract offers */
+#define MSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS) /* what LMSW loads */
 
 /* The guest's view of control register cr. */
 static uint64_t *guest_cr(struct vcpu *v, int cr)
@@ -57,21 +59,49 @@ static bool guest_write_cr4(struct vm *vm, uint32_t value)
 	return true;
 }
 
+/* The CR0 that CLTS or LMSW writes. SDM Vol2A CLTS; Vol2A LMSW: bits 3:0 from
+ * the source, but PE can only be set. */
+static uint32_t msw_write(const struct vcpu *v, const struct vm_exit *e)
+{
+	uint32_t cr0 = (uint32_t)v->cr0;
+
+	if (e->form == CR_CLTS)
+		return cr0 & ~CR0_TS;
+	return (cr0 & ~MSW_BITS) | (e->msw & MSW_BITS) | (cr0 & CR0_PE);
+}
+
+/* SMSW: CR0 into a 32-bit register (the SDM leaves bits 31:16 undefined; CPUs
+ * store all of CR0), its low half into a 16-bit register or memory. SDM Vol2B SMSW */
+static enum resume msw_read(struct vm *vm, const struct vm_exit *e)
+{
+	uint32_t cr0 = (uint32_t)vm->vcpu.cr0;
+	uint16_t msw = (uint16_t)cr0;
+	uint64_t *r;
+
+	if (e->gpr == EXIT_MEMORY)
+		return mmu_access(vm, (uint32_t)e->addr, &msw, sizeof(msw), true) ? RESUME_NEXT : RESUME_SAME;
+	r = &vm->vcpu.gpr[e->gpr];
+	*r = e->size == 2 ? (*r & ~0xFFFFull) | msw : cr0;
+	return RESUME_NEXT;
+}
+
 enum resume cr_access(struct vm *vm, const struct vm_exit *e)
 {
 	struct vcpu *v = &vm->vcpu;
 	uint64_t *cr = guest_cr(v, e->cr);
 
-	if (!cr || e->gpr == EXIT_UNKNOWN) {
+	if (!cr || (e->form != CR_CLTS && e->form != CR_LMSW && e->gpr == EXIT_UNKNOWN)) {
 		vm_stop(vm, "MOV %s CR%d: %s", e->kind == EXIT_CR_READ ? "from" : "to", e->cr,
 			cr ? "operand not decoded" : "outside the guest contract (CR0, CR3, CR4)");
 		return RESUME_SAME;
 	}
+	if (e->kind == EXIT_CR_READ && e->form == CR_SMSW)
+		return msw_read(vm, e);
 	if (e->kind == EXIT_CR_READ) {
 		v->gpr[e->gpr] = (uint32_t)*cr; /* 32-bit guest: upper half zero */
 		return RESUME_NEXT;
 	}
-	uint32_t value = (uint32_t)v->gpr[e->gpr];
+	uint32_t value = e->form == CR_MOV ? (uint32_t)v->gpr[e->gpr] : msw_write(v, e);
 	struct guest_mode old = mmu_mode(vm);
 	bool ok = e->cr == 0 ? guest_write_cr0(vm, value) : e->cr == 4 ? guest_write_cr4(vm, value) : true;
 

@@ -1,8 +1,10 @@
 /*
- * Decoding MOV to/from CR and DR, INVLPG, CPUID and INT1 in 32-bit code.
+ * Decoding MOV to/from CR and DR, INVLPG, CLTS, LMSW, SMSW, CPUID and INT1
+ * in 32-bit code.
  * SDM Vol2A 2.1 (Instruction Format), Table 2-2 (32-Bit Addressing Forms
  * with the ModR/M Byte), Table 2-3 (with the SIB Byte); Vol2B MOV (Control
- * Registers) and MOV (Debug Registers): "the mod field is ignored"; INVLPG.
+ * Registers) and MOV (Debug Registers): "the mod field is ignored"; INVLPG,
+ * CLTS, LMSW, SMSW.
  */
 #include "kernel/decode.h"
 
@@ -17,6 +19,9 @@
 #define NO_INDEX     4 /* SIB index = 100: no index */
 #define REG_ESP      4 /* base registers whose memory operands default to SS */
 #define REG_EBP      5
+#define GROUP7_SMSW  4 /* 0F 01 /4 */
+#define GROUP7_LMSW  6 /* 0F 01 /6 */
+#define GROUP7_INVLPG 7 /* 0F 01 /7 (memory operand only) */
 
 /* Decoding state: the bytes and how far we have read. */
 struct cursor {
@@ -100,8 +105,8 @@ static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *g
 }
 
 /* Skip the prefixes that do not change these instructions, noting a segment
- * override in *seg; refuse the rest. */
-static bool prefixes(struct cursor *c, uint8_t *op, int *seg)
+ * override in *seg and an operand-size prefix in *opsize; refuse the rest. */
+static bool prefixes(struct cursor *c, uint8_t *op, int *seg, int *opsize)
 {
 	for (;;) {
 		if (!next(c, op))
@@ -113,7 +118,8 @@ static bool prefixes(struct cursor *c, uint8_t *op, int *seg)
 		case 0x3E: *seg = SEG_DS; continue;
 		case 0x64: *seg = SEG_FS; continue;
 		case 0x65: *seg = SEG_GS; continue;
-		case 0x66: /* operand size */
+		case 0x66: /* operand size: 16 bits */
+			*opsize = 2;
 			continue;
 		case 0x67:
 			return fail(c, "address-size prefix (16-bit addressing is not supported)");
@@ -125,15 +131,45 @@ static bool prefixes(struct cursor *c, uint8_t *op, int *seg)
 	}
 }
 
+/* The 0F 01 group: INVLPG m, LMSW r/m16, SMSW r/m. SDM Vol2A Table A-6 (group 7) */
+static bool decode_group7(struct cursor *c, const uint64_t *gpr, struct insn *out)
+{
+	uint8_t modrm;
+
+	if (!next(c, &modrm))
+		return false;
+	switch (MODRM_REG(modrm)) {
+	case GROUP7_INVLPG:
+		out->kind = INSN_INVLPG;
+		break;
+	case GROUP7_LMSW:
+		out->kind = INSN_LMSW;
+		break;
+	case GROUP7_SMSW:
+		out->kind = INSN_SMSW;
+		break;
+	default:
+		return fail(c, "0F 01 group instruction other than INVLPG, LMSW or SMSW");
+	}
+	if (MODRM_MOD(modrm) == 3) {
+		if (out->kind == INSN_INVLPG) /* 0F 01 /7 with mod 11 is SWAPGS or RDTSCP */
+			return fail(c, "INVLPG with a register operand");
+		out->gpr = MODRM_RM(modrm);
+		return true;
+	}
+	out->mem = true;
+	return effective_address(c, modrm, gpr, &out->addr, &out->seg);
+}
+
 bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct insn *out,
 		 char *err, size_t err_size)
 {
 	struct cursor c = { bytes, n < INSN_MAX_LEN ? n : INSN_MAX_LEN, 0, err, err_size };
 	uint8_t op, op2, modrm;
-	int override = -1;
+	int override = -1, opsize = 4;
 
 	*out = (struct insn){ 0 };
-	if (!prefixes(&c, &op, &override))
+	if (!prefixes(&c, &op, &override, &opsize))
 		return false;
 	if (op == 0xF1) {
 		out->kind = INSN_ICEBP;
@@ -164,19 +200,18 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 		out->dr = MODRM_REG(modrm);
 		out->gpr = MODRM_RM(modrm);
 		break;
+	case 0x06:
+		out->kind = INSN_CLTS;
+		break;
 	case 0x01:
-		if (!next(&c, &modrm))
-			return false;
-		if (MODRM_REG(modrm) != 7 || MODRM_MOD(modrm) == 3)
-			return fail(&c, "0F 01 group instruction other than INVLPG");
-		out->kind = INSN_INVLPG;
-		if (!effective_address(&c, modrm, gpr, &out->addr, &out->seg))
+		if (!decode_group7(&c, gpr, out))
 			return false;
 		if (override >= 0)
 			out->seg = (enum seg_reg)override;
+		out->opsize = opsize;
 		break;
 	default:
-		return fail(&c, "not MOV CR, MOV DR, INVLPG or CPUID");
+		return fail(&c, "not MOV CR, MOV DR, INVLPG, CLTS, LMSW, SMSW or CPUID");
 	}
 	out->len = (int)c.pos;
 	return true;

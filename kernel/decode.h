@@ -5,7 +5,7 @@
  * Used when a backend cannot tell what the exiting instruction was (AMD-V
  * without decode assists, as QEMU's TCG emulates it). Pure code, unit-tested
  * on the host against a table of encodings. 32-bit code, 32-bit addressing;
- * it names the segment of INVLPG's operand, and the dispatcher adds that
+ * it names the segment of a memory operand, and the dispatcher adds that
  * segment's base (and CS's to RIP), which the backend reports.
  */
 #ifndef KERNEL_DECODE_H
@@ -24,6 +24,9 @@ enum insn_kind {
 	INSN_MOV_FROM_DR, /**< MOV r32, DRn (0F 21 /r) */
 	INSN_MOV_TO_DR,   /**< MOV DRn, r32 (0F 23 /r) */
 	INSN_ICEBP,       /**< INT1, also called ICEBP (F1) */
+	INSN_CLTS,        /**< CLTS (0F 06) */
+	INSN_LMSW,        /**< LMSW r/m16 (0F 01 /6) */
+	INSN_SMSW,        /**< SMSW r/m (0F 01 /4) */
 };
 
 /** @brief Segment registers, in the order of the VMCS and VMCB encodings. */
@@ -35,9 +38,11 @@ struct insn {
 	int len;             /**< its length in bytes, prefixes included */
 	int cr;              /**< MOV CR: the control register number */
 	int dr;              /**< MOV DR: the debug register number */
-	int gpr;             /**< MOV CR, MOV DR: the general register (enum gpr) */
-	uint32_t addr;       /**< INVLPG: the effective address (an offset into @c seg) */
-	enum seg_reg seg;    /**< INVLPG: the segment of @c addr (an override prefix, else DS or SS) */
+	int gpr;             /**< MOV CR, MOV DR, a register operand of LMSW/SMSW: the general register (enum gpr) */
+	bool mem;            /**< LMSW, SMSW: the operand is in memory at @c seg : @c addr (INVLPG: always) */
+	int opsize;          /**< SMSW into a register: 2 (operand-size prefix) or 4 bytes */
+	uint32_t addr;       /**< a memory operand's effective address (an offset into @c seg) */
+	enum seg_reg seg;    /**< a memory operand's segment (an override prefix, else DS or SS) */
 };
 
 /**

@@ -151,9 +151,11 @@ static bool insn_matches_exit(const struct insn *in, const struct vm_exit *e)
 	case EXIT_INVLPG:
 		return in->kind == INSN_INVLPG;
 	case EXIT_CR_READ:
-		return in->kind == INSN_MOV_FROM_CR && in->cr == e->cr;
+		return (in->kind == INSN_MOV_FROM_CR && in->cr == e->cr) ||
+		       (in->kind == INSN_SMSW && e->cr == 0);
 	case EXIT_CR_WRITE:
-		return in->kind == INSN_MOV_TO_CR && in->cr == e->cr;
+		return (in->kind == INSN_MOV_TO_CR && in->cr == e->cr) ||
+		       ((in->kind == INSN_CLTS || in->kind == INSN_LMSW) && e->cr == 0);
 	case EXIT_DR_READ:
 		return in->kind == INSN_MOV_FROM_DR && in->dr == e->dr;
 	case EXIT_DR_WRITE:
@@ -175,13 +177,42 @@ static bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX
 	return insn_decode(bytes, *n, vm->vcpu.gpr, in, err, err_size);
 }
 
-/* INVLPG's linear address: its segment's base plus the effective address. */
-static uint32_t invlpg_linear(struct vm *vm, const struct insn *in)
+/* A memory operand's linear address: its segment's base plus the effective address. */
+static uint32_t operand_linear(struct vm *vm, const struct insn *in)
 {
 	return active_backend->segment_base(&vm->vcpu, in->seg) + in->addr;
 }
 
-/* Fill what the backend could not tell (length, GPR, INVLPG address) from the guest's bytes. */
+/* CLTS, LMSW and SMSW in the exit interface's terms; LMSW's memory operand is
+ * read here (false: that raised a #PF, or stopped the VM). */
+static bool complete_msw_form(struct vm *vm, const struct insn *in, struct vm_exit *e)
+{
+	switch (in->kind) {
+	case INSN_CLTS:
+		e->form = CR_CLTS;
+		return true;
+	case INSN_LMSW:
+		e->form = CR_LMSW;
+		if (!in->mem) {
+			e->msw = (uint16_t)vm->vcpu.gpr[in->gpr];
+			return true;
+		}
+		return mmu_access(vm, operand_linear(vm, in), &e->msw, sizeof(e->msw), false);
+	case INSN_SMSW:
+		e->form = CR_SMSW;
+		e->size = (uint8_t)in->opsize;
+		if (in->mem) {
+			e->gpr = EXIT_MEMORY;
+			e->addr = operand_linear(vm, in);
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Fill what the backend could not tell (length, GPR, operands) from the guest's
+ * bytes; false when the VM stopped or reading an operand raised a #PF. */
 static bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 {
 	uint8_t bytes[INSN_MAX_LEN];
@@ -194,8 +225,8 @@ static bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 		e->insn_len = in.len;
 		e->gpr = in.gpr;
 		if (e->kind == EXIT_INVLPG)
-			e->addr = invlpg_linear(vm, &in);
-		return true;
+			e->addr = operand_linear(vm, &in);
+		return complete_msw_form(vm, &in, e);
 	}
 	for (size_t i = 0; i < n && i < 6; i++)
 		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
@@ -214,10 +245,10 @@ static bool invlpg_address_checks_out(struct vm *vm, const struct vm_exit *e)
 	struct insn in;
 
 	if (!decode_at_rip(vm, &in, bytes, &n, err, sizeof(err)) || in.kind != INSN_INVLPG ||
-	    !((invlpg_linear(vm, &in) ^ (uint32_t)e->addr) & ~(PAGE_SIZE_4K - 1)))
+	    !((operand_linear(vm, &in) ^ (uint32_t)e->addr) & ~(PAGE_SIZE_4K - 1)))
 		return true;
 	vm_stop(vm, "lab 1: vmx_decode_exit reported INVLPG address 0x%x, but the instruction at rip %#x names 0x%x: the address is the exit qualification (SDM Vol3C 27.2.1)",
-		(uint32_t)e->addr, (uint32_t)vm->vcpu.rip, invlpg_linear(vm, &in));
+		(uint32_t)e->addr, (uint32_t)vm->vcpu.rip, operand_linear(vm, &in));
 	return false;
 }
 
@@ -268,8 +299,11 @@ void dispatch_exit(struct vm *vm, struct vm_exit *e)
 			stop_without_length(vm, e);
 			return;
 		}
-		if (!complete_from_instruction(vm, e))
+		if (!complete_from_instruction(vm, e)) {
+			if (vm->state == VM_RUNNING)
+				deliver_events(vm, e); /* reading LMSW's operand raised a #PF */
 			return;
+		}
 	}
 	if (e->kind == EXIT_INVLPG && active_backend->reports_instructions &&
 	    !invlpg_address_checks_out(vm, e))

@@ -40,6 +40,13 @@ static void flush_if_dropped(struct vm *vm)
 	}
 }
 
+/* The guest's own #PF at gva: shown with its CR2 and error code. */
+static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
+{
+	vm->vcpu.cr2 = gva;
+	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
+}
+
 enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 {
 	struct guest_mode mode = mmu_mode(vm);
@@ -55,8 +62,7 @@ enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	case VTLB_FILLED:
 		break;
 	case VTLB_REFLECT:
-		vm->vcpu.cr2 = gva;
-		vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
+		raise_page_fault(vm, gva, error_code);
 		break;
 	case VTLB_BAD:
 		vm_stop(vm, "%s", why);
@@ -88,6 +94,44 @@ void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 	else
 		vtlb_mode_change(&vm->vtlb, old, &now);
 	flush_if_dropped(vm);
+}
+
+bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
+{
+	struct guest_mode mode = mmu_mode(vm);
+	bool user = active_backend->cpl(&vm->vcpu) == 3;
+	uint32_t gpa[MMU_ACCESS_MAX], error_code = 0;
+	char why[300];
+
+	if (n > MMU_ACCESS_MAX)
+		return false;
+	/* Every byte's page first: an access that faults changes no memory. */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t la = linear + (uint32_t)i;
+
+		switch (vtlb_access(&vm->vtlb, &mode, la, write, user, &gpa[i], &error_code, why, sizeof(why))) {
+		case VTLB_FILLED:
+			continue;
+		case VTLB_REFLECT:
+			raise_page_fault(vm, la, error_code);
+			break;
+		case VTLB_BAD:
+			vm_stop(vm, "%s", why);
+			break;
+		}
+		flush_if_dropped(vm);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *p = vm_gpa(vm, gpa[i], 1), *b = buf;
+
+		if (write)
+			*p = b[i];
+		else
+			b[i] = *p;
+	}
+	flush_if_dropped(vm);
+	return true;
 }
 
 bool mmu_translate(struct vm *vm, uint32_t linear, uint32_t *gpa)

@@ -26,6 +26,16 @@ void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr);
 /** @brief The guest's paging state now (its view of CR0, CR3, CR4). */
 struct guest_mode mmu_mode(const struct vm *vm);
 
+#define MMU_ACCESS_MAX 4 /**< the most bytes mmu_access() moves at once */
+
+/**
+ * @brief Read or write @p n bytes (at most MMU_ACCESS_MAX) of guest-linear
+ * memory at @p linear as the guest's instruction would: with its CPL's
+ * rights, setting A and D. @return false when that raised a \#PF for the
+ * guest (vcpu.raised) or stopped the VM; nothing was written then
+ */
+bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write);
+
 /**
  * @brief Translate guest-linear @p linear for a supervisor read, without
  * side effects. @return false when the guest's tables do not map it

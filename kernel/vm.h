@@ -38,7 +38,7 @@ struct vm {
 	struct vcpu vcpu;               /**< its one virtual CPU */
 	enum vm_state state;            /**< running, exited or stopped */
 	uint32_t exit_code;             /**< VM_EXITED: the value written to port 0xF4 */
-	char stop_reason[200];          /**< VM_STOPPED: why */
+	char stop_reason[320];          /**< VM_STOPPED: why */
 	char line[VM_LINE_MAX];         /**< console bytes not yet ended by a newline */
 	size_t line_len;                /**< bytes in @c line */
 	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */

@@ -302,20 +302,23 @@ static void drop_faulting_page(struct vtlb *v, uint32_t gva)
 		vtlb_drop_page(v, gva);
 }
 
-enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
-				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
+/* Fill the shadow for an access (hw_error's W and U bits; P as the CPU gave it),
+ * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
+static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+					uint32_t hw_error, uint32_t *error_code, uint32_t *gpa,
+					char *why, size_t why_size)
 {
 	enum vtlb_result r;
-	struct walk w;
+	struct walk w = { 0 };
 
-	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
-		return VTLB_BAD;
 	if (!(mode->cr0 & CR0_PG_BIT)) {
 		r = identity_fill(v, gva, hw_error, why, why_size);
+		*gpa = gva;
 	} else {
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_BAD)
 			explain_bad(v, mode, &w, gva, why, why_size);
+		*gpa = w.gpa;
 	}
 	if (v->refused_spte) {
 		snprintf(why, why_size, "a shadow entry for gva %#x would map host frame %#x, outside this VM's RAM (guest-physical %#x, limit %#x): refused (check the frame test in gwalk and vtlb_fill)",
@@ -324,11 +327,31 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 		v->refused_spte = 0;
 		return VTLB_BAD;
 	}
-	if (r == VTLB_FILLED)
-		v->stats.hidden_faults++;
-	else if (r == VTLB_REFLECT) {
+	if (r == VTLB_REFLECT) {
 		v->stats.true_faults++;
 		drop_faulting_page(v, gva);
 	}
 	return r;
+}
+
+enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
+{
+	enum vtlb_result r;
+	uint32_t gpa;
+
+	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
+		return VTLB_BAD;
+	r = fill_for_access(v, mode, gva, hw_error, error_code, &gpa, why, why_size);
+	if (r == VTLB_FILLED)
+		v->stats.hidden_faults++;
+	return r;
+}
+
+enum vtlb_result vtlb_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva, bool write,
+			     bool user, uint32_t *gpa, uint32_t *error_code, char *why, size_t why_size)
+{
+	uint32_t access = (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
+
+	return fill_for_access(v, mode, gva, access, error_code, gpa, why, why_size);
 }

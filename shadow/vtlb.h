@@ -143,6 +143,25 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size);
 
 /**
+ * @brief The hypervisor emulates an instruction's access to @p gva (SMSW's
+ * or LMSW's memory operand): as the CPU would, walk the guest's tables with
+ * the access's rights, set A (and D), and fill the shadow; or reflect the
+ * fault (VTLB_REFLECT, @p error_code), invalidating the page as
+ * vtlb_page_fault() does.
+ * @param v          the VM's virtual TLB
+ * @param mode       the guest's paging state
+ * @param gva        the address accessed
+ * @param write      the access is a write
+ * @param user       the access is made at CPL 3
+ * @param gpa        receives the guest-physical address for VTLB_FILLED
+ * @param error_code receives the guest's error code for VTLB_REFLECT
+ * @param why        receives the reason for VTLB_BAD
+ * @param why_size   bytes of @p why
+ */
+enum vtlb_result vtlb_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva, bool write,
+			     bool user, uint32_t *gpa, uint32_t *error_code, char *why, size_t why_size);
+
+/**
  * @brief Lab 2: walk the guest's tables for an access to @p gva.
  *
  * Reads guest memory only through guest_entry(). Sets no A or D bits.

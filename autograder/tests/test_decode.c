@@ -1,7 +1,8 @@
 /*
  * The instruction decoder against a table of encodings: every GPR of MOV
  * to/from CR0/CR3/CR4, and the 32-bit addressing forms of INVLPG a compiler
- * emits (register, disp8, disp32, SIB with and without base, absolute).
+ * emits (register, disp8, disp32, SIB with and without base, absolute);
+ * CLTS, LMSW and SMSW with register and memory operands.
  * Encodings checked against `objdump -d` of gas output.
  */
 #include <criterion/criterion.h>
@@ -182,7 +183,54 @@ Test(decode, other_instruction_is_refused)
 	cr_assert_not(DECODE("\x89\xd8")); /* mov %ebx,%eax */
 	cr_assert(strstr(err, "not a two-byte"), "%s", err);
 	cr_assert_not(DECODE("\x0f\x01\xf8")); /* swapgs (0F 01 /7 with mod 11) */
-	cr_assert(strstr(err, "other than INVLPG"), "%s", err);
+	cr_assert(strstr(err, "INVLPG with a register operand"), "%s", err);
+	cr_assert_not(DECODE("\x0f\x01\xc1")); /* vmcall (0F 01 /0) */
+	cr_assert(strstr(err, "other than INVLPG, LMSW or SMSW"), "%s", err);
+}
+
+Test(decode, clts)
+{
+	cr_assert(DECODE("\x0f\x06"), "%s", err);
+	cr_assert_eq(in.kind, INSN_CLTS);
+	cr_assert_eq(in.len, 2);
+}
+
+Test(decode, lmsw_register_and_memory)
+{
+	cr_assert(DECODE("\x0f\x01\xf6"), "%s", err); /* lmsw %si */
+	cr_assert_eq(in.kind, INSN_LMSW);
+	cr_assert_not(in.mem);
+	cr_assert_eq(in.gpr, GPR_RSI);
+	cr_assert_eq(in.len, 3);
+	cr_assert(DECODE("\x0f\x01\x33"), "%s", err); /* lmsw (%ebx) */
+	cr_assert(in.mem);
+	cr_assert_eq(in.addr, 0x4000);
+	cr_assert_eq(in.seg, SEG_DS);
+	cr_assert(DECODE("\x0f\x01\x75\x08"), "%s", err); /* lmsw 0x8(%ebp) */
+	cr_assert_eq(in.addr, 0x6008);
+	cr_assert_eq(in.seg, SEG_SS);
+	cr_assert_eq(in.len, 4);
+}
+
+Test(decode, smsw_register_sizes_and_memory)
+{
+	cr_assert(DECODE("\x0f\x01\xe0"), "%s", err); /* smsw %eax */
+	cr_assert_eq(in.kind, INSN_SMSW);
+	cr_assert_not(in.mem);
+	cr_assert_eq(in.gpr, GPR_RAX);
+	cr_assert_eq(in.opsize, 4);
+	cr_assert(DECODE("\x66\x0f\x01\xe7"), "%s", err); /* smsw %di */
+	cr_assert_eq(in.gpr, GPR_RDI);
+	cr_assert_eq(in.opsize, 2);
+	cr_assert_eq(in.len, 4);
+	cr_assert(DECODE("\x64\x0f\x01\x60\x04"), "%s", err); /* smsw %fs:0x4(%eax) */
+	cr_assert(in.mem);
+	cr_assert_eq(in.addr, 0x1004);
+	cr_assert_eq(in.seg, SEG_FS);
+	cr_assert_eq(in.len, 5);
+	cr_assert(DECODE("\x0f\x01\x25\x34\x12\x00\x00"), "%s", err); /* smsw 0x1234 */
+	cr_assert_eq(in.addr, 0x1234);
+	cr_assert_eq(in.len, 7);
 }
 
 Test(decode, mov_dr_every_register_both_directions)

@@ -4,12 +4,17 @@
  * with any GPR (and show the written value in the next read, which on VT-x
  * comes from the read shadow without an exit), keep the guest's RFLAGS and
  * CR2 across exits, and skip INVLPG of any 32-bit addressing form, decoding
- * the bytes itself where the CPU does not tell (AMD-V without decode assists).
+ * the bytes itself where the CPU does not tell (AMD-V without decode assists);
+ * and CLTS, LMSW and SMSW, the machine-status-word forms of CR0 access, with
+ * register and memory operands.
  * Output must equal the native run.
  */
 #include "guest.h"
 #include "x86.h"
 
+#define CR0_MP  (1u << 1)
+#define CR0_EM  (1u << 2)
+#define CR0_TS  (1u << 3)
 #define CR0_WP  (1u << 16)
 #define CR0_AM  (1u << 18)
 #define CR4_PSE (1u << 4)
@@ -69,6 +74,27 @@ static void invlpg_forms(void)
 	__asm__ volatile("invlpg %%gs:(%0)" : : "r"(a) : "memory");
 }
 
+/* CLTS, LMSW and SMSW (SDM Vol2A CLTS, LMSW; Vol2B SMSW): each result printed. */
+static void msw_forms(uint32_t cr0)
+{
+	static volatile uint32_t word = 0xBBBBBBBB;
+	static volatile uint16_t source = 0x0001;
+	uint32_t r32, r16 = 0xAAAA5555;
+
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_TS));
+	__asm__ volatile("smsw %0" : "=r"(r32));
+	__asm__ volatile("smsw %w0" : "+r"(r16));
+	__asm__ volatile("smsw %0" : "=m"(word));
+	gprintf("crs: smsw with TS set: r32 %x, r16 %x, m16 %x\n", r32, r16, word);
+	__asm__ volatile("clts");
+	gprintf("crs: clts: cr0 %x\n", read_cr0());
+	__asm__ volatile("lmsw %w0" : : "r"(CR0_MP | CR0_EM | CR0_TS)); /* PE clear: stays set */
+	gprintf("crs: lmsw mp|em|ts from a register: cr0 %x\n", read_cr0());
+	__asm__ volatile("lmsw %0" : : "m"(source));
+	gprintf("crs: lmsw pe from memory: cr0 %x\n", read_cr0());
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
@@ -96,5 +122,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	gprintf("%x\n", read_cr2());
 	invlpg_forms();
 	gprintf("crs: invlpg forms done\n");
+	msw_forms(cr0);
 	return GUEST_SUCCESS;
 }

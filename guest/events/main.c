@@ -15,6 +15,10 @@
  *    the VM with "triple fault").
  * 5. Single steps over instructions the hypervisor emulates: one #DB each.
  * 8. INVLPG through FS, whose base is 0x1000: it invalidates base + offset.
+ * 10. SMSW and LMSW with memory operands that fault (the hypervisor emulates
+ *    them on AMD-V): a not-present page, a word across a page boundary whose
+ *    second page is not present (nothing is written), SMSW from ring 3 to a
+ *    read-only page; and a successful SMSW sets the PTE's A and D bits.
  *
  * With argument "sdm", cases where QEMU's TCG itself deviates from the
  * SDM, so the guest checks the SDM's answer instead of matching a native run:
@@ -45,7 +49,7 @@
 #define IDT_ENTRIES 256
 #define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
 
-extern char user_calls[], step_end[];
+extern char user_calls[], user_smsw[], step_end[];
 void single_step_emulated(void);
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -217,6 +221,50 @@ static int reserved_bit_faults(unsigned bit)
 	return vector - 1 == T_PF && last_error == PFERR_P_RSVD && last_cr2 == va;
 }
 
+/* Page `va` of the guest's identity map: present and user-writable, or not present. */
+static void identity_page(uint32_t va, uint32_t flags)
+{
+	pt0[PTX(va)] = va | flags;
+	invlpg(va);
+}
+
+/* 10: SMSW and LMSW memory operands fault as any write and read does. SDM Vol3A 4.7 */
+static void msw_operands_that_fault(void)
+{
+	static struct trap_frame tf;
+	static volatile int vector; /* static: klongjmp() brings back no registers */
+	volatile uint8_t *p0 = remap_pages, *p1 = remap_pages + PAGE_SIZE;
+
+	trap_set_handler(T_PF, on_fault_and_leave);
+	identity_page((uint32_t)p1, 0);
+	if ((vector = ksetjmp(&back)) == 0)
+		__asm__ volatile("smsw %0" : "=m"(*(volatile uint16_t *)(p1 + 6)));
+	gprintf("events: smsw to a not-present page: vector %d error %x, cr2 %s\n", vector - 1,
+		last_error, last_cr2 == (uint32_t)p1 + 6 ? "= the operand" : "WRONG");
+	if ((vector = ksetjmp(&back)) == 0)
+		__asm__ volatile("lmsw %0" : : "m"(*(volatile uint16_t *)(p1 + 8)));
+	gprintf("events: lmsw from a not-present page: vector %d error %x, cr2 %s\n", vector - 1,
+		last_error, last_cr2 == (uint32_t)p1 + 8 ? "= the operand" : "WRONG");
+	p0[PAGE_SIZE - 1] = 0x5A;
+	if ((vector = ksetjmp(&back)) == 0)
+		__asm__ volatile("smsw %0" : "=m"(*(volatile uint16_t *)(p0 + PAGE_SIZE - 1)));
+	gprintf("events: smsw across into a not-present page: vector %d error %x, cr2 %s, first byte %x\n",
+		vector - 1, last_error, last_cr2 == (uint32_t)p1 ? "= the second page" : "WRONG",
+		p0[PAGE_SIZE - 1]);
+	identity_page((uint32_t)p1, PTE_P | PTE_US); /* user, read-only */
+	if ((vector = ksetjmp(&back)) == 0) {
+		trap_frame_user(&tf, (uint32_t)user_smsw, (uint32_t)user_stack + PAGE_SIZE);
+		tf.ebx = (uint32_t)p1 + 2;
+		trap_return(&tf);
+	}
+	gprintf("events: smsw from ring 3 to a read-only page: vector %d error %x, cr2 %s\n",
+		vector - 1, last_error, last_cr2 == (uint32_t)p1 + 2 ? "= the operand" : "WRONG");
+	identity_page((uint32_t)p1, PTE_P | PTE_RW | PTE_US); /* A and D clear */
+	__asm__ volatile("smsw %0" : "=m"(*(volatile uint16_t *)(p1 + 4)));
+	gprintf("events: smsw to a clean page: its PTE has A %d, D %d\n",
+		(pt0[PTX((uint32_t)p1)] & PTE_A) != 0, (pt0[PTX((uint32_t)p1)] & PTE_D) != 0);
+}
+
 /* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
 static void invlpg_through_a_based_segment(void)
 {
@@ -342,5 +390,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	page_fault_whose_gate_is_not_present();
 	single_steps();
 	invlpg_through_a_based_segment();
+	msw_operands_that_fault();
 	return GUEST_SUCCESS;
 }

@@ -156,6 +156,13 @@ static uint32_t svm_segment_base(struct vcpu *v, int seg)
 	return (uint32_t)(&s->vmcb->save.es)[seg].base; /* ES, CS, SS, DS, FS, GS in a row */
 }
 
+static int svm_cpl(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->backend;
+
+	return s->vmcb->save.cpl;
+}
+
 const struct backend svm_backend = {
 	.name = "AMD-V",
 	.reports_instructions = false,
@@ -168,4 +175,5 @@ const struct backend svm_backend = {
 	.run = svm_run,
 	.inject = svm_inject,
 	.segment_base = svm_segment_base,
+	.cpl = svm_cpl,
 };

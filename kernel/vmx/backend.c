@@ -81,13 +81,18 @@ static struct event interrupted_event(void)
 	return ev;
 }
 
-/* Name two exits lab 1's decoder may leave unmapped: INVD (outside the guest
- * contract, it exits unconditionally) and the timer the given code enables. */
+/* Name exits lab 1's decoder may leave unmapped: INVD (outside the guest
+ * contract, it exits unconditionally), CLTS and LMSW, and the timer the given
+ * code enables. */
 static void name_unhandled_exit(struct vm_exit *e)
 {
 	switch (e->raw & EXIT_REASON_BASIC_MASK) {
 	case EXIT_REASON_INVD:
 		e->detail = "INVD would drop the host's unwritten cache lines";
+		break;
+	case EXIT_REASON_CR_ACCESS:
+		if (CRQ_ACCESS(vmread(EXIT_QUALIFICATION)) >= CRQ_CLTS)
+			e->detail = "CLTS or LMSW (a CR-access exit of access type 2 or 3): lab 1's vmx_decode_exit must map it to EXIT_CR_WRITE with form CR_CLTS or CR_LMSW (labs/lab1-vmx-entry.md, \"4. Running and decoding\")";
 		break;
 	case EXIT_REASON_PREEMPT_TIMER:
 		e->detail = "the VMX-preemption timer (reason 52) that the given code enables: lab 1's vmx_decode_exit must map it to EXIT_PREEMPT (labs/lab1-vmx-entry.md, \"4. Running and decoding\")";
@@ -135,6 +140,13 @@ static uint32_t vmx_segment_base(struct vcpu *v, int seg)
 	return (uint32_t)vmread(GUEST_ES_BASE + 2 * (uint32_t)seg); /* ES, CS, SS, DS, FS, GS */
 }
 
+/* SS.DPL is the CPL. SDM Vol3C 26.3.1.2 (Checks on Guest Segment Registers) */
+static int vmx_cpl(struct vcpu *v)
+{
+	make_current(v);
+	return (int)(vmread(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT) & 3;
+}
+
 const struct backend vmx_backend = {
 	.name = "VT-x",
 	.reports_instructions = true,
@@ -147,4 +159,5 @@ const struct backend vmx_backend = {
 	.run = vmx_backend_run,
 	.inject = vmx_inject,
 	.segment_base = vmx_segment_base,
+	.cpl = vmx_cpl,
 };

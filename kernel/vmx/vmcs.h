@@ -36,6 +36,8 @@
 #define GUEST_ES_SELECTOR       0x0800
 #define GUEST_ES_LIMIT          0x4800
 #define GUEST_ES_AR_BYTES       0x4814
+#define GUEST_SS_AR_BYTES       0x4818
+#define AR_DPL_SHIFT            5 /**< access rights: DPL in bits 6:5. SDM Vol3C 24.4.1, Table 24-2 */
 #define GUEST_ES_BASE           0x6806
 #define GUEST_CS_SELECTOR       0x0802
 #define GUEST_TR_SELECTOR       0x080E
@@ -177,6 +179,9 @@
 #define CRQ_GPR(q)        (((q) >> 8) & 0xF)
 #define CRQ_MOV_TO_CR     0
 #define CRQ_MOV_FROM_CR   1
+#define CRQ_CLTS          2
+#define CRQ_LMSW          3
+#define CRQ_LMSW_DATA(q)  (((q) >> 16) & 0xFFFF) /**< LMSW: the source operand, register or memory */
 
 /* Exit qualification for a \#DB. SDM Vol3C 27.2.1, Table 27-1 */
 #define DBQ_EVENT_BITS    0x600Fu   /**< B0-B3, BD, BS: the DR6 bits of this \#DB */

@@ -76,23 +76,29 @@ static void decode_exception(struct vm_exit *e, uint64_t qualification)
 	}
 }
 
-/* MOV to or from CR0/3/4; CLTS and LMSW are outside the guest contract. */
+/* MOV to or from CR0/3/4, CLTS, LMSW (its source is in the qualification, even from memory). */
 static void decode_cr_access(struct vm_exit *e, uint64_t q)
 {
+	e->cr = CRQ_CR_NUMBER(q);
 	switch (CRQ_ACCESS(q)) {
 	case CRQ_MOV_TO_CR:
 		e->kind = EXIT_CR_WRITE;
+		e->gpr = CRQ_GPR(q);
 		break;
 	case CRQ_MOV_FROM_CR:
 		e->kind = EXIT_CR_READ;
+		e->gpr = CRQ_GPR(q);
 		break;
-	default:
-		e->kind = EXIT_UNHANDLED;
-		e->detail = "CLTS or LMSW";
-		return;
+	case CRQ_CLTS:
+		e->kind = EXIT_CR_WRITE;
+		e->form = CR_CLTS;
+		break;
+	case CRQ_LMSW:
+		e->kind = EXIT_CR_WRITE;
+		e->form = CR_LMSW;
+		e->msw = CRQ_LMSW_DATA(q);
+		break;
 	}
-	e->cr = CRQ_CR_NUMBER(q);
-	e->gpr = CRQ_GPR(q);
 }
 
 /* MOV to or from DR0-DR7. */
