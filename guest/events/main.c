@@ -19,6 +19,9 @@
  *    them on AMD-V): a not-present page, a word across a page boundary whose
  *    second page is not present (nothing is written), SMSW from ring 3 to a
  *    read-only page; and a successful SMSW sets the PTE's A and D bits.
+ * 11. CPUID in virtual-8086 mode, whose CS base (segment * 16) the
+ *    hypervisor must add to RIP to find the instruction: the same answer as
+ *    in protected mode.
  *
  * With argument "sdm", cases where QEMU's TCG itself deviates from the
  * SDM, so the guest checks the SDM's answer instead of matching a native run:
@@ -49,7 +52,8 @@
 #define IDT_ENTRIES 256
 #define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
 
-extern char user_calls[], user_smsw[], step_end[];
+extern char user_calls[], user_smsw[], step_end[], v86_code[], v86_code_end[];
+void enter_v86(uint32_t segment) __attribute__((noreturn));
 void single_step_emulated(void);
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -265,6 +269,33 @@ static void msw_operands_that_fault(void)
 		(pt0[PTX((uint32_t)p1)] & PTE_A) != 0, (pt0[PTX((uint32_t)p1)] & PTE_D) != 0);
 }
 
+#define V86_SEGMENT 0x0600 /* code and stack at linear 0x6000, below the Multiboot info */
+
+static uint32_t v86_eax, v86_edx;
+
+/* The v86 code's system call: its CPUID results, then back to cpuid_in_v86(). */
+static void on_v86_syscall(struct trap_frame *tf)
+{
+	v86_eax = tf->esi;
+	v86_edx = tf->edi;
+	klongjmp(&back, 1);
+}
+
+/* 11: CPUID in virtual-8086 mode answers as in protected mode. */
+static void cpuid_in_v86(void)
+{
+	uint32_t eax = 1, ebx, ecx = 0, edx;
+
+	__asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
+	memcpy((void *)(V86_SEGMENT * 16), v86_code, (size_t)(v86_code_end - v86_code));
+	trap_set_handler(T_SYSCALL, on_v86_syscall);
+	if (ksetjmp(&back) == 0)
+		enter_v86(V86_SEGMENT);
+	trap_set_handler(T_SYSCALL, on_syscall);
+	gprintf("events: CPUID in virtual-8086 mode: %s\n", v86_eax == eax && v86_edx == edx
+		? "EAX and EDX as in protected mode" : "a different answer (WRONG)");
+}
+
 /* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
 static void invlpg_through_a_based_segment(void)
 {
@@ -391,5 +422,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	single_steps();
 	invlpg_through_a_based_segment();
 	msw_operands_that_fault();
+	cpuid_in_v86();
 	return GUEST_SUCCESS;
 }
