@@ -57,9 +57,9 @@ static enum resume handle_cpuid(struct vm *vm)
 }
 
 /*
- * #DB and #AC are intercepted only so that a guest looping in their delivery
- * (CVE-2015-8104, CVE-2015-5307) exits at every turn and can be preempted;
- * the guest gets each one as the CPU raised it.
+ * The intercepted exceptions besides #PF (VEC_INTERCEPTED, kernel/vectors.h):
+ * the guest gets each one as the CPU raised it, and deliver_events() combines
+ * it with an event whose delivery it interrupted.
  */
 static enum resume reflect_exception(struct vm *vm, const struct vm_exit *e)
 {
@@ -68,6 +68,12 @@ static enum resume reflect_exception(struct vm *vm, const struct vm_exit *e)
 		return dr_debug_exception(vm, e);
 	case VEC_ALIGNMENT: /* its error code is always 0. SDM Vol3A 6.15 */
 		vm->vcpu.raised = event_exception(VEC_ALIGNMENT, true, 0);
+		return RESUME_SAME;
+	case VEC_INVALID_TSS:
+	case VEC_SEGMENT_NOT_PRESENT:
+	case VEC_STACK_FAULT:
+	case VEC_GENERAL_PROTECTION:
+		vm->vcpu.raised = event_exception(e->vector, true, e->error_code);
 		return RESUME_SAME;
 	default:
 		vm_stop(vm, "unexpected exception %u (error code %#x)", e->vector, e->error_code);

@@ -20,4 +20,16 @@
 #define VEC_PAGE_FAULT          14 /**< \#PF: page fault */
 #define VEC_ALIGNMENT           17 /**< \#AC: alignment check */
 
+/**
+ * @brief The exceptions both backends intercept besides \#PF. \#DB and \#AC,
+ * so that a guest looping in their delivery exits at every turn
+ * (CVE-2015-8104, CVE-2015-5307). \#TS, \#NP, \#SS and \#GP, the
+ * contributory exceptions that an event's delivery can raise, so that one
+ * raised while delivering an event the hypervisor injected reaches
+ * event_next() and Table 6-5 (QEMU's TCG raises it as is instead of a \#DF).
+ * Each is reflected to the guest as the CPU raised it.
+ */
+#define VEC_INTERCEPTED (1u << VEC_DEBUG | 1u << VEC_ALIGNMENT | 1u << VEC_INVALID_TSS | \
+			 1u << VEC_SEGMENT_NOT_PRESENT | 1u << VEC_STACK_FAULT | 1u << VEC_GENERAL_PROTECTION)
+
 #endif

@@ -47,8 +47,8 @@ static bool setup_control(struct vmcb_control *c, int asid)
 			  CR_WRITE(0) | CR_WRITE(3) | CR_WRITE(4);
 	/* The debug registers are the vCPU's own: every access exits (kernel/dr.c). */
 	c->intercept_dr = INTERCEPT_DR0_7_ALL;
-	/* #DB and #AC, so that a guest looping in their delivery exits at every turn. */
-	c->intercept_exceptions = 1u << VEC_PAGE_FAULT | 1u << VEC_DEBUG | 1u << VEC_ALIGNMENT;
+	/* #PF for the virtual TLB; #DB, #AC and the contributory exceptions: kernel/vectors.h */
+	c->intercept_exceptions = 1u << VEC_PAGE_FAULT | VEC_INTERCEPTED;
 	/* A task switch would load the new TSS's CR3 into the CPU: never let one happen. */
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_CPUID | INTERCEPT_INVD | INTERCEPT_HLT |
 			     INTERCEPT_INVLPG | INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR |

@@ -72,9 +72,9 @@ bool vmx_check_isolation(void)
 	}
 	if (!ok)
 		return false;
-	/* #DB and #AC exit, so that a guest looping in their delivery can be preempted;
+	/* #DB, #AC and the contributory exceptions exit (kernel/vectors.h says why);
 	 * the guest's DR7 and an empty IA32_DEBUGCTL are loaded at each entry. */
-	vmwrite(EXCEPTION_BITMAP, vmread(EXCEPTION_BITMAP) | 1u << VEC_DEBUG | 1u << VEC_ALIGNMENT);
+	vmwrite(EXCEPTION_BITMAP, vmread(EXCEPTION_BITMAP) | VEC_INTERCEPTED);
 	vmwrite(VM_ENTRY_CONTROLS, vmread(VM_ENTRY_CONTROLS) | ENTRY_LOAD_DEBUG_CONTROLS);
 	vmwrite(GUEST_IA32_DEBUGCTL, 0);
 	return true;
