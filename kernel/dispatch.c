@@ -135,8 +135,8 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 	case EXIT_MSR:
 		vm_stop(vm, "RDMSR/WRMSR: MSRs are outside the guest contract");
 		break;
-	case EXIT_VIRT_INSN:
-		vm_stop(vm, "a VMX/SVM instruction: nested virtualisation is outside the guest contract");
+	case EXIT_VIRT_INSN: /* CPUID offers neither VMX nor SVM: #UD, as on a CPU without them */
+		vm->vcpu.raised = event_exception(VEC_INVALID_OPCODE, false, 0);
 		break;
 	case EXIT_ENTRY_FAILED:
 		vm_stop(vm, "VM entry failed: %s (code %#x)%s", e->detail, e->raw,

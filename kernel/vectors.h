@@ -12,6 +12,7 @@
 #define VEC_DEBUG               1  /**< \#DB: debug exception */
 #define VEC_BREAKPOINT          3  /**< \#BP: INT3 */
 #define VEC_OVERFLOW            4  /**< \#OF: INTO */
+#define VEC_INVALID_OPCODE      6  /**< \#UD: invalid opcode */
 #define VEC_DOUBLE_FAULT        8  /**< \#DF: double fault */
 #define VEC_INVALID_TSS         10 /**< \#TS: invalid TSS */
 #define VEC_SEGMENT_NOT_PRESENT 11 /**< \#NP: segment not present */

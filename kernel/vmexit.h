@@ -31,7 +31,7 @@ enum exit_kind {
 	EXIT_TASK_SWITCH,  /**< a task switch to TSS @c selector, by @c task_source (outside the guest contract) */
 	EXIT_PREEMPT,      /**< the time slice is over */
 	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */
-	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction (outside the guest contract) */
+	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction, INVLPGA included (the guest gets \#UD) */
 	EXIT_ENTRY_FAILED, /**< the backend could not enter the guest: @c detail says why */
 	EXIT_UNHANDLED,    /**< anything else: @c raw and @c detail name it */
 	EXIT_KIND_COUNT    /**< number of kinds (for statistics) */

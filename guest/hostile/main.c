@@ -8,7 +8,7 @@
  *                the host keeps other VMs' memory)                     -> stopped
  *   4 recursive  the directory maps itself; tables edited through it   -> runs as natively
  *   5 mappings   600 page tables: more than the shadow pool holds      -> runs as natively
- *   6 virt       a VMX or SVM instruction (VMCALL/VMMCALL)             -> stopped
+ *   6 virt       a VMX or SVM instruction (VMCALL/VMMCALL)             -> #UD
  *   7 jmp-tss    a task switch by JMP to a TSS (its CR3 would load)     -> stopped
  *   8 call-tss   a task switch by CALL to a TSS                       -> stopped
  *   9 task-gate  a task switch through a task gate for #UD            -> stopped
@@ -24,6 +24,7 @@
  * Paging identity-maps the first 16 MiB with 4 MiB pages; page tables for
  * the attacks come from a bump allocator above 8 MiB.
  */
+#include "cpu.h"
 #include "guest.h"
 #include "hostile.h"
 #include "paging.h"
@@ -149,6 +150,7 @@ static void attack_virt(void)
 {
 	uint32_t ebx, ecx, edx, eax = 0;
 
+	cpu_init(); /* an IDT, so that the #UD is printed */
 	__asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
 	if (ebx == 0x756E6547) /* "Genu"ineIntel */
 		__asm__ volatile("vmcall");
