@@ -40,13 +40,6 @@ static void flush_if_dropped(struct vm *vm)
 	}
 }
 
-/* The guest's own #PF at gva: shown with its CR2 and error code. */
-static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
-{
-	vm->vcpu.cr2 = gva;
-	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
-}
-
 enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 {
 	struct guest_mode mode = mmu_mode(vm);
@@ -62,7 +55,8 @@ enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	case VTLB_FILLED:
 		break;
 	case VTLB_REFLECT:
-		raise_page_fault(vm, gva, error_code);
+		vm->vcpu.cr2 = gva;
+		vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
 		break;
 	case VTLB_BAD:
 		vm_stop(vm, "%s", why);
@@ -94,6 +88,13 @@ void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 	else
 		vtlb_mode_change(&vm->vtlb, old, &now);
 	flush_if_dropped(vm);
+}
+
+/* The guest's own #PF at gva, raised by an access the hypervisor emulated. */
+static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
+{
+	vm->vcpu.cr2 = gva;
+	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
 }
 
 bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
