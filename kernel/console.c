@@ -1,5 +1,9 @@
 /*
  * COM1 console. The UART is polled: the host never takes interrupts from it.
+ * Output goes into a ring buffer that console_pump() moves into the UART's
+ * 16-byte transmit FIFO whenever the FIFO is empty, so that no exit waits
+ * for the serial line (at 115200 baud a byte takes about 870 instructions
+ * in Bochs); the buffer waits only when it is full, and at the end.
  */
 #include "kernel/console.h"
 #include "kernel/x86.h"
@@ -17,6 +21,11 @@
 #define LCR_DLAB  0x80       /* divisor latch access */
 #define LSR_THRE  0x20       /* transmitter holding register empty */
 #define LSR_TEMT  0x40       /* transmitter completely empty */
+#define FIFO_SIZE 16         /* 16550A transmit FIFO; LSR.THRE means it is empty */
+#define RING_SIZE (64 * 1024) /* bytes of output waiting for the UART (a power of two) */
+
+static char ring[RING_SIZE];
+static uint32_t ring_head, ring_tail; /* next byte to send, next free slot (free-running) */
 
 void console_init(void)
 {
@@ -29,18 +38,27 @@ void console_init(void)
 	outb(COM1_MCR, 0x03); /* DTR, RTS */
 }
 
-/* Send one byte once the transmitter can take it. */
+void console_pump(void)
+{
+	if (ring_head == ring_tail || !(inb(COM1_LSR) & LSR_THRE))
+		return;
+	for (int i = 0; i < FIFO_SIZE && ring_head != ring_tail; i++)
+		outb(COM1, (uint8_t)ring[ring_head++ % RING_SIZE]);
+}
+
+/* Queue one byte; a full buffer first waits for the UART to take some. */
 static void console_putc(char c)
 {
-	while (!(inb(COM1_LSR) & LSR_THRE))
-		;
-	outb(COM1, (uint8_t)c);
+	while (ring_tail - ring_head == RING_SIZE)
+		console_pump();
+	ring[ring_tail++ % RING_SIZE] = c;
 }
 
 void console_write(const char *s, size_t n)
 {
 	while (n--)
 		console_putc(*s++);
+	console_pump();
 }
 
 /* Format into a line buffer and send it; long output is cut, not lost silently. */
@@ -77,6 +95,8 @@ void hv_log(const char *fmt, ...)
 
 void console_drain(void)
 {
+	while (ring_head != ring_tail)
+		console_pump();
 	while (!(inb(COM1_LSR) & LSR_TEMT))
 		;
 }

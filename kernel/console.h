@@ -13,8 +13,11 @@
 /** @brief Set COM1 to 8N1 (Bochs starts it in 5-bit mode). */
 void console_init(void);
 
-/** @brief Write @p n bytes to COM1 as they are. */
+/** @brief Queue @p n bytes for COM1 as they are (console_pump() sends them). */
 void console_write(const char *s, size_t n);
+
+/** @brief Move queued bytes into COM1's transmit FIFO if it is empty; never waits. */
+void console_pump(void);
 
 /** @brief printf to COM1 without any prefix. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -22,7 +25,7 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** @brief Print one hypervisor line: "hv: " + the formatted text + newline. */
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/** @brief Wait until COM1 has sent every byte (LSR.TEMT), so nothing is lost at exit. */
+/** @brief Wait until COM1 has sent every queued byte (LSR.TEMT), so nothing is lost at exit. */
 void console_drain(void);
 
 #endif

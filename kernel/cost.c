@@ -1,21 +1,44 @@
 /*
- * Exit cost accounting for make bench. Cheap enough to be always on: two
- * RDTSC in the world switch and a few additions per exit.
+ * Exit cost accounting for make bench: two RDTSC in the world switch (always
+ * there, they are the cost's two ends) and, with option bench, a few
+ * additions and one sampled store per exit.
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
 #include "kernel/cost.h"
 
+/* Next pseudo-random number (xorshift32; Marsaglia 2003). */
+static uint32_t next_random(uint32_t *state)
+{
+	uint32_t x = *state ? *state : 0x9E3779B9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
+/* Offer one cost to a sample: Algorithm R keeps each of the n seen with probability S/n. */
+static void sample_add(struct cost_sample *s, uint32_t value, uint32_t *rng)
+{
+	uint32_t slot = s->seen < COST_SAMPLES ? s->seen : next_random(rng) % (s->seen + 1);
+
+	if (slot < COST_SAMPLES)
+		s->value[slot] = value;
+	s->seen++;
+}
+
 void cost_entered(struct cost *c)
 {
-	uint64_t ticks;
+	uint32_t ticks;
 
 	if (!c->pending_exit_tsc)
 		return;
-	ticks = tsc_at_entry - c->pending_exit_tsc;
+	ticks = (uint32_t)(tsc_at_entry - c->pending_exit_tsc);
 	c->ticks[c->pending_kind] += ticks;
-	if (c->pending_hidden && c->hidden_count < COST_SAMPLES)
-		c->hidden[c->hidden_count++] = (uint32_t)ticks;
+	sample_add(&c->by_kind[c->pending_kind], ticks, &c->rng);
+	if (c->pending_hidden)
+		sample_add(&c->hidden, ticks, &c->rng);
 	c->pending_exit_tsc = 0;
 }
 
@@ -59,19 +82,28 @@ static uint32_t select_kth(uint32_t *a, uint32_t n, uint32_t k)
 	return a[k];
 }
 
-void cost_report(const struct cost *c, int vm_id)
+/* The p-th percentile (0 < p < 100) of a sample: its value of rank ceil(n * p / 100). */
+static uint32_t percentile(const struct cost_sample *s, uint32_t p)
 {
 	static uint32_t scratch[COST_SAMPLES];
-	char buf[400];
-	size_t n = 0;
+	uint32_t n = s->seen < COST_SAMPLES ? s->seen : COST_SAMPLES;
 
-	memcpy(scratch, c->hidden, c->hidden_count * sizeof(scratch[0]));
-	n += snprintf(buf, sizeof(buf), "vm%d cost: hidden-fault round trip median %u ticks over %u faults; ticks by exit:",
-		      vm_id, c->hidden_count ? select_kth(scratch, c->hidden_count, c->hidden_count / 2) : 0,
-		      c->hidden_count);
-	for (int k = 0; k < EXIT_KIND_COUNT && n < sizeof(buf); k++)
-		if (c->ticks[k])
-			n += snprintf(buf + n, sizeof(buf) - n, " %s %lu", exit_kind_name((enum exit_kind)k),
-				      c->ticks[k]);
-	hv_log("%s", buf);
+	if (!n)
+		return 0;
+	memcpy(scratch, s->value, n * sizeof(scratch[0]));
+	return select_kth(scratch, n, (n * p + 99) / 100 - 1);
+}
+
+void cost_report(const struct cost *c, int vm_id)
+{
+	hv_log("vm%d cost: hidden-fault round trip median %u ticks over %u faults", vm_id,
+	       percentile(&c->hidden, 50), c->hidden.seen);
+	for (int k = 0; k < EXIT_KIND_COUNT; k++) {
+		const struct cost_sample *s = &c->by_kind[k];
+
+		if (s->seen)
+			hv_log("vm%d cost: %s: %u exits, median %u, p90 %u, total %lu ticks", vm_id,
+			       exit_kind_name((enum exit_kind)k), s->seen, percentile(s, 50),
+			       percentile(s, 90), c->ticks[k]);
+	}
 }

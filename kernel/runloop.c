@@ -36,9 +36,12 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 			switch_ticks += tsc_at_entry - switch_start;
 			switch_start = 0;
 		}
-		cost_entered(&vm->cost);
+		if (vm->report_cost)
+			cost_entered(&vm->cost);
 		dispatch_exit(vm, &e);
-		cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
+		if (vm->report_cost)
+			cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
+		console_pump(); /* the UART drains while the guests run */
 		now = rdtsc();
 	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, now, slice) &&
 		 !(deadline && now >= deadline));

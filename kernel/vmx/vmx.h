@@ -17,14 +17,34 @@ struct vmx_vcpu {
 	bool launched; /**< VMLAUNCH done: the next entry is VMRESUME */
 };
 
+/** @brief A VMREAD, VMWRITE (of @p field), VMCLEAR or VMPTRLD failed: panic naming it and the VM-instruction error. */
+void vmx_access_failed(const char *insn, uint32_t field) __attribute__((noreturn, cold));
+
 /**
- * @brief VMWRITE @p value to @p field; panics naming the field on failure.
+ * @brief VMWRITE @p value to @p field; panics naming the field on failure
+ * (CF or ZF set). Inline: every exit does about a dozen.
  * SDM Vol3C 31.3 (VMX Instructions: VMWRITE)
  */
-void vmwrite(uint32_t field, uint64_t value);
+static inline void vmwrite(uint32_t field, uint64_t value)
+{
+	__asm__ goto("vmwrite %1, %0; jbe %l[failed]"
+		     : : "r"((uint64_t)field), "rm"(value) : "cc", "memory" : failed);
+	return;
+failed:
+	vmx_access_failed("VMWRITE", field);
+}
 
-/** @brief VMREAD @p field; panics naming the field on failure. */
-uint64_t vmread(uint32_t field);
+/** @brief VMREAD @p field; panics naming the field on failure. SDM Vol3C 31.3 */
+static inline uint64_t vmread(uint32_t field)
+{
+	uint64_t value;
+
+	__asm__ goto("vmread %1, %0; jbe %l[failed]"
+		     : "=r"(value) : "r"((uint64_t)field) : "cc" : failed);
+	return value;
+failed:
+	vmx_access_failed("VMREAD", field);
+}
 
 /**
  * @brief VMXON with the VMXON region at host-physical @p pa; false if it

@@ -42,41 +42,16 @@ const char *vmx_instruction_error_name(uint32_t error)
 	return "unknown VM-instruction error";
 }
 
-/* After a VMX instruction: CF=1 is VMfailInvalid, ZF=1 is VMfailValid. */
-static void check_vmx_result(bool failed, const char *insn, uint32_t field)
+/* CF=1 is VMfailInvalid, ZF=1 is VMfailValid. SDM Vol3C 31.2. @p field is 0 for
+ * VMCLEAR and VMPTRLD. */
+void vmx_access_failed(const char *insn, uint32_t field)
 {
-	if (!failed)
-		return;
 	uint64_t error = 0;
 
 	/* VMfailValid leaves an error number; reading it may itself fail. */
 	__asm__ volatile("vmread %1, %0" : "=r"(error) : "r"((uint64_t)VM_INSTRUCTION_ERROR) : "cc");
 	panic("%s (field %#x) failed: VM-instruction error %lu (%s)", insn, field, error,
 	      vmx_instruction_error_name((uint32_t)error));
-}
-
-void vmwrite(uint32_t field, uint64_t value)
-{
-	bool failed;
-
-	__asm__ volatile("vmwrite %2, %1; setbe %0"
-			 : "=qm"(failed)
-			 : "r"((uint64_t)field), "rm"(value)
-			 : "cc", "memory");
-	check_vmx_result(failed, "VMWRITE", field);
-}
-
-uint64_t vmread(uint32_t field)
-{
-	uint64_t value;
-	bool failed;
-
-	__asm__ volatile("vmread %2, %1; setbe %0"
-			 : "=qm"(failed), "=rm"(value)
-			 : "r"((uint64_t)field)
-			 : "cc");
-	check_vmx_result(failed, "VMREAD", field);
-	return value;
 }
 
 bool vmxon(uint64_t pa)
@@ -92,7 +67,8 @@ void vmclear(uint64_t pa)
 	bool failed;
 
 	__asm__ volatile("vmclear %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
-	check_vmx_result(failed, "VMCLEAR", 0);
+	if (failed)
+		vmx_access_failed("VMCLEAR", 0);
 }
 
 void vmptrld(uint64_t pa)
@@ -100,5 +76,6 @@ void vmptrld(uint64_t pa)
 	bool failed;
 
 	__asm__ volatile("vmptrld %1; setbe %0" : "=qm"(failed) : "m"(pa) : "cc", "memory");
-	check_vmx_result(failed, "VMPTRLD", 0);
+	if (failed)
+		vmx_access_failed("VMPTRLD", 0);
 }
