@@ -34,8 +34,11 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 	v->pool_pages = pages < VTLB_POOL_MAX ? pages : VTLB_POOL_MAX;
 	for (int i = 0; i < ENTRIES; i++)
 		v->pt_of_pdx[i] = NO_PT;
-	for (int i = 0; i < VTLB_POOL_MAX; i++)
+	for (int i = 0; i < VTLB_POOL_MAX; i++) {
 		v->pdx_of_page[i] = FREE_PAGE;
+		v->written_lo[i] = ENTRIES; /* the pool comes zeroed */
+	}
+	v->high_water = 1;
 	v->pdx_of_page[0] = ROOT_PAGE;
 	v->pages_in_use = 1;
 	v->stats.pages_peak = 1;
@@ -91,13 +94,26 @@ static int take_page(struct vtlb *v)
 	return victim;
 }
 
+/* Zero the entries of pool page i written since it was last zeroed. */
+static void zero_written(struct vtlb *v, int i)
+{
+	if (v->written_lo[i] > v->written_hi[i])
+		return;
+	memset(&pool_page(v, i)[v->written_lo[i]], 0,
+	       (v->written_hi[i] - v->written_lo[i] + 1u) * sizeof(uint32_t));
+	v->written_lo[i] = ENTRIES;
+	v->written_hi[i] = 0;
+}
+
 /* The shadow PT for PD slot pdx, allocated (zeroed) when missing. */
 static uint32_t *shadow_pt(struct vtlb *v, int pdx)
 {
 	if (v->pt_of_pdx[pdx] == NO_PT) {
 		int i = take_page(v);
 
-		memset(pool_page(v, i), 0, PAGE_SIZE_4K);
+		zero_written(v, i);
+		if (i >= v->high_water)
+			v->high_water = i + 1;
 		v->pdx_of_page[i] = (int16_t)pdx;
 		v->pt_of_pdx[pdx] = (int16_t)i;
 		shadow_pd(v)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
@@ -120,6 +136,10 @@ static void put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 		v->present[i]++;
 		v->globals[i] += !!(spte & SPTE_GLOBAL);
 	}
+	if (spte && ptx < v->written_lo[i])
+		v->written_lo[i] = (uint16_t)ptx;
+	if (spte && ptx > v->written_hi[i])
+		v->written_hi[i] = (uint16_t)ptx;
 	*pte = spte;
 }
 
@@ -196,7 +216,7 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 
 	if (i == NO_PT)
 		return 0;
-	for (uint32_t ptx = 0; ptx < ENTRIES; ptx++)
+	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++)
 		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
 			put_entry(v, i, ptx, 0);
 			n++;
@@ -211,7 +231,7 @@ static int drop_non_global(struct vtlb *v, int i)
 {
 	int n = 0;
 
-	for (uint32_t ptx = 0; ptx < ENTRIES; ptx++) {
+	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++) {
 		uint32_t e = pool_page(v, i)[ptx];
 
 		if ((e & PTE_P) && !(e & SPTE_GLOBAL)) {
@@ -227,7 +247,7 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 	int n = 0;
 
 	/* Page tables without entries to keep go back to the pool whole, unscanned. */
-	for (int i = 1; i < v->pool_pages; i++) {
+	for (int i = 1; i < v->high_water; i++) {
 		if (v->pdx_of_page[i] < 0)
 			continue;
 		if (keep_global && v->globals[i]) {

@@ -87,6 +87,10 @@ struct vtlb {
 	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, or -1 when free */
 	uint16_t present[VTLB_POOL_MAX];    /**< present entries in each pool page's PT */
 	uint16_t globals[VTLB_POOL_MAX];    /**< of those, SPTE_GLOBAL ones */
+	uint16_t written_lo[VTLB_POOL_MAX]; /**< each pool page's lowest entry written since it was
+					     zeroed (ENTRIES: none), so that only these are scanned and zeroed */
+	uint16_t written_hi[VTLB_POOL_MAX]; /**< and its highest */
+	int high_water;                     /**< pool pages at or above this never held a PT */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
