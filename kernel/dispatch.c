@@ -283,6 +283,8 @@ static void deliver_events(struct vm *vm, const struct vm_exit *e)
 	struct vcpu *v = &vm->vcpu;
 	struct event next;
 
+	if (!e->interrupted.valid && !v->raised.valid)
+		return; /* most exits: nothing to deliver */
 	switch (event_next(&e->interrupted, &v->raised, &next)) {
 	case EVENT_INJECT:
 		active_backend->inject(v, &next);

@@ -67,18 +67,22 @@ void *vm_gpa(struct vm *vm, uint64_t gpa, size_t len)
 
 size_t vm_read_code(struct vm *vm, uint64_t linear, uint8_t *buf, size_t n)
 {
-	/* Flat segments: the linear address goes through the guest's own tables. */
-	size_t i;
+	/* Through the guest's own tables, one walk per page the bytes lie on. */
+	size_t done = 0;
 
-	for (i = 0; i < n; i++) {
-		uint32_t gpa;
+	while (done < n) {
+		uint32_t la = (uint32_t)(linear + done), gpa;
+		size_t chunk = PAGE_SIZE - la % PAGE_SIZE;
 		const uint8_t *p;
 
-		if (!mmu_translate(vm, (uint32_t)(linear + i), &gpa) || !(p = vm_gpa(vm, gpa, 1)))
+		if (chunk > n - done)
+			chunk = n - done;
+		if (!mmu_translate(vm, la, &gpa) || !(p = vm_gpa(vm, gpa, chunk)))
 			break;
-		buf[i] = *p;
+		memcpy(buf + done, p, chunk);
+		done += chunk;
 	}
-	return i;
+	return done;
 }
 
 void vm_stop(struct vm *vm, const char *fmt, ...)

@@ -329,7 +329,7 @@ static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode 
 					char *why, size_t why_size)
 {
 	enum vtlb_result r;
-	struct walk w = { 0 };
+	struct walk w;
 
 	if (!(mode->cr0 & CR0_PG_BIT)) {
 		r = identity_fill(v, gva, hw_error, why, why_size);
