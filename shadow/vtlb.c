@@ -52,13 +52,6 @@ uint32_t vtlb_root(const struct vtlb *v)
 	return v->pool_hpa;
 }
 
-uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa)
-{
-	if (gpa % 4 || gpa > mem->size - 4)
-		return NULL;
-	return (uint32_t *)(mem->ram + gpa);
-}
-
 uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
 {
 	return v->mem.hpa + (gpa & PTE_FRAME);
@@ -324,7 +317,7 @@ static void drop_faulting_page(struct vtlb *v, uint32_t gva)
 
 /* Fill the shadow for an access (hw_error's W and U bits; P as the CPU gave it),
  * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
-static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+static inline enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					uint32_t hw_error, uint32_t *error_code, uint32_t *gpa,
 					char *why, size_t why_size)
 {

@@ -200,8 +200,13 @@ void vtlb_mode_change(struct vtlb *v, const struct guest_mode *old, const struct
 
 /* ---- given: the shadow tables ---- */
 
-/** @brief Pointer to the guest's 32-bit entry at @p gpa, or NULL when outside RAM. */
-uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa);
+/** @brief Pointer to the guest's 32-bit entry at @p gpa, or NULL when outside RAM (or not aligned). */
+static inline uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa)
+{
+	if (gpa % 4 || gpa > mem->size - 4)
+		return NULL;
+	return (uint32_t *)(mem->ram + gpa);
+}
 
 /**
  * @brief Install shadow entry @p spte for the page of @p gva (allocating or evicting a PT).

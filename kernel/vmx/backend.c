@@ -46,9 +46,14 @@ static bool vmx_vcpu_init(struct vcpu *v)
 	current = v->backend;
 	if (!vmcs_setup(v) || !vmx_check_host_state() || !vmx_check_isolation())
 		return false;
-	if (time_slice)
+	if (time_slice) {
+		/* A full slice at every entry: without the exit control "save VMX-preemption
+		 * timer value" the CPU never changes this field. SDM Vol3C 25.5.1 */
 		vmwrite(PIN_BASED_VM_EXEC_CONTROL,
 			vmread(PIN_BASED_VM_EXEC_CONTROL) | PIN_PREEMPTION_TIMER);
+		vmwrite(VM_EXIT_CONTROLS, vmread(VM_EXIT_CONTROLS) & ~EXIT_SAVE_PREEMPTION_TIMER);
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, time_slice);
+	}
 	return true;
 }
 
@@ -103,8 +108,6 @@ static void name_unhandled_exit(struct vm_exit *e)
 static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 {
 	make_current(v);
-	if (time_slice)
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, time_slice); /* a full slice per entry */
 	/* The guest's own DR7 (kernel/dr.c); a VM exit sets the CPU's to 0x400. SDM Vol3C 27.5.1 */
 	vmwrite(GUEST_DR7, v->dr7);
 	vmx_run(v, e);

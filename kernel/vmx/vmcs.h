@@ -135,6 +135,7 @@
 
 /* VM-exit controls. SDM Vol3C 24.7.1 */
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9) /**< return to a 64-bit host */
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22) /**< store the timer's value at exit (kept off: a full slice per entry) */
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2) /**< load DR7 and IA32_DEBUGCTL from the guest-state area */
 
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
