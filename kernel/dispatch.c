@@ -277,14 +277,13 @@ static void stop_without_length(struct vm *vm, const struct vm_exit *e)
 		vm_stop(vm, "%s exit without an instruction length", exit_kind_name(e->kind));
 }
 
-/* Hand the backend the one event the next entry delivers (kernel/event.c). */
+/* Hand the backend the one event the next entry delivers (kernel/event.c);
+ * called only when there is one to decide about. */
 static void deliver_events(struct vm *vm, const struct vm_exit *e)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct event next;
 
-	if (!e->interrupted.valid && !v->raised.valid)
-		return; /* most exits: nothing to deliver */
 	switch (event_next(&e->interrupted, &v->raised, &next)) {
 	case EVENT_INJECT:
 		active_backend->inject(v, &next);
@@ -298,23 +297,37 @@ static void deliver_events(struct vm *vm, const struct vm_exit *e)
 	v->raised.valid = false;
 }
 
-void dispatch_exit(struct vm *vm, struct vm_exit *e)
+/* Some event to deliver: the one an exit interrupted, or one a handler raised. */
+static inline bool events_pending(const struct vm *vm, const struct vm_exit *e)
 {
-	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	return e->interrupted.valid || vm->vcpu.raised.valid;
+}
+
+/* Before the handler: decode what the backend could not tell, and check
+ * VT-x's INVLPG address; false when the exit is over (the VM stopped, or
+ * reading an operand raised a #PF). Kept out of line: most exits need neither. */
+static __attribute__((noinline)) bool prepare(struct vm *vm, struct vm_exit *e)
+{
 	if (needs_decoding(e)) {
 		/* VT-x reports every length: decoding here would hide lab 1's omission. */
 		if (active_backend->reports_instructions) {
 			stop_without_length(vm, e);
-			return;
+			return false;
 		}
 		if (!complete_from_instruction(vm, e)) {
-			if (vm->state == VM_RUNNING)
+			if (vm->state == VM_RUNNING && events_pending(vm, e))
 				deliver_events(vm, e); /* reading LMSW's operand raised a #PF */
-			return;
+			return false;
 		}
 	}
-	if (e->kind == EXIT_INVLPG && active_backend->reports_instructions &&
-	    !invlpg_address_checks_out(vm, e))
+	return !(e->kind == EXIT_INVLPG && active_backend->reports_instructions &&
+		 !invlpg_address_checks_out(vm, e));
+}
+
+void dispatch_exit(struct vm *vm, struct vm_exit *e)
+{
+	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	if ((needs_decoding(e) || e->kind == EXIT_INVLPG) && !prepare(vm, e))
 		return;
 	enum resume resume = handle(vm, e);
 
@@ -328,5 +341,6 @@ void dispatch_exit(struct vm *vm, struct vm_exit *e)
 		vm->vcpu.rip += (uint32_t)e->insn_len;
 		dr_single_step(&vm->vcpu);
 	}
-	deliver_events(vm, e);
+	if (events_pending(vm, e))
+		deliver_events(vm, e);
 }

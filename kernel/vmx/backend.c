@@ -71,19 +71,17 @@ static void make_current(struct vcpu *v)
 /* The event whose delivery the exit interrupted (a #PF on the guest's stack
  * while it delivers INT 0x80, say), for kernel/event.c to decide about.
  * SDM Vol3C 27.2.4 (Information for VM Exits During Event Delivery) */
-static struct event interrupted_event(void)
+static void read_interrupted_event(struct event *ev)
 {
 	uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO);
-	struct event ev = { .valid = info & INTR_INFO_VALID };
 
-	if (!ev.valid)
-		return ev;
-	ev.type = (enum event_type)((info & INTR_TYPE_MASK) >> 8);
-	ev.vector = info & INTR_INFO_VECTOR_MASK;
-	ev.has_error = info & INTR_INFO_DELIVER_ERROR;
-	if (ev.has_error)
-		ev.error_code = (uint32_t)vmread(IDT_VECTORING_ERROR_CODE);
-	return ev;
+	ev->valid = info & INTR_INFO_VALID;
+	if (!ev->valid)
+		return; /* most exits */
+	ev->type = (enum event_type)((info & INTR_TYPE_MASK) >> 8);
+	ev->vector = info & INTR_INFO_VECTOR_MASK;
+	ev->has_error = info & INTR_INFO_DELIVER_ERROR;
+	ev->error_code = ev->has_error ? (uint32_t)vmread(IDT_VECTORING_ERROR_CODE) : 0;
 }
 
 /* Name exits lab 1's decoder may leave unmapped: INVD (outside the guest
@@ -112,7 +110,9 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 	vmwrite(GUEST_DR7, v->dr7);
 	vmx_run(v, e);
 	if (e->kind != EXIT_ENTRY_FAILED)
-		e->interrupted = interrupted_event();
+		read_interrupted_event(&e->interrupted);
+	else
+		e->interrupted.valid = false;
 	if (e->kind == EXIT_UNHANDLED)
 		name_unhandled_exit(e);
 }
