@@ -26,10 +26,10 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 	struct vm_exit e;
 	uint64_t now;
 
+	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 	do {
 		uint64_t filled = vm->vtlb.stats.hidden_faults;
 
-		cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 		active_backend->run(&vm->vcpu, &e);
 		if (switch_start) {
 			switches++;

@@ -4,7 +4,8 @@
  * The world switch for AMD-V. VMRUN saves and restores only part of the
  * host state (APM Vol2 15.5.1); FS, GS, TR, LDTR and the syscall MSRs are
  * switched with VMSAVE/VMLOAD around it, using a host save page. The guest's
- * RAX, RSP, RIP and RFLAGS live in the VMCB; the other GPRs in gpr[].
+ * RAX, RSP, RIP and RFLAGS live in the VMCB; the other GPRs in gpr[], but
+ * R8-R15, which a 32-bit guest cannot reach, are cleared rather than switched.
  *
  * Interrupts: the host runs with IF=0. For the VMRUN, GIF is cleared and IF
  * set, so that a host interrupt (the LAPIC timer) during the guest causes an
@@ -17,14 +18,6 @@
 #define RBP 5*8
 #define RSI 6*8
 #define RDI 7*8
-#define R8  8*8
-#define R9  9*8
-#define R10 10*8
-#define R11 11*8
-#define R12 12*8
-#define R13 13*8
-#define R14 14*8
-#define R15 15*8
 
 	.text
 	.code64
@@ -51,14 +44,14 @@ svm_enter:
 	movq RBX(%rsi), %rbx
 	movq RBP(%rsi), %rbp
 	movq RDI(%rsi), %rdi
-	movq R8(%rsi), %r8
-	movq R9(%rsi), %r9
-	movq R10(%rsi), %r10
-	movq R11(%rsi), %r11
-	movq R12(%rsi), %r12
-	movq R13(%rsi), %r13
-	movq R14(%rsi), %r14
-	movq R15(%rsi), %r15
+	xorl %r8d, %r8d                 /* R8-R15: cleared, not switched (see above) */
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
 	movq RSI(%rsi), %rsi
 	movq (%rsp), %rax               /* VMCB physical address */
 	clgi
@@ -76,14 +69,6 @@ svm_enter:
 	movq %rbx, RBX(%rsi)
 	movq %rbp, RBP(%rsi)
 	movq %rdi, RDI(%rsi)
-	movq %r8, R8(%rsi)
-	movq %r9, R9(%rsi)
-	movq %r10, R10(%rsi)
-	movq %r11, R11(%rsi)
-	movq %r12, R12(%rsi)
-	movq %r13, R13(%rsi)
-	movq %r14, R14(%rsi)
-	movq %r15, R15(%rsi)
 	popq %rax
 	movq %rax, RSI(%rsi)
 	rdtsc                           /* cost accounting: host time starts here */

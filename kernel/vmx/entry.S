@@ -5,7 +5,9 @@
  * other GPRs are loaded from gpr[] here and saved back at the exit. The
  * host's callee-saved registers and the gpr pointer are pushed, and the VMCS
  * host RSP is pointed at them, so that a VM exit (which lands at
- * vmx_exit_entry with that RSP) can find its way back.
+ * vmx_exit_entry with that RSP) can find its way back. A 32-bit guest
+ * cannot reach R8-R15 (long mode is outside the guest contract), so they
+ * are cleared at entry, not switched: no host value waits in them.
  * SDM Vol3C 26 (VM Entries), 27.5 (Loading Host State)
  */
 #define HOST_RSP 0x6C14
@@ -16,14 +18,6 @@
 #define RBP 5*8
 #define RSI 6*8
 #define RDI 7*8
-#define R8  8*8
-#define R9  9*8
-#define R10 10*8
-#define R11 11*8
-#define R12 12*8
-#define R13 13*8
-#define R14 14*8
-#define R15 15*8
 
 	.text
 	.code64
@@ -44,6 +38,14 @@ vmx_enter:
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
+	xorl %r8d, %r8d                 /* R8-R15: cleared, not switched (see above) */
+	xorl %r9d, %r9d
+	xorl %r10d, %r10d
+	xorl %r11d, %r11d
+	xorl %r12d, %r12d
+	xorl %r13d, %r13d
+	xorl %r14d, %r14d
+	xorl %r15d, %r15d
 	cmpl $0, %esi                   /* flags survive the MOVs below */
 	movq RAX(%rdi), %rax
 	movq RCX(%rdi), %rcx
@@ -51,14 +53,6 @@ vmx_enter:
 	movq RBX(%rdi), %rbx
 	movq RBP(%rdi), %rbp
 	movq RSI(%rdi), %rsi
-	movq R8(%rdi), %r8
-	movq R9(%rdi), %r9
-	movq R10(%rdi), %r10
-	movq R11(%rdi), %r11
-	movq R12(%rdi), %r12
-	movq R13(%rdi), %r13
-	movq R14(%rdi), %r14
-	movq R15(%rdi), %r15
 	movq RDI(%rdi), %rdi
 	je .Llaunch
 	vmresume
@@ -80,14 +74,6 @@ vmx_exit_entry:
 	movq %rbx, RBX(%rdi)
 	movq %rbp, RBP(%rdi)
 	movq %rsi, RSI(%rdi)
-	movq %r8, R8(%rdi)
-	movq %r9, R9(%rdi)
-	movq %r10, R10(%rdi)
-	movq %r11, R11(%rdi)
-	movq %r12, R12(%rdi)
-	movq %r13, R13(%rdi)
-	movq %r14, R14(%rdi)
-	movq %r15, R15(%rdi)
 	popq %rax
 	movq %rax, RDI(%rdi)
 	rdtsc                           /* cost accounting: host time starts here */
