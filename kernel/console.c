@@ -25,7 +25,7 @@
 #define RING_SIZE (64 * 1024) /* bytes of output waiting for the UART (a power of two) */
 
 static char ring[RING_SIZE];
-static uint32_t ring_head, ring_tail; /* next byte to send, next free slot (free-running) */
+uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
 
 void console_init(void)
 {
@@ -38,20 +38,20 @@ void console_init(void)
 	outb(COM1_MCR, 0x03); /* DTR, RTS */
 }
 
-void console_pump(void)
+void console_pump_uart(void)
 {
-	if (ring_head == ring_tail || !(inb(COM1_LSR) & LSR_THRE))
+	if (!(inb(COM1_LSR) & LSR_THRE))
 		return;
-	for (int i = 0; i < FIFO_SIZE && ring_head != ring_tail; i++)
-		outb(COM1, (uint8_t)ring[ring_head++ % RING_SIZE]);
+	for (int i = 0; i < FIFO_SIZE && console_ring_head != console_ring_tail; i++)
+		outb(COM1, (uint8_t)ring[console_ring_head++ % RING_SIZE]);
 }
 
 /* Queue one byte; a full buffer first waits for the UART to take some. */
 static void console_putc(char c)
 {
-	while (ring_tail - ring_head == RING_SIZE)
-		console_pump();
-	ring[ring_tail++ % RING_SIZE] = c;
+	while (console_ring_tail - console_ring_head == RING_SIZE)
+		console_pump_uart();
+	ring[console_ring_tail++ % RING_SIZE] = c;
 }
 
 void console_write(const char *s, size_t n)
@@ -95,8 +95,8 @@ void hv_log(const char *fmt, ...)
 
 void console_drain(void)
 {
-	while (ring_head != ring_tail)
-		console_pump();
+	while (console_ring_head != console_ring_tail)
+		console_pump_uart();
 	while (!(inb(COM1_LSR) & LSR_TEMT))
 		;
 }

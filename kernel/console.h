@@ -17,7 +17,16 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 
 /** @brief Move queued bytes into COM1's transmit FIFO if it is empty; never waits. */
-void console_pump(void);
+void console_pump_uart(void);
+
+extern uint32_t console_ring_head, console_ring_tail; /**< console.c's queue: next byte to send, next free slot */
+
+/** @brief console_pump_uart() when bytes are queued: cheap enough for every exit. */
+static inline void console_pump(void)
+{
+	if (console_ring_head != console_ring_tail)
+		console_pump_uart();
+}
 
 /** @brief printf to COM1 without any prefix. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

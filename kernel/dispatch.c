@@ -339,7 +339,8 @@ void dispatch_exit(struct vm *vm, struct vm_exit *e)
 			return;
 		}
 		vm->vcpu.rip += (uint32_t)e->insn_len;
-		dr_single_step(&vm->vcpu);
+		if (vm->vcpu.rflags & RFLAGS_TF)
+			dr_single_step(&vm->vcpu);
 	}
 	if (events_pending(vm, e))
 		deliver_events(vm, e);

@@ -35,10 +35,13 @@ svm_enter:
 
 	movq %rdx, %rax
 	vmsave %rax                     /* host FS, GS, TR, LDTR, syscall MSRs */
-	rdtsc                           /* cost accounting: host time ends here */
+	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time ends here */
+	je 1f
+	rdtsc
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
+1:
 	movq RCX(%rsi), %rcx
 	movq RDX(%rsi), %rdx
 	movq RBX(%rsi), %rbx
@@ -71,10 +74,13 @@ svm_enter:
 	movq %rdi, RDI(%rsi)
 	popq %rax
 	movq %rax, RSI(%rsi)
-	rdtsc                           /* cost accounting: host time starts here */
+	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time starts here */
+	je 2f
+	rdtsc
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_exit(%rip)
+2:
 
 	addq $16, %rsp                  /* VMCB, gpr pointer */
 	popq %rax                       /* host save page */

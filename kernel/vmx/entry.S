@@ -34,10 +34,13 @@ vmx_enter:
 	vmwrite %rsp, %rax
 	jbe .Lfail_before_entry
 
-	rdtsc                           /* cost accounting: host time ends here */
+	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time ends here */
+	je 1f
+	rdtsc
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
+1:
 	xorl %r8d, %r8d                 /* R8-R15: cleared, not switched (see above) */
 	xorl %r9d, %r9d
 	xorl %r10d, %r10d
@@ -76,10 +79,13 @@ vmx_exit_entry:
 	movq %rsi, RSI(%rdi)
 	popq %rax
 	movq %rax, RDI(%rdi)
-	rdtsc                           /* cost accounting: host time starts here */
+	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time starts here */
+	je 2f
+	rdtsc
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_exit(%rip)
+2:
 	xorl %eax, %eax
 .Lreturn:                               /* eax: 0 after an exit, 1 on VMfail */
 	addq $8, %rsp                   /* the gpr pointer */
