@@ -19,7 +19,8 @@ void console_write(const char *s, size_t n);
 /** @brief Move queued bytes into COM1's transmit FIFO if it is empty; never waits. */
 void console_pump_uart(void);
 
-extern uint32_t console_ring_head, console_ring_tail; /**< console.c's queue: next byte to send, next free slot */
+extern uint32_t console_ring_head; /**< console.c's queue: the next byte to send (free-running) */
+extern uint32_t console_ring_tail; /**< console.c's queue: the next free slot (free-running) */
 
 /** @brief console_pump_uart() when bytes are queued: cheap enough for every exit. */
 static inline void console_pump(void)
