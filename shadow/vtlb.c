@@ -3,8 +3,10 @@
  * and dropping shadow entries, the identity shadow of a guest with paging
  * off, and the page-fault entry point that counts what happened.
  *
- * Shadow layout: one shadow page directory (pool page 0, the real CR3) whose
- * entries point to shadow page tables from the pool. Every shadow entry maps
+ * Shadow layout: a shadow page directory (root 0's is pool page 0; the
+ * current root's is the real CR3) whose entries point to shadow page tables
+ * from the pool. Lab 6 keeps up to VTLB_ROOTS roots, one per guest address
+ * space; without it only root 0 exists. Every shadow entry maps
  * 4 KiB, even where the guest used a 4 MiB page (SPTE_LARGE marks those), so
  * the CPU runs the guest with plain 32-bit paging and CR4.PSE off.
  */
@@ -20,9 +22,16 @@ static uint32_t *pool_page(const struct vtlb *v, int i)
 	return (uint32_t *)(v->pool + (size_t)i * PAGE_SIZE_4K);
 }
 
+/* The current root's shadow page directory. */
 static uint32_t *shadow_pd(const struct vtlb *v)
 {
-	return pool_page(v, 0);
+	return pool_page(v, v->roots[v->cur].pd_page);
+}
+
+/* The current root's pool page of the shadow PT at PD index pdx, or NO_PT. */
+static int pt_page(const struct vtlb *v, uint32_t pdx)
+{
+	return v->roots[v->cur].pt_of_pdx[pdx];
 }
 
 void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t pool_hpa, int pages)
@@ -32,8 +41,12 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 	v->pool = pool;
 	v->pool_hpa = pool_hpa;
 	v->pool_pages = pages < VTLB_POOL_MAX ? pages : VTLB_POOL_MAX;
-	for (int i = 0; i < ENTRIES; i++)
-		v->pt_of_pdx[i] = NO_PT;
+	for (int r = 0; r < VTLB_ROOTS; r++) {
+		v->roots[r].pd_page = NO_PT;
+		for (int i = 0; i < ENTRIES; i++)
+			v->roots[r].pt_of_pdx[i] = NO_PT;
+	}
+	v->roots[0].pd_page = 0;
 	for (int i = 0; i < VTLB_POOL_MAX; i++) {
 		v->pdx_of_page[i] = FREE_PAGE;
 		v->written_lo[i] = ENTRIES; /* the pool comes zeroed */
@@ -49,7 +62,7 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 
 uint32_t vtlb_root(const struct vtlb *v)
 {
-	return v->pool_hpa;
+	return v->pool_hpa + (uint32_t)v->roots[v->cur].pd_page * PAGE_SIZE_4K;
 }
 
 uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
@@ -57,14 +70,15 @@ uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
 	return v->mem.hpa + (gpa & PTE_FRAME);
 }
 
-/* Forget the shadow PT in pool page i (its PD slot too) and return the page to the pool. */
+/* Forget the shadow PT in pool page i (its root's PD slot too) and return the page to the pool. */
 static void free_pt(struct vtlb *v, int i)
 {
 	int pdx = v->pdx_of_page[i];
+	struct vtlb_root *root = &v->roots[v->root_of_page[i]];
 
 	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
-	shadow_pd(v)[pdx] = 0;
-	v->pt_of_pdx[pdx] = NO_PT;
+	pool_page(v, root->pd_page)[pdx] = 0;
+	root->pt_of_pdx[pdx] = NO_PT;
 	v->pdx_of_page[i] = FREE_PAGE;
 	v->pages_in_use--;
 	v->hw_flush = true;
@@ -79,9 +93,12 @@ static int take_page(struct vtlb *v)
 		if (v->pdx_of_page[i] == FREE_PAGE)
 			return i;
 	}
-	int victim = v->clock;
+	int victim;
 
-	v->clock = 1 + v->clock % (v->pool_pages - 1);
+	do { /* the next page holding a PT: shadow PDs are not evicted here */
+		victim = v->clock;
+		v->clock = 1 + v->clock % (v->pool_pages - 1);
+	} while (v->pdx_of_page[victim] < 0);
 	free_pt(v, victim);
 	v->stats.evictions++;
 	return victim;
@@ -101,19 +118,20 @@ static void zero_written(struct vtlb *v, int i)
 /* The shadow PT for PD slot pdx, allocated (zeroed) when missing. */
 static uint32_t *shadow_pt(struct vtlb *v, int pdx)
 {
-	if (v->pt_of_pdx[pdx] == NO_PT) {
+	if (pt_page(v, pdx) == NO_PT) {
 		int i = take_page(v);
 
 		zero_written(v, i);
 		if (i >= v->high_water)
 			v->high_water = i + 1;
 		v->pdx_of_page[i] = (int16_t)pdx;
-		v->pt_of_pdx[pdx] = (int16_t)i;
+		v->root_of_page[i] = (int8_t)v->cur;
+		v->roots[v->cur].pt_of_pdx[pdx] = (int16_t)i;
 		shadow_pd(v)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
 		if (++v->pages_in_use > (int)v->stats.pages_peak)
 			v->stats.pages_peak = v->pages_in_use;
 	}
-	return pool_page(v, v->pt_of_pdx[pdx]);
+	return pool_page(v, pt_page(v, pdx));
 }
 
 /* Replace the entry at index ptx of pool page i's PT, keeping the page's counts. */
@@ -182,19 +200,19 @@ void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 		v->stats.new_entries++;
 		v->stats.refills += seen_before(v, gva, spte & SPTE_GLOBAL);
 	}
-	put_entry(v, v->pt_of_pdx[PDX(gva)], PTX(gva), spte);
+	put_entry(v, pt_page(v, PDX(gva)), PTX(gva), spte);
 }
 
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
 {
-	int i = v->pt_of_pdx[PDX(gva)];
+	int i = pt_page(v, PDX(gva));
 
 	return i == NO_PT ? 0 : pool_page(v, i)[PTX(gva)];
 }
 
 int vtlb_drop_page(struct vtlb *v, uint32_t gva)
 {
-	int i = v->pt_of_pdx[PDX(gva)];
+	int i = pt_page(v, PDX(gva));
 
 	if (i == NO_PT || !(pool_page(v, i)[PTX(gva)] & PTE_P))
 		return 0;
@@ -205,7 +223,7 @@ int vtlb_drop_page(struct vtlb *v, uint32_t gva)
 
 int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 {
-	int i = v->pt_of_pdx[PDX(gva)], n = 0;
+	int i = pt_page(v, PDX(gva)), n = 0;
 
 	if (i == NO_PT)
 		return 0;

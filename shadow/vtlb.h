@@ -24,6 +24,7 @@
 #endif
 #define VTLB_POOL_MAX 1024  /**< the largest pool vtlb_init() accepts */
 #define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
+#define VTLB_ROOTS    8     /**< shadow page directories per VM: one per cached guest address space (lab 6) */
 
 /** @brief A VM's guest-physical RAM as the virtual TLB sees it. */
 struct guest_mem {
@@ -77,14 +78,24 @@ struct vtlb_stats {
 	uint32_t pages_peak;    /**< most shadow pages in use at once */
 };
 
-/** @brief One VM's virtual TLB: a shadow page directory and page tables from a bounded pool. */
+/** @brief One shadow page directory: the CPU's root for one guest address space. */
+struct vtlb_root {
+	int16_t pd_page;            /**< pool page of the shadow PD, -1 when the slot is unused */
+	uint32_t guest_pd;          /**< lab 6: the guest page directory (CR3 & PTE_FRAME) it shadows */
+	uint32_t last_used;         /**< lab 6: the switch that last made it current, for eviction */
+	int16_t pt_of_pdx[ENTRIES]; /**< pool page of the shadow PT at each PD index, or -1 */
+};
+
+/** @brief One VM's virtual TLB: shadow page directories and page tables from a bounded pool. */
 struct vtlb {
 	struct guest_mem mem;               /**< the guest's RAM */
-	uint8_t *pool;                      /**< the pool's first page (page 0 is the shadow PD) */
+	uint8_t *pool;                      /**< the pool's first page (page 0 is root 0's shadow PD) */
 	uint32_t pool_hpa;                  /**< its host-physical address */
 	int pool_pages;                     /**< pages in the pool */
-	int16_t pt_of_pdx[ENTRIES];         /**< pool page of the shadow PT at each PD index, or -1 */
-	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, or -1 when free */
+	struct vtlb_root roots[VTLB_ROOTS]; /**< the shadow PDs; without lab 6 only root 0 is used */
+	int cur;                            /**< the current root: the one the CPU walks */
+	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, -1 when free, -2 for a PD */
+	int8_t root_of_page[VTLB_POOL_MAX]; /**< the root each pool page belongs to */
 	uint16_t present[VTLB_POOL_MAX];    /**< present entries in each pool page's PT */
 	uint16_t globals[VTLB_POOL_MAX];    /**< of those, SPTE_GLOBAL ones */
 	uint16_t written_lo[VTLB_POOL_MAX]; /**< each pool page's lowest entry written since it was

@@ -322,7 +322,7 @@ class Guest:
     def shadow_entry(self, gva):
         """The virtual TLB's entry for GVA (vtlb_get_pte), 0 when there is none."""
         v = self.vm["vtlb"]
-        i = int(v["pt_of_pdx"][pdx(gva)])
+        i = int(v["roots"][int(v["cur"])]["pt_of_pdx"][pdx(gva)])
         if i == const("NO_PT"):
             return 0
         address = int(v["pool"]) + i * page_size() + ptx(gva) * entry_size()
@@ -561,8 +561,9 @@ guest's tables now. A line marked STALE maps a frame the guest's tables no
 longer give, or rights they no longer grant. That is allowed: a virtual TLB,
 like a TLB, may be stale until the guest executes INVLPG or writes CR3.
 
-Read from vm->vtlb: pt_of_pdx[] names the pool page of each shadow page table;
-pool page 0 is the shadow page directory.
+Read from vm->vtlb: roots[cur] is the current shadow page directory (its
+pd_page in the pool) and its pt_of_pdx[] names the pool page of each shadow
+page table.
 
 VM: an index into vms[] (default: the vm in scope, else vm 0)."""
 
@@ -574,12 +575,14 @@ VM: an index into vms[] (default: the vm in scope, else vm 0)."""
         g = Guest(vm_from_arg(arg.strip()))
         v = g.vm["vtlb"]
         pool, entries, size = int(v["pool"]), const("ENTRIES"), entry_size()
-        print("vm%d virtual TLB: shadow PD at host %#x (pool page 0), %d pool pages in use; guest %s"
-              % (g.id, pool, int(v["pages_in_use"]), describe_mode(g)))
+        root = v["roots"][int(v["cur"])]
+        print("vm%d virtual TLB: shadow PD at host %#x (root %d, pool page %d), %d pool pages in use; guest %s"
+              % (g.id, pool + int(root["pd_page"]) * page_size(), int(v["cur"]), int(root["pd_page"]),
+                 int(v["pages_in_use"]), describe_mode(g)))
         print("  %-10s  %-10s  %-28s %s" % ("gva", "host", "flags", "the guest's tables now"))
         shown = stale = 0
         for pd_index in range(entries):
-            page = int(v["pt_of_pdx"][pd_index])
+            page = int(root["pt_of_pdx"][pd_index])
             if page == const("NO_PT"):
                 continue
             table = struct.unpack("<%dI" % entries, read_bytes(pool + page * page_size(), entries * size))
