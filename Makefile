@@ -21,6 +21,7 @@ LAB_FILES_2 := shadow/walk.c
 LAB_FILES_3 := shadow/fill.c
 LAB_FILES_4 := shadow/invalidate.c
 LAB_FILES_5 := kernel/sched.c
+LAB_FILES_6 := shadow/cache.c
 STUDENT_LABS ?=
 STUDENT_FILES := $(foreach n,$(STUDENT_LABS),$(LAB_FILES_$(n)))
 VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)$(if $(STUDENT_LABS),-lab$(subst $(eval) ,,$(STUDENT_LABS)))

@@ -9,7 +9,8 @@
 # HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
 UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
 UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/event.c kernel/vmx/controls.c kernel/vmx/vmxon.c kernel/sched.c \
-	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c
+	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
+	shadow/roots.c shadow/cache.c
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP
 # Objects named after their sources and shared by the variants, as the kernel's.
 UNIT_OBJ_DIR := $(BUILD)/unit-obj

@@ -11,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/cpustate.h"
 #include "kernel/machine.h"
+#include "kernel/mmu.h"
 #include "kernel/palloc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
@@ -74,6 +75,8 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t cons
 		vms[i]->trace_faults = trace_faults;
 		vms[i]->console_max = console_kib * KiB;
 		vms[i]->report_cost = report_cost;
+		if (bootinfo_flag(bi, "cache"))
+			mmu_enable_cache(vms[i]); /* lab 6 */
 	}
 	return true;
 }

@@ -70,10 +70,18 @@ enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
 {
 	struct guest_mode mode = mmu_mode(vm);
 
-	if (mode.cr0 & CR0_PG)
+	if ((mode.cr0 & CR0_PG) && vm->vtlb.caching)
+		vtlb_cache_invlpg(&vm->vtlb, &mode, gva);
+	else if (mode.cr0 & CR0_PG)
 		vtlb_invlpg(&vm->vtlb, &mode, gva);
 	flush_if_dropped(vm);
 	return RESUME_NEXT;
+}
+
+/* CR0 and CR4 bits whose change makes every shadow entry questionable (lab 4's flush). */
+static bool paging_bits_changed(const struct guest_mode *old, const struct guest_mode *now)
+{
+	return ((old->cr0 ^ now->cr0) & (CR0_PG | CR0_WP)) || ((old->cr4 ^ now->cr4) & (CR4_PSE | CR4_PGE));
 }
 
 void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
@@ -83,11 +91,27 @@ void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 	if (!(old->cr0 & CR0_PG) && !(now.cr0 & CR0_PG))
 		return; /* the identity shadow of paging off depends on nothing else */
 	vtlb_new_epoch(&vm->vtlb, cr != 3);
-	if (cr == 3)
+	if (cr == 3 && vm->vtlb.caching) {
+		vtlb_cache_cr3_write(&vm->vtlb, &now); /* lab 6: switch to this address space's shadow */
+	} else if (cr == 3) {
 		vtlb_cr3_write(&vm->vtlb, &now);
-	else
+	} else {
 		vtlb_mode_change(&vm->vtlb, old, &now);
+		if (vm->vtlb.caching && paging_bits_changed(old, &now))
+			vtlb_cache_reset(&vm->vtlb, &now);
+	}
+	vm->vcpu.shadow_root = vtlb_root(&vm->vtlb);
 	flush_if_dropped(vm);
+}
+
+void mmu_enable_cache(struct vm *vm)
+{
+	if (vm->ram_size > (uint64_t)VTLB_GUEST_FRAMES * PAGE_SIZE_4K) {
+		hv_log("vm%d: option cache needs at most %u MiB of guest RAM: running without it", vm->id,
+		       (unsigned)(VTLB_GUEST_FRAMES * PAGE_SIZE_4K / MiB));
+		return;
+	}
+	vm->vtlb.caching = vtlb_cache_init(&vm->vtlb);
 }
 
 /* The guest's own #PF at gva, raised by an access the hypervisor emulated. */
@@ -157,4 +181,7 @@ void mmu_report(const struct vm *vm)
 	hv_log("vm%d vtlb: %lu hidden faults filled (%lu new entries, %lu refills), %lu true faults reflected, dropped %lu by INVLPG, %lu by CR3 writes, %lu by mode changes; %d shadow pages in use, peak %u, %lu evicted",
 	       vm->id, s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops, s->cr3_drops,
 	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
+	if (vm->vtlb.caching)
+		hv_log("vm%d cache: %lu CR3 writes found their address space's shadow, %lu started one; %lu writes to protected guest page tables, %lu entries dropped by resync",
+		       vm->id, s->root_hits, s->root_misses, s->pt_writes, s->resync_drops);
 }

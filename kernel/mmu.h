@@ -42,6 +42,9 @@ bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
  */
 bool mmu_translate(struct vm *vm, uint32_t linear, uint32_t *gpa);
 
+/** @brief Lab 6 (hypervisor option cache): keep each guest address space's shadow across CR3 writes, if lab 6 is implemented. */
+void mmu_enable_cache(struct vm *vm);
+
 /** @brief Print the virtual TLB's statistics line for @p vm. */
 void mmu_report(const struct vm *vm);
 

@@ -10,17 +10,9 @@
  * 4 KiB, even where the guest used a 4 MiB page (SPTE_LARGE marks those), so
  * the CPU runs the guest with plain 32-bit paging and CR4.PSE off.
  */
-#include "shadow/vtlb.h"
+#include "shadow/pool.h"
 
-#define FREE_PAGE  (-1)
-#define ROOT_PAGE  (-2)
-#define NO_PT      (-1)
 #define SPDE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A) /* rights live in the shadow PTEs */
-
-static uint32_t *pool_page(const struct vtlb *v, int i)
-{
-	return (uint32_t *)(v->pool + (size_t)i * PAGE_SIZE_4K);
-}
 
 /* The current root's shadow page directory. */
 static uint32_t *shadow_pd(const struct vtlb *v)
@@ -47,8 +39,10 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 			v->roots[r].pt_of_pdx[i] = NO_PT;
 	}
 	v->roots[0].pd_page = 0;
+	v->roots[0].guest_pd = VTLB_NO_FRAME; /* paging off: the identity shadow */
 	for (int i = 0; i < VTLB_POOL_MAX; i++) {
 		v->pdx_of_page[i] = FREE_PAGE;
+		v->derived_from[i] = VTLB_NO_FRAME;
 		v->written_lo[i] = ENTRIES; /* the pool comes zeroed */
 	}
 	v->high_water = 1;
@@ -70,38 +64,19 @@ uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
 	return v->mem.hpa + (gpa & PTE_FRAME);
 }
 
-/* Forget the shadow PT in pool page i (its root's PD slot too) and return the page to the pool. */
-static void free_pt(struct vtlb *v, int i)
+void vtlb_free_pt(struct vtlb *v, int i)
 {
 	int pdx = v->pdx_of_page[i];
 	struct vtlb_root *root = &v->roots[v->root_of_page[i]];
 
+	if (v->caching)
+		vtlb_forget_derived(v, i);
 	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
 	pool_page(v, root->pd_page)[pdx] = 0;
 	root->pt_of_pdx[pdx] = NO_PT;
 	v->pdx_of_page[i] = FREE_PAGE;
 	v->pages_in_use--;
 	v->hw_flush = true;
-}
-
-/* A pool page for a new shadow PT: a free one, or else evict the next by the clock. */
-static int take_page(struct vtlb *v)
-{
-	for (int n = 1; n < v->pool_pages; n++) {
-		int i = 1 + (v->clock - 1 + n) % (v->pool_pages - 1);
-
-		if (v->pdx_of_page[i] == FREE_PAGE)
-			return i;
-	}
-	int victim;
-
-	do { /* the next page holding a PT: shadow PDs are not evicted here */
-		victim = v->clock;
-		v->clock = 1 + v->clock % (v->pool_pages - 1);
-	} while (v->pdx_of_page[victim] < 0);
-	free_pt(v, victim);
-	v->stats.evictions++;
-	return victim;
 }
 
 /* Zero the entries of pool page i written since it was last zeroed. */
@@ -115,27 +90,58 @@ static void zero_written(struct vtlb *v, int i)
 	v->written_hi[i] = 0;
 }
 
-/* The shadow PT for PD slot pdx, allocated (zeroed) when missing. */
-static uint32_t *shadow_pt(struct vtlb *v, int pdx)
+/* A free pool page: the next one after the clock, or none (-1). */
+static int free_page(const struct vtlb *v)
+{
+	for (int n = 1; n < v->pool_pages; n++) {
+		int i = 1 + (v->clock - 1 + n) % (v->pool_pages - 1);
+
+		if (v->pdx_of_page[i] == FREE_PAGE)
+			return i;
+	}
+	return -1;
+}
+
+int vtlb_take_page(struct vtlb *v)
+{
+	int victim = free_page(v);
+
+	if (victim >= 0) {
+		zero_written(v, victim);
+		if (victim >= v->high_water)
+			v->high_water = victim + 1;
+		return victim;
+	}
+
+	do { /* the next page holding a PT: shadow PDs are not evicted here */
+		victim = v->clock;
+		v->clock = 1 + v->clock % (v->pool_pages - 1);
+	} while (v->pdx_of_page[victim] < 0);
+	vtlb_free_pt(v, victim);
+	v->stats.evictions++;
+	zero_written(v, victim);
+	return victim;
+}
+
+/* The shadow PT for PD slot pdx, allocated (zeroed) when missing, for entries like spte. */
+static uint32_t *shadow_pt(struct vtlb *v, int pdx, uint32_t spte)
 {
 	if (pt_page(v, pdx) == NO_PT) {
-		int i = take_page(v);
+		int i = vtlb_take_page(v);
 
-		zero_written(v, i);
-		if (i >= v->high_water)
-			v->high_water = i + 1;
 		v->pdx_of_page[i] = (int16_t)pdx;
 		v->root_of_page[i] = (int8_t)v->cur;
 		v->roots[v->cur].pt_of_pdx[pdx] = (int16_t)i;
 		shadow_pd(v)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
 		if (++v->pages_in_use > (int)v->stats.pages_peak)
 			v->stats.pages_peak = v->pages_in_use;
+		if (v->caching)
+			vtlb_note_derived(v, i, spte);
 	}
 	return pool_page(v, pt_page(v, pdx));
 }
 
-/* Replace the entry at index ptx of pool page i's PT, keeping the page's counts. */
-static void put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
+void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 {
 	uint32_t *pte = &pool_page(v, i)[ptx];
 
@@ -195,12 +201,14 @@ void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 		v->refused_spte = spte;
 		return;
 	}
-	shadow_pt(v, PDX(gva));
+	if (v->caching)
+		spte = vtlb_protect_entry(v, spte);
+	shadow_pt(v, PDX(gva), spte);
 	if (!(vtlb_get_pte(v, gva) & PTE_P)) {
 		v->stats.new_entries++;
 		v->stats.refills += seen_before(v, gva, spte & SPTE_GLOBAL);
 	}
-	put_entry(v, pt_page(v, PDX(gva)), PTX(gva), spte);
+	vtlb_put_entry(v, pt_page(v, PDX(gva)), PTX(gva), spte);
 }
 
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
@@ -216,7 +224,7 @@ int vtlb_drop_page(struct vtlb *v, uint32_t gva)
 
 	if (i == NO_PT || !(pool_page(v, i)[PTX(gva)] & PTE_P))
 		return 0;
-	put_entry(v, i, PTX(gva), 0);
+	vtlb_put_entry(v, i, PTX(gva), 0);
 	v->hw_flush = true;
 	return 1;
 }
@@ -229,7 +237,7 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 		return 0;
 	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++)
 		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
-			put_entry(v, i, ptx, 0);
+			vtlb_put_entry(v, i, ptx, 0);
 			n++;
 		}
 	if (n)
@@ -246,7 +254,7 @@ static int drop_non_global(struct vtlb *v, int i)
 		uint32_t e = pool_page(v, i)[ptx];
 
 		if ((e & PTE_P) && !(e & SPTE_GLOBAL)) {
-			put_entry(v, i, ptx, 0);
+			vtlb_put_entry(v, i, ptx, 0);
 			n++;
 		}
 	}
@@ -266,7 +274,7 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 				n += drop_non_global(v, i);
 		} else {
 			n += v->present[i];
-			free_pt(v, i);
+			vtlb_free_pt(v, i);
 		}
 	}
 	if (n)
@@ -333,6 +341,28 @@ static void drop_faulting_page(struct vtlb *v, uint32_t gva)
 		vtlb_drop_page(v, gva);
 }
 
+/* Lab 6: a write the guest's tables allow met a guest page table that the
+ * shadow maps read-only (shadow/roots.c): lab 6 notes the table as written,
+ * and the fill is redone, writable now. */
+static enum vtlb_result write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+					     uint32_t hw_error, uint32_t *error_code, struct walk *w,
+					     char *why, size_t why_size)
+{
+	uint32_t table = v->protected_gpa;
+	enum vtlb_result r;
+
+	v->stats.pt_writes++;
+	vtlb_cache_pt_written(v, table);
+	v->write_protected = false;
+	r = vtlb_fill(v, mode, gva, hw_error, error_code, w);
+	if (r == VTLB_FILLED && v->write_protected) {
+		snprintf(why, why_size, "lab 6: after vtlb_cache_pt_written(%#x) the guest table is still write-protected: the guest's write to %#x would fault forever",
+			 table, gva);
+		return VTLB_BAD;
+	}
+	return r;
+}
+
 /* Fill the shadow for an access (hw_error's W and U bits; P as the CPU gave it),
  * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
 static inline enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
@@ -346,8 +376,11 @@ static inline enum vtlb_result fill_for_access(struct vtlb *v, const struct gues
 		r = identity_fill(v, gva, hw_error, why, why_size);
 		*gpa = gva;
 	} else {
+		v->write_protected = false;
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
-		if (r == VTLB_BAD)
+		if (r == VTLB_FILLED && v->caching && (hw_error & PFERR_W) && v->write_protected)
+			r = write_to_guest_table(v, mode, gva, hw_error, error_code, &w, why, why_size);
+		if (r == VTLB_BAD && w.status == WALK_BAD_GPA)
 			explain_bad(v, mode, &w, gva, why, why_size);
 		*gpa = w.gpa;
 	}

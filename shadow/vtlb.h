@@ -25,6 +25,9 @@
 #define VTLB_POOL_MAX 1024  /**< the largest pool vtlb_init() accepts */
 #define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
 #define VTLB_ROOTS    8     /**< shadow page directories per VM: one per cached guest address space (lab 6) */
+#define VTLB_GUEST_FRAMES 16384 /**< guest frames lab 6 can write-protect: 64 MiB of guest RAM */
+#define VTLB_UNSYNC_MAX   64    /**< guest page tables remembered as written between resyncs */
+#define VTLB_NO_FRAME     0xFFFFFFFFu /**< derived_from[] of a shadow PT filled from a 4 MiB page */
 
 /** @brief A VM's guest-physical RAM as the virtual TLB sees it. */
 struct guest_mem {
@@ -75,6 +78,10 @@ struct vtlb_stats {
 	uint64_t cr3_drops;     /**< shadow entries dropped by CR3 writes */
 	uint64_t flush_drops;   /**< shadow entries dropped by paging-mode changes */
 	uint64_t evictions;     /**< shadow page tables evicted because the pool was full */
+	uint64_t root_hits;     /**< lab 6: CR3 writes that found their address space cached */
+	uint64_t root_misses;   /**< lab 6: CR3 writes that had to start a shadow PD */
+	uint64_t pt_writes;     /**< lab 6: guest writes to write-protected page tables */
+	uint64_t resync_drops;  /**< lab 6: shadow entries dropped because their guest table was written */
 	uint32_t pages_peak;    /**< most shadow pages in use at once */
 };
 
@@ -109,6 +116,18 @@ struct vtlb {
 	uint32_t global_epoch;              /**< advanced by every paging-mode change */
 	struct { uint32_t page, tag; } seen[VTLB_SEEN]; /**< pages filled in the current epochs */
 	struct vtlb_stats stats;            /**< counters */
+	/* Lab 6 (hypervisor option cache): roots kept across CR3 writes, and the
+	 * guest page tables they were filled from write-protected (shadow/roots.c). */
+	bool caching;                       /**< lab 6 is on: keep roots, protect their guest tables */
+	uint32_t switches;                  /**< root switches so far, for last_used */
+	uint32_t derived_from[VTLB_POOL_MAX]; /**< the guest PT (gpa) each shadow PT was filled from */
+	uint16_t derived[VTLB_GUEST_FRAMES];  /**< per guest frame: roots and shadow PTs filled from it
+						   (nonzero: write-protected in every shadow) */
+	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
+	uint32_t unsync_list[VTLB_UNSYNC_MAX]; /**< those frames (gpa), for vtlb_resync() */
+	int unsync_count;                   /**< entries in unsync_list; above VTLB_UNSYNC_MAX: lost count */
+	bool write_protected;               /**< the last vtlb_set_pte() made its entry read-only: its frame holds a guest table */
+	uint32_t protected_gpa;             /**< that frame (guest-physical) */
 	uint32_t refused_gva;               /**< nonzero refused_spte: the page vtlb_set_pte() would not map */
 	uint32_t refused_spte;              /**< the entry it refused (its frame lies outside the VM's RAM) */
 };
@@ -239,6 +258,50 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva);
 
 /** @brief Drop every shadow entry (@p keep_global: except SPTE_GLOBAL ones); returns how many. */
 int vtlb_drop_all(struct vtlb *v, bool keep_global);
+
+/* ---- given: lab 6's roots and write protection (shadow/roots.c) ---- */
+
+/** @brief The root shadowing guest page directory @p guest_pd (CR3 & PTE_FRAME), or -1. */
+int vtlb_root_find(const struct vtlb *v, uint32_t guest_pd);
+
+/** @brief A root slot to load a new address space into: an unused one, else the least recently used other than the current. */
+int vtlb_root_lru(const struct vtlb *v);
+
+/** @brief Make root @p r an empty shadow of @p guest_pd, forgetting what it held; protects @p guest_pd. */
+void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd);
+
+/** @brief Make root @p r the one the CPU walks (the caller sets vcpu.shadow_root = vtlb_root()). */
+void vtlb_root_switch(struct vtlb *v, int r);
+
+/**
+ * @brief Drop everything filled from guest table @p gpa: the shadow PTs
+ * filled from it (the reverse map derived_from[]) and, if it is a root's
+ * page directory, every shadow PT of that root. Returns the entries dropped.
+ */
+int vtlb_drop_derived(struct vtlb *v, uint32_t gpa);
+
+/** @brief If shadows were filled from guest table @p gpa and it is not unsync, map it read-only everywhere. */
+void vtlb_protect(struct vtlb *v, uint32_t gpa);
+
+/** @brief The paging mode changed (and lab 4 dropped every entry): keep one root, the shadow of @p now's CR3. */
+void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now);
+
+/* ---- lab 6 (shadow/cache.c) ---- */
+
+/** @brief Lab 6: true when it is implemented; the hypervisor option cache turns it on. */
+bool vtlb_cache_init(struct vtlb *v);
+
+/** @brief Lab 6: the guest wrote write-protected guest table @p gpa: note it as unsync; the write goes through. */
+void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa);
+
+/** @brief Lab 6: drop what was filled from written (unsync) guest tables and protect them again; returns the entries dropped. */
+int vtlb_resync(struct vtlb *v);
+
+/** @brief Lab 6: a MOV to CR3: resync, then make the shadow of @p mode's CR3 current, cached or new. */
+void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode);
+
+/** @brief Lab 6: INVLPG @p gva with the cache on: resync, then lab 4's invalidation. */
+void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
 
 /** @brief The host-physical frame holding guest-physical page @p gpa. */
 uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa);

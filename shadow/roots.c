@@ -1,0 +1,203 @@
+/*
+ * Lab 6's given parts: several shadow page directories (roots), one per
+ * guest address space, kept across CR3 writes; and the write protection that
+ * makes keeping them correct.
+ *
+ * A cached shadow is a copy of guest page tables. The guest may change those
+ * tables at any time, and the virtual TLB must not use a translation the
+ * guest could not see in a real TLB after the changes are architecturally
+ * visible: at the latest at the next INVLPG of the page or CR3 write (SDM
+ * Vol3A 4.10.4.2, Recommended Invalidation). So every guest page table a
+ * shadow was filled from (the page directory of each root, the page table
+ * behind each shadow PT) is mapped read-only in every shadow: the guest's
+ * first write to it faults, lab 6 notes the table as written ("unsync"),
+ * and the write goes through; before the next CR3 write or INVLPG lab 6
+ * drops what was filled from written tables (vtlb_drop_derived) and
+ * protects them again (vtlb_protect). KVM calls these unsync shadow pages.
+ *
+ * derived[] counts, per guest frame, the roots and shadow PTs filled from
+ * it: nonzero means write-protected. derived_from[] is the reverse map from
+ * a shadow PT to its guest table.
+ */
+#include "shadow/pool.h"
+
+/* The guest frame number of guest-physical gpa, or -1 when it lies outside what lab 6 tracks. */
+static int frame_of(const struct vtlb *v, uint32_t gpa)
+{
+	uint32_t n = gpa >> 12;
+
+	return gpa < v->mem.size && n < VTLB_GUEST_FRAMES ? (int)n : -1;
+}
+
+/* Make every present shadow entry that maps host frame hframe read-only. */
+static void downgrade_mappings(struct vtlb *v, uint32_t hframe)
+{
+	for (int i = 1; i < v->high_water; i++) {
+		if (v->pdx_of_page[i] < 0)
+			continue;
+		for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++) {
+			uint32_t e = pool_page(v, i)[ptx];
+
+			if ((e & PTE_P) && (e & PTE_RW) && (e & PTE_FRAME) == hframe) {
+				vtlb_put_entry(v, i, ptx, e & ~PTE_RW);
+				v->hw_flush = true;
+			}
+		}
+	}
+}
+
+void vtlb_protect(struct vtlb *v, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+
+	if (f >= 0 && v->derived[f] && !v->unsync[f])
+		downgrade_mappings(v, vtlb_host_frame(v, gpa));
+}
+
+/* One more root or shadow PT filled from guest table gpa; the first one protects it. */
+static void derive(struct vtlb *v, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+
+	if (f >= 0 && v->derived[f]++ == 0)
+		vtlb_protect(v, gpa);
+}
+
+/* One less; the last one leaves the table unprotected (its read-only mappings stay until refilled). */
+static void underive(struct vtlb *v, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+
+	if (f >= 0 && v->derived[f])
+		v->derived[f]--;
+}
+
+void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
+{
+	uint32_t pd = v->roots[v->root_of_page[i]].guest_pd;
+	const uint32_t *pde = guest_entry(&v->mem, pd + (uint32_t)v->pdx_of_page[i] * 4);
+
+	/* A 4 MiB guest page has no page table: its PDE is in the root's protected PD. */
+	v->derived_from[i] = (spte & SPTE_LARGE) || !pde ? VTLB_NO_FRAME : *pde & PTE_FRAME;
+	if (v->derived_from[i] != VTLB_NO_FRAME)
+		derive(v, v->derived_from[i]);
+}
+
+void vtlb_forget_derived(struct vtlb *v, int i)
+{
+	if (v->derived_from[i] != VTLB_NO_FRAME)
+		underive(v, v->derived_from[i]);
+	v->derived_from[i] = VTLB_NO_FRAME;
+}
+
+uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
+{
+	uint32_t gpa = (spte & PTE_FRAME) - v->mem.hpa;
+	int f = frame_of(v, gpa);
+
+	v->write_protected = false;
+	if (!(spte & PTE_P) || !(spte & PTE_RW) || f < 0 || !v->derived[f] || v->unsync[f])
+		return spte;
+	v->write_protected = true;
+	v->protected_gpa = gpa;
+	return spte & ~PTE_RW;
+}
+
+/* Free every shadow PT of root r; returns the entries they held. */
+static int empty_root(struct vtlb *v, int r)
+{
+	int n = 0;
+
+	for (int i = 1; i < v->high_water; i++)
+		if (v->pdx_of_page[i] >= 0 && v->root_of_page[i] == r) {
+			n += v->present[i];
+			vtlb_free_pt(v, i);
+		}
+	return n;
+}
+
+int vtlb_drop_derived(struct vtlb *v, uint32_t gpa)
+{
+	int n = 0;
+
+	gpa &= PTE_FRAME;
+	for (int i = 1; i < v->high_water; i++)
+		if (v->pdx_of_page[i] >= 0 && v->derived_from[i] == gpa) {
+			n += v->present[i];
+			vtlb_free_pt(v, i);
+		}
+	for (int r = 0; r < VTLB_ROOTS; r++)
+		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == gpa)
+			n += empty_root(v, r); /* any PDE may have changed */
+	return n;
+}
+
+int vtlb_root_find(const struct vtlb *v, uint32_t guest_pd)
+{
+	for (int r = 0; r < VTLB_ROOTS; r++)
+		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == guest_pd)
+			return r;
+	return -1;
+}
+
+int vtlb_root_lru(const struct vtlb *v)
+{
+	int best = -1;
+
+	for (int r = 0; r < VTLB_ROOTS; r++) {
+		if (v->roots[r].pd_page == NO_PT)
+			return r;
+		if (r != v->cur && (best < 0 || v->roots[r].last_used < v->roots[best].last_used))
+			best = r;
+	}
+	return best;
+}
+
+void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd)
+{
+	struct vtlb_root *root = &v->roots[r];
+
+	if (root->pd_page == NO_PT) {
+		root->pd_page = (int16_t)vtlb_take_page(v);
+		v->pdx_of_page[root->pd_page] = ROOT_PAGE;
+		v->root_of_page[root->pd_page] = (int8_t)r;
+		if (++v->pages_in_use > (int)v->stats.pages_peak)
+			v->stats.pages_peak = v->pages_in_use;
+	} else {
+		empty_root(v, r);
+		underive(v, root->guest_pd);
+	}
+	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
+	root->guest_pd = guest_pd;
+	derive(v, guest_pd);
+}
+
+void vtlb_root_switch(struct vtlb *v, int r)
+{
+	v->cur = r;
+	v->roots[r].last_used = ++v->switches;
+	v->hw_flush = true; /* AMD-V: the ASID's TLB entries came from the old root */
+}
+
+/* Give root r's slot up: its shadow PTs and PD page go back to the pool. */
+static void release_root(struct vtlb *v, int r)
+{
+	struct vtlb_root *root = &v->roots[r];
+
+	empty_root(v, r);
+	underive(v, root->guest_pd);
+	v->pdx_of_page[root->pd_page] = FREE_PAGE;
+	v->pages_in_use--;
+	root->pd_page = NO_PT;
+}
+
+void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
+{
+	for (int r = 0; r < VTLB_ROOTS; r++)
+		if (r != v->cur && v->roots[r].pd_page != NO_PT)
+			release_root(v, r);
+	memset(v->unsync, 0, sizeof(v->unsync));
+	v->unsync_count = 0;
+	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG_BIT ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
+	v->hw_flush = true;
+}

@@ -1,0 +1,85 @@
+/*
+ * Lab 6: shadow caching. Lab 4's virtual TLB forgets an address space at
+ * every CR3 write and refills it page by page when the guest switches back.
+ * Here each guest address space keeps its shadow (a root, up to VTLB_ROOTS
+ * of them), and a CR3 write only switches roots. That is correct only while
+ * the guest tables a shadow was filled from are unchanged, so the given code
+ * (shadow/roots.c) maps those tables read-only; a guest write to one comes
+ * here, is noted ("unsync") and goes through, and before the guest can rely
+ * on the change (its next CR3 write or INVLPG, SDM Vol3A 4.10.4.2) the
+ * shadow entries filled from written tables are dropped.
+ */
+#include "shadow/vtlb.h"
+
+bool vtlb_cache_init(struct vtlb *v)
+{
+	(void)v;
+	return true;
+}
+
+void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa)
+{
+	uint32_t frame = gpa >> 12;
+
+	if (v->unsync[frame])
+		return;
+	v->unsync[frame] = 1;
+	if (v->unsync_count < VTLB_UNSYNC_MAX)
+		v->unsync_list[v->unsync_count] = gpa & PTE_FRAME;
+	v->unsync_count++; /* past VTLB_UNSYNC_MAX: too many to list, resync drops all */
+}
+
+/* Too many written tables to list: drop every shadow entry and protect each root's directory again. */
+static int resync_all(struct vtlb *v)
+{
+	int n = vtlb_drop_all(v, false);
+
+	memset(v->unsync, 0, sizeof(v->unsync));
+	for (int r = 0; r < VTLB_ROOTS; r++)
+		if (v->roots[r].pd_page >= 0)
+			vtlb_protect(v, v->roots[r].guest_pd);
+	return n;
+}
+
+int vtlb_resync(struct vtlb *v)
+{
+	int n = 0;
+
+	if (v->unsync_count > VTLB_UNSYNC_MAX) {
+		n = resync_all(v);
+	} else {
+		for (int k = 0; k < v->unsync_count; k++) {
+			uint32_t table = v->unsync_list[k];
+
+			v->unsync[table >> 12] = 0;
+			n += vtlb_drop_derived(v, table);
+			vtlb_protect(v, table); /* if shadows are still filled from it (a root's PD) */
+		}
+	}
+	v->unsync_count = 0;
+	v->stats.resync_drops += n;
+	return n;
+}
+
+void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
+{
+	uint32_t pd = mode->cr3 & PTE_FRAME;
+	int r;
+
+	vtlb_resync(v);
+	r = vtlb_root_find(v, pd);
+	if (r >= 0) {
+		v->stats.root_hits++;
+	} else {
+		r = vtlb_root_lru(v);
+		vtlb_root_load(v, r, pd);
+		v->stats.root_misses++;
+	}
+	vtlb_root_switch(v, r);
+}
+
+void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
+{
+	vtlb_resync(v);
+	vtlb_invlpg(v, mode, gva);
+}
