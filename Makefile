@@ -56,7 +56,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
+.PHONY: all deps run show test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -67,6 +67,17 @@ deps:
 run: all
 	@tools/hvrun $(HVRUN_FLAGS) --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
 		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
+
+## show: make run with the hypervisor option show, drawn as the patent's Fig. 1 and Fig. 6 in build/show/index.html
+SHOW_DIR := $(BUILD)/show
+# Unless HV_ARGS names snap=: each VM at its first page fault with paging on, and at its end (docs/show.md).
+SHOW_SNAP_DEFAULT := snap=end,paging
+show: all
+	@rm -f $(SHOW_DIR)/index.html
+	@tools/hvrun $(HVRUN_FLAGS) --quiet --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) \
+		--hvargs "show $(if $(findstring snap=,$(HV_ARGS)),,$(SHOW_SNAP_DEFAULT)) $(HV_ARGS)" \
+		--out $(SHOW_DIR) --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"; \
+	tools/show --out $(SHOW_DIR)/index.html $(SHOW_DIR)/serial.txt
 
 ## qemu-gdb: start GUEST under the hypervisor in QEMU, paused, with a gdb server on GDB_PORT
 qemu-gdb: all
@@ -92,6 +103,7 @@ bochs-debug: all
 
 ## test: unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
+	@tools/install-deps --test
 	@tools/selftest
 
 ## bench: exits, hidden faults per page and exit costs of each guest, Bochs and QEMU

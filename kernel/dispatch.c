@@ -7,6 +7,7 @@
 #include "kernel/decode.h"
 #include "kernel/dispatch.h"
 #include "kernel/mmu.h"
+#include "kernel/show.h"
 #include "kernel/vectors.h"
 #include "kernel/x86.h"
 
@@ -327,6 +328,7 @@ static __attribute__((noinline)) bool prepare(struct vm *vm, struct vm_exit *e)
 void dispatch_exit(struct vm *vm, struct vm_exit *e)
 {
 	vm->stats.exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	show_exit(vm, e);
 	if ((needs_decoding(e) || e->kind == EXIT_INVLPG) && !prepare(vm, e))
 		return;
 	enum resume resume = handle(vm, e);

@@ -14,6 +14,7 @@
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
 #include "kernel/sched.h"
+#include "kernel/show.h"
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
@@ -132,7 +133,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	}
 	if (!number_option(&bi, "slice", SCHED_SLICE_DEFAULT, UINT32_MAX, &slice) ||
 	    !number_option(&bi, "budget", 0, UINT64_MAX, &budget) ||
-	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1024 * 1024, &console_kib) ||
+	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1024 * 1024, &console_kib) || !show_configure(&bi) ||
 	    !create_vms(&bi, vms, console_kib) || !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
 	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");

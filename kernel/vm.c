@@ -8,6 +8,7 @@
 #include "kernel/mbinfo.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
+#include "kernel/show.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
 
@@ -166,4 +167,5 @@ void vm_report(struct vm *vm)
 	mmu_report(vm);
 	if (vm->report_cost)
 		cost_report(&vm->cost, vm->id);
+	show_vm_end(vm);
 }

@@ -1,0 +1,507 @@
+/*
+ * make show's records (docs/show.md): with option show, one JSON object per
+ * line, "hv-show: {...}", for tools/show to draw as the patent's figures.
+ * Fig. 1: spans of exits, each within one time slice of one VM. Fig. 6:
+ * snapshots of a VM's guest page tables (read through guest_entry) beside
+ * its virtual TLB (the shadow directory the CPU walks, at vtlb_root, and
+ * vtlb_get_pte), at the moments snap= chooses. Entries are printed raw;
+ * tools/show classifies them. Every record is built in one buffer, sized so
+ * that it fits.
+ */
+#include "kernel/backend.h"
+#include "kernel/console.h"
+#include "kernel/mmu.h"
+#include "kernel/show.h"
+#include "kernel/x86.h"
+
+#define RECORD_PREFIX    "hv-show: "
+#define RECORD_BYTES     1024 /* one record line */
+#define RECORD_RESERVE   32   /* kept free by a string field for what follows it */
+#define ITEMS_PER_RECORD 16   /* table entries per "gpd", "gpt", "spd" or "spt" record */
+#define OPTION_TEXT_MAX  64   /* bytes of snap='s value kept for messages */
+#define NO_EXTRA         (-1) /* a table entry without a third number */
+
+bool show_enabled;
+
+/* What snap= asked for, besides the end of each VM. */
+static struct {
+	uint32_t every;      /* nonzero: every this many exits of a VM */
+	bool fault;          /* at each page-fault exit on fault_page */
+	uint32_t fault_page; /* page address of fault: */
+	bool paging;         /* at a VM's first page-fault exit with guest paging on */
+} rule;
+
+/* The open span: consecutive exits of one VM within one of its time slices. */
+static struct {
+	struct vm *vm;                    /* NULL: none open */
+	uint32_t slice;                   /* its slice's number (from 0, over all VMs) */
+	uint64_t slice_start;             /* vm->slice_start when it opened */
+	uint64_t t0, t1;                  /* the previous span's end; its last exit */
+	uint32_t exits, invlpg, cr3;      /* exits in it, of them INVLPG and MOV to CR3 */
+	uint32_t kinds[EXIT_KIND_COUNT];  /* exits by kind */
+	uint64_t hidden0, true0;          /* the VM's fault counters when it opened */
+} span;
+
+static uint64_t tsc_base;     /* times are TSC ticks since show_configure */
+static uint64_t last_time;    /* when the last span or VM report ended */
+static uint32_t slices;       /* slices begun so far */
+static struct {
+	uint32_t exits;       /* exits seen */
+	uint32_t snaps;       /* snapshots printed */
+	uint32_t snaps_left;  /* snapshots snap= asked for beyond SHOW_SNAPS_PER_VM */
+	bool paging_seen;     /* had a page-fault exit with guest paging on */
+} per_vm[VM_MAX];
+
+/* One record line being built. */
+struct record {
+	char text[RECORD_BYTES];
+	size_t len;
+};
+
+/* A table record: entries of one table, ITEMS_PER_RECORD a line. */
+struct table {
+	struct record r;
+	const char *type;
+	int vm, snap, pdx; /* pdx < 0: a directory */
+	int items;         /* entries in the line being built */
+};
+
+static struct record line; /* single CPU, one record at a time */
+static struct table tab;
+
+/* Append formatted text to r; what would not fit is cut (records are sized not to). */
+static __attribute__((format(printf, 2, 3))) void put(struct record *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->text + r->len, sizeof(r->text) - r->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->len = r->len + (size_t)n < sizeof(r->text) ? r->len + (size_t)n : sizeof(r->text) - 1;
+}
+
+/* Start r as {"t":type and, for vm >= 0, "vm":vm. */
+static void begin(struct record *r, const char *type, int vm)
+{
+	r->len = 0;
+	put(r, "{\"t\":\"%s\"", type);
+	if (vm >= 0)
+		put(r, ",\"vm\":%d", vm);
+}
+
+/* Append "key":"s" with JSON escapes, cut short to keep RECORD_RESERVE bytes free. */
+static void put_string(struct record *r, const char *key, const char *s)
+{
+	put(r, ",\"%s\":\"", key);
+	for (; *s && r->len < sizeof(r->text) - RECORD_RESERVE; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			put(r, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7F)
+			put(r, "\\u%04x", c);
+		else
+			put(r, "%c", c);
+	}
+	put(r, "\"");
+}
+
+/* Close r with } and print it as one console line. */
+static void emit(struct record *r)
+{
+	put(r, "}");
+	console_write(RECORD_PREFIX, sizeof(RECORD_PREFIX) - 1);
+	console_write(r->text, r->len);
+	console_write("\n", 1);
+}
+
+/* Append "key":{"kind":n,...} with the kinds whose count is not zero. */
+static void put_kinds(struct record *r, const char *key, const uint64_t *count)
+{
+	const char *sep = "";
+
+	put(r, ",\"%s\":{", key);
+	for (int k = 0; k < EXIT_KIND_COUNT; k++)
+		if (count[k]) {
+			put(r, "%s\"%s\":%lu", sep, exit_kind_name((enum exit_kind)k), count[k]);
+			sep = ",";
+		}
+	put(r, "}");
+}
+
+/* Start the table record of snapshot snap of vm: a directory (pdx < 0) or the table at pdx. */
+static void table_begin(struct table *t, const char *type, int vm, int snap, int pdx)
+{
+	t->type = type;
+	t->vm = vm;
+	t->snap = snap;
+	t->pdx = pdx;
+	t->items = 0;
+	begin(&t->r, type, vm);
+	put(&t->r, ",\"id\":%d", snap);
+	if (pdx >= 0)
+		put(&t->r, ",\"pdx\":%d", pdx);
+	put(&t->r, ",\"e\":[");
+}
+
+/* Print the line being built, if it has entries. */
+static void table_flush(struct table *t)
+{
+	if (!t->items)
+		return;
+	put(&t->r, "]");
+	emit(&t->r);
+	table_begin(t, t->type, t->vm, t->snap, t->pdx);
+}
+
+/* Add entry [index, value] (and extra, unless NO_EXTRA). */
+static void table_add(struct table *t, uint32_t index, uint32_t value, int extra)
+{
+	put(&t->r, "%s[%u,%u", t->items ? "," : "", index, value);
+	if (extra != NO_EXTRA)
+		put(&t->r, ",%d", extra);
+	put(&t->r, "]");
+	if (++t->items == ITEMS_PER_RECORD)
+		table_flush(t);
+}
+
+/* What a snapshot printed, and what it left out. */
+struct snap_counts {
+	uint32_t gpd, gpt, gpt_left_out, gpt_outside;
+	uint32_t spd, spt, spt_left_out;
+	bool gpd_outside;
+};
+
+/* The shadow page directory the CPU walks now (a page of the VM's pool). */
+static const uint32_t *shadow_pd(const struct vm *vm)
+{
+	return (const uint32_t *)(vm->vtlb.pool + (vtlb_root(&vm->vtlb) - vm->vtlb.pool_hpa));
+}
+
+/* The pool page a shadow PDE points to. */
+static int pool_page_of(const struct vm *vm, uint32_t spde)
+{
+	return (int)(((spde & PTE_FRAME) - vm->vtlb.pool_hpa) / PAGE_SIZE_4K);
+}
+
+/* The virtual TLB: present shadow PDEs (with their pool page), then each one's present PTEs. */
+static void shadow_tables(const struct vm *vm, int snap, struct snap_counts *c)
+{
+	const struct vtlb *v = &vm->vtlb;
+	const uint32_t *pd = shadow_pd(vm);
+
+	table_begin(&tab, "spd", vm->id, snap, -1);
+	for (uint32_t pdx = 0; pdx < ENTRIES; pdx++)
+		if (pd[pdx] & PTE_P) {
+			table_add(&tab, pdx, pd[pdx], pool_page_of(vm, pd[pdx]));
+			c->spd++;
+		}
+	table_flush(&tab);
+	for (uint32_t pdx = 0; pdx < ENTRIES; pdx++) {
+		if (!(pd[pdx] & PTE_P))
+			continue;
+		table_begin(&tab, "spt", vm->id, snap, (int)pdx);
+		for (uint32_t ptx = 0; ptx < ENTRIES; ptx++) {
+			uint32_t spte = vtlb_get_pte(v, pdx << 22 | ptx << 12);
+
+			if (!(spte & PTE_P))
+				continue;
+			if (c->spt == SHOW_MAX_SPTES) {
+				c->spt_left_out++;
+				continue;
+			}
+			table_add(&tab, ptx, spte, NO_EXTRA);
+			c->spt++;
+		}
+		table_flush(&tab);
+	}
+}
+
+/* The guest's entry at gpa (inside RAM: the caller checked its table). */
+static uint32_t guest_word(const struct vm *vm, uint32_t gpa)
+{
+	return *guest_entry(&vm->vtlb.mem, gpa);
+}
+
+/* Whether the whole 4 KiB table at gpa lies inside the VM's RAM. */
+static bool table_in_ram(const struct vm *vm, uint32_t gpa)
+{
+	return guest_entry(&vm->vtlb.mem, gpa) && guest_entry(&vm->vtlb.mem, gpa + PAGE_SIZE_4K - 4);
+}
+
+/* The present PTEs of the guest page table at gpa, for PD slot pdx. */
+static void guest_table(const struct vm *vm, int snap, uint32_t pdx, uint32_t gpa, struct snap_counts *c)
+{
+	if (!table_in_ram(vm, gpa)) {
+		begin(&line, "gpt", vm->id);
+		put(&line, ",\"id\":%d,\"pdx\":%u,\"outside\":true,\"e\":[]", snap, pdx);
+		emit(&line);
+		c->gpt_outside++;
+		return;
+	}
+	table_begin(&tab, "gpt", vm->id, snap, (int)pdx);
+	for (uint32_t ptx = 0; ptx < ENTRIES; ptx++) {
+		uint32_t pte = guest_word(vm, gpa + 4 * ptx);
+
+		if (!(pte & PTE_P))
+			continue;
+		if (c->gpt == SHOW_MAX_GPTES) {
+			c->gpt_left_out++;
+			continue;
+		}
+		table_add(&tab, ptx, pte, NO_EXTRA);
+		c->gpt++;
+	}
+	table_flush(&tab);
+}
+
+/* The guest's hierarchy from its CR3: present PDEs, then the page tables the shadow
+ * also has (so that its entries can be classified), then the others. */
+static void guest_tables(const struct vm *vm, const struct guest_mode *m, int snap, struct snap_counts *c)
+{
+	uint32_t pd = m->cr3 & PTE_FRAME;
+	const uint32_t *spd = shadow_pd(vm);
+
+	if (!table_in_ram(vm, pd)) {
+		c->gpd_outside = true;
+		return;
+	}
+	table_begin(&tab, "gpd", vm->id, snap, -1);
+	for (uint32_t pdx = 0; pdx < ENTRIES; pdx++)
+		if (guest_word(vm, pd + 4 * pdx) & PTE_P) {
+			table_add(&tab, pdx, guest_word(vm, pd + 4 * pdx), NO_EXTRA);
+			c->gpd++;
+		}
+	table_flush(&tab);
+	for (int shadowed = 1; shadowed >= 0; shadowed--)
+		for (uint32_t pdx = 0; pdx < ENTRIES; pdx++) {
+			uint32_t pde = guest_word(vm, pd + 4 * pdx);
+			bool large = (pde & PTE_PS) && (m->cr4 & CR4_PSE_BIT);
+
+			if ((pde & PTE_P) && !large && !!(spd[pdx] & PTE_P) == shadowed)
+				guest_table(vm, snap, pdx, pde & PTE_FRAME, c);
+		}
+}
+
+/* Print snapshot of vm's tables, taken because of why (at exit e, or NULL at its end). */
+static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
+{
+	struct guest_mode m = mmu_mode(vm);
+	struct snap_counts c = { 0 };
+	int snap = (int)per_vm[vm->id].snaps++;
+
+	begin(&line, "snap", vm->id);
+	put(&line, ",\"id\":%d", snap);
+	put_string(&line, "why", why);
+	put(&line, ",\"exit\":%u,\"tsc\":%lu,\"cr0\":%u,\"cr3\":%u,\"cr4\":%u,\"root\":%u,\"ram\":%u,\"ram_hpa\":%u",
+	    per_vm[vm->id].exits, rdtsc() - tsc_base, m.cr0, m.cr3, m.cr4, vtlb_root(&vm->vtlb),
+	    vm->vtlb.mem.size, vm->vtlb.mem.hpa);
+	if (e) {
+		put_string(&line, "kind", exit_kind_name(e->kind));
+		if (e->kind == EXIT_PAGE_FAULT)
+			put(&line, ",\"addr\":%u,\"error\":%u", (uint32_t)e->addr, e->error_code);
+	}
+	emit(&line);
+	shadow_tables(vm, snap, &c);
+	if (m.cr0 & CR0_PG_BIT)
+		guest_tables(vm, &m, snap, &c);
+	begin(&line, "snap_end", vm->id);
+	put(&line, ",\"id\":%d,\"gpd\":%u,\"gpt\":%u,\"gpt_left_out\":%u,\"gpt_outside\":%u,\"gpd_outside\":%s",
+	    snap, c.gpd, c.gpt, c.gpt_left_out, c.gpt_outside, c.gpd_outside ? "true" : "false");
+	put(&line, ",\"spd\":%u,\"spt\":%u,\"spt_left_out\":%u", c.spd, c.spt, c.spt_left_out);
+	emit(&line);
+}
+
+/* Print the open span (unless it has no exit) and close it. */
+static void span_close(void)
+{
+	const struct vtlb_stats *s = &span.vm->vtlb.stats;
+	uint64_t kinds[EXIT_KIND_COUNT];
+
+	last_time = span.t1;
+	if (!span.exits) {
+		span.vm = NULL;
+		return;
+	}
+	for (int k = 0; k < EXIT_KIND_COUNT; k++)
+		kinds[k] = span.kinds[k];
+	begin(&line, "span", span.vm->id);
+	put(&line, ",\"slice\":%u,\"t0\":%lu,\"t1\":%lu,\"exits\":%u", span.slice, span.t0, span.t1, span.exits);
+	put_kinds(&line, "kinds", kinds);
+	put(&line, ",\"hidden\":%lu,\"true\":%lu,\"invlpg\":%u,\"cr3\":%u", s->hidden_faults - span.hidden0,
+	    s->true_faults - span.true0, span.invlpg, span.cr3);
+	emit(&line);
+	span.vm = NULL;
+}
+
+/* Open a span of vm at time now (closing the open one); new_slice: vm's slice began. */
+static void span_open(struct vm *vm, uint64_t now, bool new_slice)
+{
+	if (span.vm)
+		span_close();
+	if (new_slice)
+		slices++;
+	memset(span.kinds, 0, sizeof(span.kinds));
+	span.vm = vm;
+	span.slice = slices - 1;
+	span.slice_start = vm->slice_start;
+	span.t0 = span.t1 = last_time ? last_time : now;
+	span.exits = span.invlpg = span.cr3 = 0;
+	span.hidden0 = vm->vtlb.stats.hidden_faults;
+	span.true0 = vm->vtlb.stats.true_faults;
+}
+
+/* A snapshot snap= asked for, unless it would take the end snapshot's place. The
+ * open span ends before it and a new one begins after it: its output is nobody's time. */
+static void snapshot_asked(struct vm *vm, const char *why, const struct vm_exit *e)
+{
+	if (per_vm[vm->id].snaps + 1 >= SHOW_SNAPS_PER_VM) {
+		per_vm[vm->id].snaps_left++;
+		return;
+	}
+	span_close();
+	snapshot(vm, why, e);
+	last_time = rdtsc() - tsc_base;
+	span_open(vm, last_time, false);
+}
+
+/* The moments snap= chose that exit e of vm is (its exits-th). */
+static void snapshots_due(struct vm *vm, const struct vm_exit *e, uint32_t exits)
+{
+	bool fault = e->kind == EXIT_PAGE_FAULT;
+
+	if (rule.every && exits % rule.every == 0)
+		snapshot_asked(vm, "every", e);
+	if (rule.fault && fault && ((uint32_t)e->addr & PTE_FRAME) == rule.fault_page)
+		snapshot_asked(vm, "fault", e);
+	if (rule.paging && fault && !per_vm[vm->id].paging_seen && (mmu_mode(vm).cr0 & CR0_PG_BIT)) {
+		per_vm[vm->id].paging_seen = true;
+		snapshot_asked(vm, "paging", e);
+	}
+}
+
+void show_record_exit(struct vm *vm, const struct vm_exit *e)
+{
+	uint64_t now = rdtsc() - tsc_base;
+
+	if (span.vm != vm || vm->slice_start != span.slice_start)
+		span_open(vm, now, true);
+	else if (span.exits == SHOW_SPAN_EXITS)
+		span_open(vm, now, false);
+	snapshots_due(vm, e, ++per_vm[vm->id].exits); /* before the exit counts: it is handled after them */
+	span.exits++;
+	span.kinds[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNHANDLED]++;
+	span.invlpg += e->kind == EXIT_INVLPG;
+	span.cr3 += e->kind == EXIT_CR_WRITE && e->cr == 3;
+	span.t1 = rdtsc() - tsc_base;
+}
+
+/* Print vm's end: how it ended, its exits by kind, its virtual TLB's counters. */
+static void end_record(const struct vm *vm)
+{
+	const struct vtlb_stats *s = &vm->vtlb.stats;
+	uint64_t total = 0;
+
+	for (int k = 0; k < EXIT_KIND_COUNT; k++)
+		total += vm->stats.exits[k];
+	begin(&line, "end", vm->id);
+	put(&line, ",\"state\":\"%s\",\"code\":%u,\"total\":%lu", vm->state == VM_EXITED ? "exited" : "stopped",
+	    vm->exit_code, total);
+	put_kinds(&line, "exits", vm->stats.exits);
+	put(&line, ",\"vtlb\":{\"hidden\":%lu,\"new\":%lu,\"refills\":%lu,\"true\":%lu,\"invlpg_drops\":%lu",
+	    s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops);
+	put(&line, ",\"cr3_drops\":%lu,\"flush_drops\":%lu,\"evictions\":%lu,\"pages_in_use\":%d,\"pages_peak\":%u}",
+	    s->cr3_drops, s->flush_drops, s->evictions, vm->vtlb.pages_in_use, s->pages_peak);
+	put(&line, ",\"snaps\":%u,\"snaps_left_out\":%u", per_vm[vm->id].snaps, per_vm[vm->id].snaps_left);
+	put_string(&line, "reason", vm->state == VM_STOPPED ? vm->stop_reason : "");
+	emit(&line);
+}
+
+void show_record_end(struct vm *vm)
+{
+	if (span.vm == vm)
+		span_close();
+	snapshot(vm, "end", NULL);
+	end_record(vm);
+	last_time = rdtsc() - tsc_base; /* the report's output is nobody's slice */
+}
+
+/* Parse one item of snap= (up to a comma, space or the end) into rule; false if malformed. */
+static bool parse_rule(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+	size_t i;
+
+	if (n == 3 && !strncmp(s, "end", 3))
+		return true;
+	if (n == 6 && !strncmp(s, "paging", 6)) {
+		rule.paging = true;
+		return true;
+	}
+	if (n > 6 && !strncmp(s, "every:", 6))
+		i = 6;
+	else if (n > 6 && !strncmp(s, "fault:", 6))
+		i = 6;
+	else
+		return false;
+	if (n > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	}
+	for (; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			   : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			   : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : base;
+
+		if (d >= base || (v = v * base + d) > UINT32_MAX)
+			return false;
+	}
+	if (s[0] == 'f') {
+		rule.fault = true;
+		rule.fault_page = (uint32_t)v & PTE_FRAME;
+		return true;
+	}
+	rule.every = (uint32_t)v;
+	return v != 0;
+}
+
+bool show_configure(const struct bootinfo *bi)
+{
+	const char *snap = bootinfo_option(bi, "snap");
+	char text[OPTION_TEXT_MAX];
+	size_t n;
+
+	if (!snap && !bootinfo_flag(bi, "show"))
+		return true;
+	for (const char *s = snap; s && *s && *s != ' ';) {
+		size_t len = 0;
+
+		while (s[len] && s[len] != ' ' && s[len] != ',')
+			len++;
+		if (!parse_rule(s, len)) {
+			for (n = 0; snap[n] && snap[n] != ' ' && n < sizeof(text) - 1; n++)
+				text[n] = snap[n];
+			text[n] = '\0';
+			hv_log("snap=%s: expected end, paging, every:N or fault:0xADDR (several separated by commas)", text);
+			return false;
+		}
+		s += len + (s[len] == ',');
+	}
+	show_enabled = true;
+	tsc_base = rdtsc();
+	begin(&line, "show", -1);
+	put(&line, ",\"v\":%d,\"vms\":%d,\"backend\":\"%s\",\"every\":%u", SHOW_FORMAT_VERSION,
+	    bi->module_count, active_backend->name, rule.every);
+	if (rule.fault)
+		put(&line, ",\"fault\":%u", rule.fault_page);
+	else
+		put(&line, ",\"fault\":null");
+	put(&line, ",\"paging\":%s,\"snaps_per_vm\":%d,\"span_exits\":%d,\"max_sptes\":%d,\"max_gptes\":%d",
+	    rule.paging ? "true" : "false", SHOW_SNAPS_PER_VM, SHOW_SPAN_EXITS, SHOW_MAX_SPTES, SHOW_MAX_GPTES);
+	emit(&line);
+	return true;
+}
