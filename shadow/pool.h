@@ -27,11 +27,32 @@ int vtlb_take_page(struct vtlb *v);
 /* Replace the entry at index ptx of pool page i's PT, keeping the page's counts. */
 void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte);
 
+/* The first present entry of pool page i's PT at index from or above, ENTRIES when none is. */
+static inline uint32_t next_present(const struct vtlb *v, int i, uint32_t from)
+{
+	for (uint32_t word = from / 32; word < ENTRIES / 32; word++) {
+		uint32_t bits = v->present_map[i][word];
+
+		if (word == from / 32)
+			bits &= ~0u << (from % 32);
+		if (bits)
+			return word * 32 + (uint32_t)__builtin_ctz(bits);
+	}
+	return ENTRIES;
+}
+
+/* Visit each present entry of pool page i's PT: for_each_present(v, i, ptx) { ... } */
+#define for_each_present(v, i, ptx) \
+	for (uint32_t ptx = next_present(v, i, 0); ptx < ENTRIES; ptx = next_present(v, i, ptx + 1))
+
 /* Lab 6 hooks (shadow/roots.c): a new shadow PT in pool page i, about to hold spte's kind of entry. */
 void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte);
 
 /* Lab 6: shadow PT i is being freed: its guest table is one derivation less. */
 void vtlb_forget_derived(struct vtlb *v, int i);
+
+/* Lab 6: the entry at index ptx of pool page i changes from old to spte: count writable mappings. */
+void vtlb_note_writable(struct vtlb *v, int i, uint32_t ptx, uint32_t old, uint32_t spte);
 
 /* Lab 6: spte as it may be installed: read-only if its frame holds a protected guest table. */
 uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte);

@@ -35,10 +35,10 @@ static void downgrade_mappings(struct vtlb *v, uint32_t hframe)
 	for (int i = 1; i < v->high_water; i++) {
 		if (v->pdx_of_page[i] < 0)
 			continue;
-		for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++) {
+		for_each_present(v, i, ptx) {
 			uint32_t e = pool_page(v, i)[ptx];
 
-			if ((e & PTE_P) && (e & PTE_RW) && (e & PTE_FRAME) == hframe) {
+			if ((e & PTE_RW) && (e & PTE_FRAME) == hframe) {
 				vtlb_put_entry(v, i, ptx, e & ~PTE_RW);
 				v->hw_flush = true;
 			}
@@ -46,12 +46,41 @@ static void downgrade_mappings(struct vtlb *v, uint32_t hframe)
 	}
 }
 
+/* A present, writable shadow entry's guest frame, or -1. */
+static int writable_frame(const struct vtlb *v, uint32_t spte)
+{
+	return (spte & (PTE_P | PTE_RW)) == (PTE_P | PTE_RW) ? frame_of(v, (spte & PTE_FRAME) - v->mem.hpa) : -1;
+}
+
+void vtlb_note_writable(struct vtlb *v, int i, uint32_t ptx, uint32_t old, uint32_t spte)
+{
+	int was = writable_frame(v, old), now = writable_frame(v, spte);
+
+	if (was >= 0 && v->rw_maps[was])
+		v->rw_maps[was]--;
+	if (now >= 0) {
+		v->rw_maps[now]++;
+		v->rw_where[now] = (uint32_t)i << 16 | ptx;
+	}
+}
+
 void vtlb_protect(struct vtlb *v, uint32_t gpa)
 {
 	int f = frame_of(v, gpa);
+	uint32_t where, hframe = vtlb_host_frame(v, gpa);
 
-	if (f >= 0 && v->derived[f] && !v->unsync[f])
-		downgrade_mappings(v, vtlb_host_frame(v, gpa));
+	if (f < 0 || !v->derived[f] || v->unsync[f] || !v->rw_maps[f])
+		return;
+	/* Usually one writable mapping, the last one installed: no scan. */
+	where = v->rw_where[f];
+	if (v->rw_maps[f] == 1 && (pool_page(v, (int)(where >> 16))[where & 0xFFFF] & (PTE_FRAME | PTE_RW | PTE_P)) ==
+				       (hframe | PTE_RW | PTE_P) && v->pdx_of_page[where >> 16] >= 0) {
+		vtlb_put_entry(v, (int)(where >> 16), where & 0xFFFF,
+			       pool_page(v, (int)(where >> 16))[where & 0xFFFF] & ~PTE_RW);
+		v->hw_flush = true;
+		return;
+	}
+	downgrade_mappings(v, hframe);
 }
 
 /* One more root or shadow PT filled from guest table gpa; the first one protects it. */
@@ -78,6 +107,7 @@ void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
 	const uint32_t *pde = guest_entry(&v->mem, pd + (uint32_t)v->pdx_of_page[i] * 4);
 
 	/* A 4 MiB guest page has no page table: its PDE is in the root's protected PD. */
+	v->derived_pde[i] = pde ? *pde : 0;
 	v->derived_from[i] = (spte & SPTE_LARGE) || !pde ? VTLB_NO_FRAME : *pde & PTE_FRAME;
 	if (v->derived_from[i] != VTLB_NO_FRAME)
 		derive(v, v->derived_from[i]);
@@ -103,6 +133,28 @@ uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
 	return spte & ~PTE_RW;
 }
 
+/* The PDE bits a shadow PT depends on: where it points, and the rights and kind it grants. */
+#define PDE_DEPENDS (PTE_FRAME | PTE_P | PTE_RW | PTE_US | PTE_PS | PTE_G)
+
+/* Free the shadow PTs of root r whose guest PDE (in its directory at guest_pd) changed. */
+static int drop_changed_tables(struct vtlb *v, int r, uint32_t guest_pd)
+{
+	int n = 0;
+
+	for (int i = 1; i < v->high_water; i++) {
+		const uint32_t *pde;
+
+		if (v->pdx_of_page[i] < 0 || v->root_of_page[i] != r)
+			continue;
+		pde = guest_entry(&v->mem, guest_pd + (uint32_t)v->pdx_of_page[i] * 4);
+		if (!pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS)) {
+			n += v->present[i];
+			vtlb_free_pt(v, i);
+		}
+	}
+	return n;
+}
+
 /* Free every shadow PT of root r; returns the entries they held. */
 static int empty_root(struct vtlb *v, int r)
 {
@@ -116,19 +168,49 @@ static int empty_root(struct vtlb *v, int r)
 	return n;
 }
 
+/* May shadow entry spte, filled from guest PTE gpte when it was different, stay?
+ * Only if gpte still maps the same frame and grants all the entry does: U/S and
+ * R/W (with D set, or the entry would let a write leave D clear) and the same G. */
+static bool still_given(const struct vtlb *v, uint32_t gpte, uint32_t spte)
+{
+	if (!(gpte & PTE_P) || (gpte & PTE_FRAME) != (spte & PTE_FRAME) - v->mem.hpa)
+		return false;
+	if ((spte & PTE_US) && !(gpte & PTE_US))
+		return false;
+	if ((spte & PTE_RW) && (gpte & (PTE_RW | PTE_D)) != (PTE_RW | PTE_D))
+		return false;
+	return !(spte & SPTE_GLOBAL) == !(gpte & PTE_G);
+}
+
+/* Drop the entries of shadow PT i that guest page table gpa no longer gives. */
+static int drop_changed_entries(struct vtlb *v, int i, uint32_t gpa)
+{
+	int n = 0;
+
+	for_each_present(v, i, ptx) {
+		uint32_t spte = pool_page(v, i)[ptx];
+		const uint32_t *gpte = guest_entry(&v->mem, gpa + ptx * 4);
+
+		if (!gpte || !still_given(v, *gpte, spte)) {
+			vtlb_put_entry(v, i, ptx, 0);
+			v->hw_flush = true;
+			n++;
+		}
+	}
+	return n;
+}
+
 int vtlb_drop_derived(struct vtlb *v, uint32_t gpa)
 {
 	int n = 0;
 
 	gpa &= PTE_FRAME;
 	for (int i = 1; i < v->high_water; i++)
-		if (v->pdx_of_page[i] >= 0 && v->derived_from[i] == gpa) {
-			n += v->present[i];
-			vtlb_free_pt(v, i);
-		}
+		if (v->pdx_of_page[i] >= 0 && v->derived_from[i] == gpa)
+			n += drop_changed_entries(v, i, gpa);
 	for (int r = 0; r < VTLB_ROOTS; r++)
 		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == gpa)
-			n += empty_root(v, r); /* any PDE may have changed */
+			n += drop_changed_tables(v, r, gpa);
 	return n;
 }
 
@@ -197,6 +279,7 @@ void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
 		if (r != v->cur && v->roots[r].pd_page != NO_PT)
 			release_root(v, r);
 	memset(v->unsync, 0, sizeof(v->unsync));
+	memset(v->rewrites, 0, sizeof(v->rewrites));
 	v->unsync_count = 0;
 	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG_BIT ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
 	v->hw_flush = true;

@@ -69,9 +69,13 @@ void vtlb_free_pt(struct vtlb *v, int i)
 	int pdx = v->pdx_of_page[i];
 	struct vtlb_root *root = &v->roots[v->root_of_page[i]];
 
-	if (v->caching)
+	if (v->caching) {
 		vtlb_forget_derived(v, i);
+		for_each_present(v, i, ptx) /* its writable mappings go too */
+			vtlb_note_writable(v, i, ptx, pool_page(v, i)[ptx], 0);
+	}
 	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
+	memset(v->present_map[i], 0, sizeof(v->present_map[i]));
 	pool_page(v, root->pd_page)[pdx] = 0;
 	root->pt_of_pdx[pdx] = NO_PT;
 	v->pdx_of_page[i] = FREE_PAGE;
@@ -145,13 +149,17 @@ void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 {
 	uint32_t *pte = &pool_page(v, i)[ptx];
 
+	if (v->caching)
+		vtlb_note_writable(v, i, ptx, *pte, spte);
 	if (*pte & PTE_P) {
 		v->present[i]--;
 		v->globals[i] -= !!(*pte & SPTE_GLOBAL);
+		v->present_map[i][ptx / 32] &= ~(1u << ptx % 32);
 	}
 	if (spte & PTE_P) {
 		v->present[i]++;
 		v->globals[i] += !!(spte & SPTE_GLOBAL);
+		v->present_map[i][ptx / 32] |= 1u << ptx % 32;
 	}
 	if (spte && ptx < v->written_lo[i])
 		v->written_lo[i] = (uint16_t)ptx;
@@ -235,7 +243,7 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 
 	if (i == NO_PT)
 		return 0;
-	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++)
+	for_each_present(v, i, ptx)
 		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
 			vtlb_put_entry(v, i, ptx, 0);
 			n++;
@@ -250,10 +258,10 @@ static int drop_non_global(struct vtlb *v, int i)
 {
 	int n = 0;
 
-	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i]; ptx++) {
+	for_each_present(v, i, ptx) {
 		uint32_t e = pool_page(v, i)[ptx];
 
-		if ((e & PTE_P) && !(e & SPTE_GLOBAL)) {
+		if (!(e & SPTE_GLOBAL)) {
 			vtlb_put_entry(v, i, ptx, 0);
 			n++;
 		}

@@ -109,6 +109,8 @@ struct vtlb {
 					     zeroed (ENTRIES: none), so that only these are scanned and zeroed */
 	uint16_t written_hi[VTLB_POOL_MAX]; /**< and its highest */
 	int high_water;                     /**< pool pages at or above this never held a PT */
+	uint32_t present_map[VTLB_POOL_MAX][ENTRIES / 32]; /**< each pool page's present entries, a bit each,
+							    so that scans visit only those */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
@@ -121,9 +123,15 @@ struct vtlb {
 	bool caching;                       /**< lab 6 is on: keep roots, protect their guest tables */
 	uint32_t switches;                  /**< root switches so far, for last_used */
 	uint32_t derived_from[VTLB_POOL_MAX]; /**< the guest PT (gpa) each shadow PT was filled from */
+	uint32_t derived_pde[VTLB_POOL_MAX];  /**< the guest PDE each shadow PT was filled under */
 	uint16_t derived[VTLB_GUEST_FRAMES];  /**< per guest frame: roots and shadow PTs filled from it
 						   (nonzero: write-protected in every shadow) */
 	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
+	uint16_t rw_maps[VTLB_GUEST_FRAMES];  /**< per guest frame: writable shadow entries mapping it */
+	uint32_t rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed (pool page << 16 | index) */
+	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: resyncs in a row that found it written (lab 6) */
+	uint16_t written_at[VTLB_GUEST_FRAMES]; /**< per guest frame: the resync that last found it written */
+	uint16_t resyncs;                   /**< resyncs so far (wrapping) */
 	uint32_t unsync_list[VTLB_UNSYNC_MAX]; /**< those frames (gpa), for vtlb_resync() */
 	int unsync_count;                   /**< entries in unsync_list; above VTLB_UNSYNC_MAX: lost count */
 	bool write_protected;               /**< the last vtlb_set_pte() made its entry read-only: its frame holds a guest table */
@@ -274,9 +282,11 @@ void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd);
 void vtlb_root_switch(struct vtlb *v, int r);
 
 /**
- * @brief Drop everything filled from guest table @p gpa: the shadow PTs
- * filled from it (the reverse map derived_from[]) and, if it is a root's
- * page directory, every shadow PT of that root. Returns the entries dropped.
+ * @brief Drop what guest table @p gpa no longer gives: in the shadow PTs
+ * filled from it (the reverse map derived_from[]) each entry whose guest PTE
+ * changed (frame, U/S, R/W with D, G), and, if it is a root's page
+ * directory, each shadow PT of that root whose guest PDE changed. Returns
+ * the entries dropped.
  */
 int vtlb_drop_derived(struct vtlb *v, uint32_t gpa);
 

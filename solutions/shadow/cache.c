@@ -7,8 +7,14 @@
  * (shadow/roots.c) maps those tables read-only; a guest write to one comes
  * here, is noted ("unsync") and goes through, and before the guest can rely
  * on the change (its next CR3 write or INVLPG, SDM Vol3A 4.10.4.2) the
- * shadow entries filled from written tables are dropped.
+ * shadow entries filled from written tables are checked and the changed
+ * ones dropped. A table written again and again (a guest that edits its
+ * tables in a loop, like guest/access) stops being protected: it stays
+ * unsync, and every resync checks it, which costs less than a fault per
+ * write (KVM's "write flooding").
  */
+
+#define FLOODED 4 /* resyncs in a row that found a table written: from then on it stays writable */
 #include "shadow/vtlb.h"
 
 bool vtlb_cache_init(struct vtlb *v)
@@ -35,6 +41,7 @@ static int resync_all(struct vtlb *v)
 	int n = vtlb_drop_all(v, false);
 
 	memset(v->unsync, 0, sizeof(v->unsync));
+	memset(v->rewrites, 0, sizeof(v->rewrites));
 	for (int r = 0; r < VTLB_ROOTS; r++)
 		if (v->roots[r].pd_page >= 0)
 			vtlb_protect(v, v->roots[r].guest_pd);
@@ -47,16 +54,26 @@ int vtlb_resync(struct vtlb *v)
 
 	if (v->unsync_count > VTLB_UNSYNC_MAX) {
 		n = resync_all(v);
+		v->unsync_count = 0;
 	} else {
-		for (int k = 0; k < v->unsync_count; k++) {
-			uint32_t table = v->unsync_list[k];
+		int kept = 0;
 
-			v->unsync[table >> 12] = 0;
+		v->resyncs++;
+		for (int k = 0; k < v->unsync_count; k++) {
+			uint32_t table = v->unsync_list[k], f = table >> 12;
+
 			n += vtlb_drop_derived(v, table);
-			vtlb_protect(v, table); /* if shadows are still filled from it (a root's PD) */
+			v->rewrites[f] = v->written_at[f] == (uint16_t)(v->resyncs - 1) ? v->rewrites[f] + 1 : 1;
+			v->written_at[f] = v->resyncs;
+			if (v->rewrites[f] >= FLOODED) {
+				v->unsync_list[kept++] = table; /* flooded: stays unsync and listed */
+				continue;
+			}
+			v->unsync[table >> 12] = 0;
+			vtlb_protect(v, table); /* if shadows are still filled from it */
 		}
+		v->unsync_count = kept;
 	}
-	v->unsync_count = 0;
 	v->stats.resync_drops += n;
 	return n;
 }
