@@ -596,6 +596,31 @@ VM: an index into vms[] (default: the vm in scope, else vm 0)."""
                 print("  %#010x  %#010x  %-28s %s" % (gva, page_of(spte), flag_names(spte, SHADOW_FLAGS),
                                                        reason or "ok"))
         print("  %d entries, %d stale" % (shown, stale))
+        if bool(v["caching"]):
+            show_cache(v)
+
+
+def show_cache(v):
+    """Lab 6: the cached roots, and the guest page tables that are write-protected or unsync."""
+    print("  lab 6 cache (option cache): roots")
+    for r in range(const("VTLB_ROOTS")):
+        root = v["roots"][r]
+        if int(root["pd_page"]) < 0:
+            continue
+        pd = int(root["guest_pd"])
+        print("    root %d%s: guest PD %s, shadow PD in pool page %d, last used at switch %d"
+              % (r, " (current)" if r == int(v["cur"]) else "",
+                 "none (paging off)" if pd == const("VTLB_NO_FRAME") else "%#x" % pd,
+                 int(root["pd_page"]), int(root["last_used"])))
+    frames = min(const("VTLB_GUEST_FRAMES"), int(v["mem"]["size"]) // page_size())
+    counts = struct.unpack("<%dH" % frames, read_bytes(int(v["derived"].address), frames * 2))
+    flags = read_bytes(int(v["unsync"].address), frames)
+    derived = [f for f in range(frames) if counts[f]]
+    unsync = [f for f in derived if flags[f]]
+    print("  guest page tables filled from: %d, write-protected: %d, unsync (written since): %d"
+          % (len(derived), len(derived) - len(unsync), len(unsync)))
+    for f in unsync[:16]:
+        print("    unsync: guest table at gpa %#x" % (f * page_size()))
 
 
 class GuestPageFaultBreakpoint(gdb.Breakpoint):
