@@ -1,0 +1,177 @@
+/*
+ * Lab 6: the cache of address spaces (shadow/cache.c) over the given roots
+ * and write protection (shadow/roots.c). Each test builds guest tables in
+ * fake RAM, fills shadow entries through vtlb_page_fault() as the
+ * hypervisor would, and checks what a CR3 write, a guest table write, a
+ * resync or an INVLPG leaves, against SDM Vol3A 4.10.4.
+ */
+#include <criterion/criterion.h>
+
+#include "vtlb_fixture.h"
+
+#define X1      0x00403000u /* PD index 1: two pages in one guest PT */
+#define X2      0x00404000u
+#define PD2_GPA 0x00020000u /* a second address space */
+#define PT2_GPA 0x00021000u
+#define F1      0x00200000u /* data frames */
+#define F2      0x00201000u
+#define F3      0x00202000u
+#define RWX     (PTE_P | PTE_RW | PTE_A | PTE_D)
+
+static struct guest_mode mode;
+
+static void setup(void)
+{
+	fixture_setup(64);
+	mode = paged(CR0_WP_BIT, 0);
+	vt.caching = true;
+	vtlb_cache_reset(&vt, &mode); /* root 0 now shadows PD_GPA */
+}
+
+TestSuite(cache, .init = setup, .fini = fixture_teardown);
+
+/* The hidden fault the CPU would take for an access to gva (P set if the shadow maps it); asserts it filled. */
+static void touch(uint32_t gva, bool write)
+{
+	uint32_t error = 0, hw = (write ? PFERR_W : 0) | (vtlb_get_pte(&vt, gva) & PTE_P ? PFERR_P : 0);
+	char why[200];
+
+	cr_assert_eq(vtlb_page_fault(&vt, &mode, gva, hw, &error, why, sizeof(why)),
+		     VTLB_FILLED, "access to %#x: %s (error %#x)", gva, why, error);
+}
+
+/* A MOV to CR3 with the cache on, as kernel/mmu.c makes it. */
+static void write_cr3(uint32_t pd)
+{
+	mode.cr3 = pd;
+	vtlb_new_epoch(&vt, false);
+	vtlb_cache_cr3_write(&vt, &mode);
+}
+
+Test(cache, switching_back_finds_the_address_space_filled)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	write_cr3(PD2_GPA);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a new address space starts empty");
+	write_cr3(PD_GPA);
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "its shadow was kept: no refill needed");
+	cr_assert_eq(vt.stats.root_hits, 1);
+	cr_assert_eq(vt.stats.root_misses, 1);
+	cr_assert_eq(vtlb_root(&vt), POOL_HPA, "root 0's directory is pool page 0");
+}
+
+Test(cache, the_guest_tables_a_shadow_was_filled_from_are_read_only)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX); /* the guest maps its own page table at X2 */
+	touch(X1, false);
+	touch(X2, false);
+	cr_assert_not(vtlb_get_pte(&vt, X2) & PTE_RW, "a protected guest table is mapped read-only");
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_RW, "ordinary pages keep their rights");
+}
+
+Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	touch(X2, true);
+	cr_assert(vtlb_get_pte(&vt, X2) & PTE_RW, "after the write the table is writable");
+	cr_assert(vt.unsync[PT_GPA >> 12], "the table is unsync");
+	cr_assert_eq(vt.unsync_count, 1);
+	cr_assert_eq(vt.unsync_list[0], PT_GPA);
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	cr_assert_eq(vt.unsync_count, 1, "a table already unsync is listed once");
+}
+
+Test(cache, resync_drops_exactly_the_entries_whose_guest_pte_changed)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, F2, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	touch(X2, false);
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX; /* X1 now maps another frame */
+	cr_assert_eq(vtlb_resync(&vt), 1, "one entry changed");
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "the changed entry is gone");
+	cr_assert(vtlb_get_pte(&vt, X2) & PTE_P, "the unchanged one stays");
+	cr_assert_not(vt.unsync[PT_GPA >> 12], "the table is in sync again");
+	cr_assert_eq(vt.unsync_count, 0);
+}
+
+Test(cache, resync_drops_an_entry_whose_rights_shrank)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, true);
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	*entry(PT_GPA + PTX(X1) * 4) = F1 | PTE_P | PTE_A | PTE_D; /* read-only now */
+	vtlb_resync(&vt);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a writable shadow entry for a read-only page must go");
+}
+
+Test(cache, resync_of_a_directory_drops_the_tables_whose_pde_changed)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k_in(PT2_GPA, 0x00800000u, F2, PTE_P | PTE_RW, RWX); /* PD index 2, another table */
+	touch(X1, false);
+	touch(0x00800000u, false);
+	vtlb_cache_pt_written(&vt, PD_GPA);
+	*entry(PD_GPA + PDX(X1) * 4) = PT2_GPA | PTE_P | PTE_RW; /* X1's PDE now points elsewhere */
+	vtlb_resync(&vt);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "the table under the changed PDE is gone");
+	cr_assert(vtlb_get_pte(&vt, 0x00800000u) & PTE_P, "the other table stays");
+}
+
+Test(cache, a_table_changed_while_its_address_space_is_not_current_is_seen_after_the_switch)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	write_cr3(PD2_GPA);
+	/* The other address space writes the first one's table through some mapping. */
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX;
+	write_cr3(PD_GPA);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a CR3 write must not leave X1 on its old frame (SDM Vol3A 4.10.4.1)");
+}
+
+Test(cache, invlpg_resyncs_before_it_invalidates)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, F2, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	touch(X2, false);
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	*entry(PT_GPA + PTX(X2) * 4) = F3 | RWX;
+	vtlb_cache_invlpg(&vt, &mode, X1);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "INVLPG drops its page (lab 4)");
+	cr_assert_eq(vtlb_get_pte(&vt, X2), 0, "and the resync the changed entry of its table");
+	cr_assert_eq(vt.unsync_count, 0);
+}
+
+Test(cache, the_least_recently_used_address_space_makes_room)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	for (uint32_t k = 1; k <= VTLB_ROOTS; k++)
+		write_cr3(0x00100000u + k * PAGE_SIZE_4K); /* VTLB_ROOTS other directories */
+	cr_assert_eq(vtlb_root_find(&vt, PD_GPA), -1, "the first address space, used longest ago, is gone");
+	cr_assert_neq(vtlb_root_find(&vt, 0x00100000u + VTLB_ROOTS * PAGE_SIZE_4K), -1);
+	write_cr3(PD_GPA);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "coming back starts it empty");
+	cr_assert_eq(vt.stats.root_misses, VTLB_ROOTS + 1);
+}
+
+Test(cache, a_table_rewritten_at_four_resyncs_in_a_row_stays_writable)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	for (int round = 0; round < 4; round++) {
+		touch(X2, true); /* a write faults while the table is protected */
+		vtlb_resync(&vt);
+	}
+	cr_assert(vt.unsync[PT_GPA >> 12], "flooded: it stays unsync, so writes no longer fault");
+	cr_assert_eq(vt.unsync_count, 1, "and listed, so every resync still checks it");
+}
