@@ -140,7 +140,7 @@ gradescope:
 	@tools/package gradescope $(BUILD)/package $(HIDDEN)
 
 print-student-files:
-	@echo $(foreach n,1 2 3 4 5,$(LAB_FILES_$(n)))
+	@echo $(foreach n,1 2 3 4 5 6,$(LAB_FILES_$(n)))
 
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps

@@ -16,7 +16,7 @@
 
 #define MAX_TESTS  128 /**< tests in one grading run */
 #define MAX_ARGS   6   /**< arguments of one test */
-#define NUM_LABS   5   /**< labs 1 to 5 */
+#define NUM_LABS   6   /**< labs 1 to 5, and the optional lab 6 */
 #define TEXT_MAX   2048 /**< bytes of a test's output kept for the report */
 
 /** @brief What a test does. */

@@ -61,21 +61,14 @@ Test(cache, switching_back_finds_the_address_space_filled)
 	cr_assert_eq(vtlb_root(&vt), POOL_HPA, "root 0's directory is pool page 0");
 }
 
-Test(cache, the_guest_tables_a_shadow_was_filled_from_are_read_only)
+Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
 {
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);
 	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX); /* the guest maps its own page table at X2 */
 	touch(X1, false);
 	touch(X2, false);
-	cr_assert_not(vtlb_get_pte(&vt, X2) & PTE_RW, "a protected guest table is mapped read-only");
+	cr_assert_not(vtlb_get_pte(&vt, X2) & PTE_RW, "a guest table a shadow was filled from is mapped read-only");
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_RW, "ordinary pages keep their rights");
-}
-
-Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
-{
-	map4k(X1, F1, PTE_P | PTE_RW, RWX);
-	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
-	touch(X1, false);
 	touch(X2, true);
 	cr_assert(vtlb_get_pte(&vt, X2) & PTE_RW, "after the write the table is writable");
 	cr_assert(vt.unsync[PT_GPA >> 12], "the table is unsync");
