@@ -64,24 +64,6 @@ uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
 	return v->mem.hpa + (gpa & PTE_FRAME);
 }
 
-void vtlb_free_pt(struct vtlb *v, int i)
-{
-	int pdx = v->pdx_of_page[i];
-	struct vtlb_root *root = &v->roots[v->root_of_page[i]];
-
-	if (v->caching) {
-		vtlb_forget_derived(v, i);
-		for_each_present(v, i, ptx) /* its writable mappings go too */
-			vtlb_note_writable(v, i, ptx, pool_page(v, i)[ptx], 0);
-	}
-	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
-	memset(v->present_map[i], 0, sizeof(v->present_map[i]));
-	pool_page(v, root->pd_page)[pdx] = 0;
-	root->pt_of_pdx[pdx] = NO_PT;
-	v->pdx_of_page[i] = FREE_PAGE;
-	v->pages_in_use--;
-	v->hw_flush = true;
-}
 
 /* Zero the entries of pool page i written since it was last zeroed. */
 static void zero_written(struct vtlb *v, int i)
@@ -145,28 +127,6 @@ static uint32_t *shadow_pt(struct vtlb *v, int pdx, uint32_t spte)
 	return pool_page(v, pt_page(v, pdx));
 }
 
-void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
-{
-	uint32_t *pte = &pool_page(v, i)[ptx];
-
-	if (v->caching)
-		vtlb_note_writable(v, i, ptx, *pte, spte);
-	if (*pte & PTE_P) {
-		v->present[i]--;
-		v->globals[i] -= !!(*pte & SPTE_GLOBAL);
-		v->present_map[i][ptx / 32] &= ~(1u << ptx % 32);
-	}
-	if (spte & PTE_P) {
-		v->present[i]++;
-		v->globals[i] += !!(spte & SPTE_GLOBAL);
-		v->present_map[i][ptx / 32] |= 1u << ptx % 32;
-	}
-	if (spte && ptx < v->written_lo[i])
-		v->written_lo[i] = (uint16_t)ptx;
-	if (spte && ptx > v->written_hi[i])
-		v->written_hi[i] = (uint16_t)ptx;
-	*pte = spte;
-}
 
 void vtlb_new_epoch(struct vtlb *v, bool mode_change)
 {
@@ -352,7 +312,7 @@ static void drop_faulting_page(struct vtlb *v, uint32_t gva)
 /* Lab 6: a write the guest's tables allow met a guest page table that the
  * shadow maps read-only (shadow/roots.c): lab 6 notes the table as written,
  * and the fill is redone, writable now. */
-static enum vtlb_result write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+static __attribute__((noinline, cold)) enum vtlb_result write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					     uint32_t hw_error, uint32_t *error_code, struct walk *w,
 					     char *why, size_t why_size)
 {
@@ -373,7 +333,7 @@ static enum vtlb_result write_to_guest_table(struct vtlb *v, const struct guest_
 
 /* Fill the shadow for an access (hw_error's W and U bits; P as the CPU gave it),
  * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
-static inline enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+static inline __attribute__((always_inline)) enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					uint32_t hw_error, uint32_t *error_code, uint32_t *gpa,
 					char *why, size_t why_size)
 {

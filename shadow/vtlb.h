@@ -109,8 +109,6 @@ struct vtlb {
 					     zeroed (ENTRIES: none), so that only these are scanned and zeroed */
 	uint16_t written_hi[VTLB_POOL_MAX]; /**< and its highest */
 	int high_water;                     /**< pool pages at or above this never held a PT */
-	uint32_t present_map[VTLB_POOL_MAX][ENTRIES / 32]; /**< each pool page's present entries, a bit each,
-							    so that scans visit only those */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
