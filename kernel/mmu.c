@@ -70,10 +70,12 @@ enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
 {
 	struct guest_mode mode = mmu_mode(vm);
 
-	if ((mode.cr0 & CR0_PG) && vm->vtlb.caching)
-		vtlb_cache_invlpg(&vm->vtlb, &mode, gva);
-	else if (mode.cr0 & CR0_PG)
-		vtlb_invlpg(&vm->vtlb, &mode, gva);
+	if (mode.cr0 & CR0_PG) {
+		if (vm->vtlb.caching)
+			vtlb_cache_invlpg(&vm->vtlb, &mode, gva); /* lab 6 */
+		else
+			vtlb_invlpg(&vm->vtlb, &mode, gva);
+	}
 	flush_if_dropped(vm);
 	return RESUME_NEXT;
 }

@@ -18,10 +18,8 @@ static inline uint32_t *pool_page(const struct vtlb *v, int i)
 	return (uint32_t *)(v->pool + (size_t)i * PAGE_SIZE_4K);
 }
 
-
 /* A free pool page, zeroed where it was written, evicting a shadow PT by the clock if none is. */
 int vtlb_take_page(struct vtlb *v);
-
 
 /* Visit each present entry of pool page i's PT, within the range ever written:
  * for_each_present(v, i, ptx) { ... } */

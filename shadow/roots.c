@@ -66,17 +66,18 @@ void vtlb_note_writable(struct vtlb *v, int i, uint32_t ptx, uint32_t old, uint3
 
 void vtlb_protect(struct vtlb *v, uint32_t gpa)
 {
-	int f = frame_of(v, gpa);
-	uint32_t where, hframe = vtlb_host_frame(v, gpa);
+	int f = frame_of(v, gpa), page;
+	uint32_t hframe = vtlb_host_frame(v, gpa), ptx, e;
 
 	if (f < 0 || !v->derived[f] || v->unsync[f] || !v->rw_maps[f])
 		return;
 	/* Usually one writable mapping, the last one installed: no scan. */
-	where = v->rw_where[f];
-	if (v->rw_maps[f] == 1 && (pool_page(v, (int)(where >> 16))[where & 0xFFFF] & (PTE_FRAME | PTE_RW | PTE_P)) ==
-				       (hframe | PTE_RW | PTE_P) && v->pdx_of_page[where >> 16] >= 0) {
-		vtlb_put_entry(v, (int)(where >> 16), where & 0xFFFF,
-			       pool_page(v, (int)(where >> 16))[where & 0xFFFF] & ~PTE_RW);
+	page = (int)(v->rw_where[f] >> 16);
+	ptx = v->rw_where[f] & 0xFFFF;
+	e = pool_page(v, page)[ptx];
+	if (v->rw_maps[f] == 1 && v->pdx_of_page[page] >= 0 &&
+	    (e & (PTE_FRAME | PTE_RW | PTE_P)) == (hframe | PTE_RW | PTE_P)) {
+		vtlb_put_entry(v, page, ptx, e & ~PTE_RW);
 		v->hw_flush = true;
 		return;
 	}
@@ -136,32 +137,23 @@ uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
 /* The PDE bits a shadow PT depends on: where it points, and the rights and kind it grants. */
 #define PDE_DEPENDS (PTE_FRAME | PTE_P | PTE_RW | PTE_US | PTE_PS | PTE_G)
 
-/* Free the shadow PTs of root r whose guest PDE (in its directory at guest_pd) changed. */
-static int drop_changed_tables(struct vtlb *v, int r, uint32_t guest_pd)
+/* Whether shadow PT i's guest PDE changed since it was filled. */
+static bool pde_changed(const struct vtlb *v, int i)
 {
-	int n = 0;
+	const uint32_t *pde = guest_entry(&v->mem, v->roots[v->root_of_page[i]].guest_pd +
+						   (uint32_t)v->pdx_of_page[i] * 4);
 
-	for (int i = 1; i < v->high_water; i++) {
-		const uint32_t *pde;
-
-		if (v->pdx_of_page[i] < 0 || v->root_of_page[i] != r)
-			continue;
-		pde = guest_entry(&v->mem, guest_pd + (uint32_t)v->pdx_of_page[i] * 4);
-		if (!pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS)) {
-			n += v->present[i];
-			vtlb_free_pt(v, i);
-		}
-	}
-	return n;
+	return !pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS);
 }
 
-/* Free every shadow PT of root r; returns the entries they held. */
-static int empty_root(struct vtlb *v, int r)
+/* Free the shadow PTs of root r: all of them, or only those whose guest PDE
+ * changed; returns the entries they held. */
+static int drop_root_tables(struct vtlb *v, int r, bool only_changed)
 {
 	int n = 0;
 
 	for (int i = 1; i < v->high_water; i++)
-		if (v->pdx_of_page[i] >= 0 && v->root_of_page[i] == r) {
+		if (v->pdx_of_page[i] >= 0 && v->root_of_page[i] == r && (!only_changed || pde_changed(v, i))) {
 			n += v->present[i];
 			vtlb_free_pt(v, i);
 		}
@@ -210,7 +202,7 @@ int vtlb_drop_derived(struct vtlb *v, uint32_t gpa)
 			n += drop_changed_entries(v, i, gpa);
 	for (int r = 0; r < VTLB_ROOTS; r++)
 		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == gpa)
-			n += drop_changed_tables(v, r, gpa);
+			n += drop_root_tables(v, r, true);
 	return n;
 }
 
@@ -246,7 +238,7 @@ void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd)
 		if (++v->pages_in_use > (int)v->stats.pages_peak)
 			v->stats.pages_peak = v->pages_in_use;
 	} else {
-		empty_root(v, r);
+		drop_root_tables(v, r, false);
 		underive(v, root->guest_pd);
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
@@ -266,7 +258,7 @@ static void release_root(struct vtlb *v, int r)
 {
 	struct vtlb_root *root = &v->roots[r];
 
-	empty_root(v, r);
+	drop_root_tables(v, r, false);
 	underive(v, root->guest_pd);
 	v->pdx_of_page[root->pd_page] = FREE_PAGE;
 	v->pages_in_use--;

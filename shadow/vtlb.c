@@ -64,7 +64,6 @@ uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa)
 	return v->mem.hpa + (gpa & PTE_FRAME);
 }
 
-
 /* Zero the entries of pool page i written since it was last zeroed. */
 static void zero_written(struct vtlb *v, int i)
 {
@@ -126,7 +125,6 @@ static uint32_t *shadow_pt(struct vtlb *v, int pdx, uint32_t spte)
 	}
 	return pool_page(v, pt_page(v, pdx));
 }
-
 
 void vtlb_new_epoch(struct vtlb *v, bool mode_change)
 {
