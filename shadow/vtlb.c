@@ -78,12 +78,22 @@ static void zero_written(struct vtlb *v, int i)
 /* A free pool page: the next one after the clock, or none (-1). */
 static int free_page(const struct vtlb *v)
 {
-	for (int n = 1; n < v->pool_pages; n++) {
-		int i = 1 + (v->clock - 1 + n) % (v->pool_pages - 1);
+	int i = v->clock;
 
+	for (int n = 1; n < v->pool_pages; n++) {
+		i = i + 1 < v->pool_pages ? i + 1 : 1; /* page 0 is root 0's PD */
 		if (v->pdx_of_page[i] == FREE_PAGE)
 			return i;
 	}
+	return -1;
+}
+
+/* A shadow PT without entries (vtlb_drop_all keeps them in their PD slots), or -1. */
+static int empty_pt(const struct vtlb *v)
+{
+	for (int i = 1; i < v->high_water; i++)
+		if (v->pdx_of_page[i] >= 0 && !v->present[i])
+			return i;
 	return -1;
 }
 
@@ -91,6 +101,8 @@ int vtlb_take_page(struct vtlb *v)
 {
 	int victim = free_page(v);
 
+	if (victim < 0 && (victim = empty_pt(v)) >= 0)
+		vtlb_free_pt(v, victim); /* nothing is lost: not an eviction */
 	if (victim >= 0) {
 		zero_written(v, victim);
 		if (victim >= v->high_water)
@@ -108,22 +120,24 @@ int vtlb_take_page(struct vtlb *v)
 	return victim;
 }
 
-/* The shadow PT for PD slot pdx, allocated (zeroed) when missing, for entries like spte. */
-static uint32_t *shadow_pt(struct vtlb *v, int pdx, uint32_t spte)
+/* Pool page of the shadow PT for PD slot pdx, allocated (zeroed) when missing, for entries like spte. */
+static int shadow_pt(struct vtlb *v, uint32_t pdx, uint32_t spte)
 {
-	if (pt_page(v, pdx) == NO_PT) {
-		int i = vtlb_take_page(v);
+	struct vtlb_root *root = &v->roots[v->cur];
+	int i = root->pt_of_pdx[pdx];
 
-		v->pdx_of_page[i] = (int16_t)pdx;
-		v->root_of_page[i] = (int8_t)v->cur;
-		v->roots[v->cur].pt_of_pdx[pdx] = (int16_t)i;
-		shadow_pd(v)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
-		if (++v->pages_in_use > (int)v->stats.pages_peak)
-			v->stats.pages_peak = v->pages_in_use;
-		if (v->caching)
-			vtlb_note_derived(v, i, spte);
-	}
-	return pool_page(v, pt_page(v, pdx));
+	if (i != NO_PT)
+		return i;
+	i = vtlb_take_page(v);
+	v->pdx_of_page[i] = (int16_t)pdx;
+	v->root_of_page[i] = (int8_t)v->cur;
+	root->pt_of_pdx[pdx] = (int16_t)i;
+	pool_page(v, root->pd_page)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
+	if (++v->pages_in_use > (int)v->stats.pages_peak)
+		v->stats.pages_peak = v->pages_in_use;
+	if (v->caching)
+		vtlb_note_derived(v, i, spte);
+	return i;
 }
 
 void vtlb_new_epoch(struct vtlb *v, bool mode_change)
@@ -162,6 +176,8 @@ static bool frame_in_ram(const struct vtlb *v, uint32_t hpa)
 
 void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
+	int i;
+
 	if ((spte & PTE_P) && !frame_in_ram(v, spte)) {
 		v->refused_gva = gva;
 		v->refused_spte = spte;
@@ -169,12 +185,12 @@ void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 	}
 	if (v->caching)
 		spte = vtlb_protect_entry(v, spte);
-	shadow_pt(v, PDX(gva), spte);
-	if (!(vtlb_get_pte(v, gva) & PTE_P)) {
+	i = shadow_pt(v, PDX(gva), spte);
+	if (!(pool_page(v, i)[PTX(gva)] & PTE_P)) {
 		v->stats.new_entries++;
 		v->stats.refills += seen_before(v, gva, spte & SPTE_GLOBAL);
 	}
-	vtlb_put_entry(v, pt_page(v, PDX(gva)), PTX(gva), spte);
+	vtlb_put_entry(v, i, PTX(gva), spte);
 }
 
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva)
@@ -231,16 +247,21 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 {
 	int n = 0;
 
-	/* Page tables without entries to keep go back to the pool whole, unscanned. */
+	/* Page tables without entries to keep are emptied in place: the next address
+	 * space mostly uses the same PD slots, so they are filled again at once. */
 	for (int i = 1; i < v->high_water; i++) {
 		if (v->pdx_of_page[i] < 0)
 			continue;
 		if (keep_global && v->globals[i]) {
 			if (v->present[i] > v->globals[i]) /* else nothing to drop */
 				n += drop_non_global(v, i);
-		} else {
+		} else if (v->caching) {
 			n += v->present[i];
-			vtlb_free_pt(v, i);
+			vtlb_free_pt(v, i); /* lab 6: a table kept would keep its guest table protected */
+		} else if (v->present[i]) {
+			n += v->present[i];
+			zero_written(v, i);
+			v->present[i] = v->globals[i] = 0;
 		}
 	}
 	if (n)

@@ -138,12 +138,22 @@ Test(pool, exhausted_pool_evicts_and_keeps_working)
 	cr_assert(vt.hw_flush, "an eviction must flush the CPU's TLB");
 }
 
-Test(pool, drop_all_returns_pages_to_the_pool)
+Test(pool, drop_all_empties_tables_in_place)
 {
 	vtlb_set_pte(&vt, 0x00400000, RAM_HPA | PTE_P);
 	vtlb_set_pte(&vt, 0x00800000, RAM_HPA | PTE_P | SPTE_GLOBAL);
 	cr_assert_eq(vtlb_drop_all(&vt, true), 1);
-	cr_assert_eq(vt.pages_in_use, 2, "the table holding a global entry stays");
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00400000), 0);
+	cr_assert_neq(vtlb_get_pte(&vt, 0x00800000), 0, "the global entry stays");
 	cr_assert_eq(vtlb_drop_all(&vt, false), 1);
-	cr_assert_eq(vt.pages_in_use, 1, "only the shadow PD is left");
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00800000), 0);
+	cr_assert_eq(vt.pages_in_use, 3, "emptied tables stay in their PD slots for the next fill");
+	vtlb_set_pte(&vt, 0x00401000, RAM_HPA | PTE_P);
+	cr_assert_eq(vt.pages_in_use, 3, "a fill in an emptied table takes no page");
+	/* a full pool gives up an empty table before it evicts one with entries */
+	vtlb_set_pte(&vt, 0x00C00000, RAM_HPA | PTE_P);
+	cr_assert_eq(vt.stats.evictions, 0, "an empty table is not an eviction");
+	cr_assert_neq(vtlb_get_pte(&vt, 0x00401000), 0, "the table with an entry was kept");
+	cr_assert_neq(vtlb_get_pte(&vt, 0x00C00000), 0);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00800000), 0, "the reused table came back zeroed");
 }

@@ -5,7 +5,8 @@
  * host state (APM Vol2 15.5.1); FS, GS, TR, LDTR and the syscall MSRs are
  * switched with VMSAVE/VMLOAD around it, using a host save page. The guest's
  * RAX, RSP, RIP and RFLAGS live in the VMCB; the other GPRs in gpr[], but
- * R8-R15, which a 32-bit guest cannot reach, are cleared rather than switched.
+ * not R8-R15: a guest without long mode (EFER is not guest-writable) cannot
+ * read or write them.
  *
  * Interrupts: the host runs with IF=0. For the VMRUN, GIF is cleared and IF
  * set, so that a host interrupt (the LAPIC timer) during the guest causes an
@@ -47,14 +48,6 @@ svm_enter:
 	movq RBX(%rsi), %rbx
 	movq RBP(%rsi), %rbp
 	movq RDI(%rsi), %rdi
-	xorl %r8d, %r8d                 /* R8-R15: cleared, not switched (see above) */
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
-	xorl %r11d, %r11d
-	xorl %r12d, %r12d
-	xorl %r13d, %r13d
-	xorl %r14d, %r14d
-	xorl %r15d, %r15d
 	movq RSI(%rsi), %rsi
 	movq (%rsp), %rax               /* VMCB physical address */
 	clgi

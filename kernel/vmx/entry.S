@@ -5,9 +5,9 @@
  * other GPRs are loaded from gpr[] here and saved back at the exit. The
  * host's callee-saved registers and the gpr pointer are pushed, and the VMCS
  * host RSP is pointed at them, so that a VM exit (which lands at
- * vmx_exit_entry with that RSP) can find its way back. A 32-bit guest
- * cannot reach R8-R15 (long mode is outside the guest contract), so they
- * are cleared at entry, not switched: no host value waits in them.
+ * vmx_exit_entry with that RSP) can find its way back. R8-R15 are neither
+ * switched nor cleared: a guest that never runs in IA-32e mode (the entry
+ * control is off and EFER is not guest-writable) cannot read or write them.
  * SDM Vol3C 26 (VM Entries), 27.5 (Loading Host State)
  */
 #define HOST_RSP 0x6C14
@@ -41,14 +41,6 @@ vmx_enter:
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
 1:
-	xorl %r8d, %r8d                 /* R8-R15: cleared, not switched (see above) */
-	xorl %r9d, %r9d
-	xorl %r10d, %r10d
-	xorl %r11d, %r11d
-	xorl %r12d, %r12d
-	xorl %r13d, %r13d
-	xorl %r14d, %r14d
-	xorl %r15d, %r15d
 	cmpl $0, %esi                   /* flags survive the MOVs below */
 	movq RAX(%rdi), %rax
 	movq RCX(%rdi), %rcx
