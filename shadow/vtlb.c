@@ -101,8 +101,13 @@ int vtlb_take_page(struct vtlb *v)
 {
 	int victim = free_page(v);
 
-	if (victim < 0 && (victim = empty_pt(v)) >= 0)
-		vtlb_free_pt(v, victim); /* nothing is lost: not an eviction */
+	if (victim < 0 && v->emptied) {
+		victim = empty_pt(v);
+		if (victim >= 0)
+			vtlb_free_pt(v, victim); /* nothing is lost: not an eviction */
+		else
+			v->emptied = 0; /* all filled again: no search until the next drop */
+	}
 	if (victim >= 0) {
 		zero_written(v, victim);
 		if (victim >= v->high_water)
@@ -262,6 +267,7 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 			n += v->present[i];
 			zero_written(v, i);
 			v->present[i] = v->globals[i] = 0;
+			v->emptied++;
 		}
 	}
 	if (n)
