@@ -168,3 +168,49 @@ Test(cache, a_table_rewritten_at_four_resyncs_in_a_row_stays_writable)
 	cr_assert(vt.unsync[PT_GPA >> 12], "flooded: it stays unsync, so writes no longer fault");
 	cr_assert_eq(vt.unsync_count, 1, "and listed, so every resync still checks it");
 }
+
+/* Written tables 0x00300000, 0x00301000, ...: n of them, none that a shadow was filled from. */
+static void write_other_tables(int n)
+{
+	for (int k = 0; k < n; k++)
+		vtlb_cache_pt_written(&vt, 0x00300000u + (uint32_t)k * PAGE_SIZE_4K);
+}
+
+Test(cache, a_full_list_of_written_tables_is_still_resynced_table_by_table)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	write_other_tables(VTLB_UNSYNC_MAX);
+	cr_assert_eq(vtlb_resync(&vt), 0, "VTLB_UNSYNC_MAX tables fit the list: only their entries may go");
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "X1's table was not written");
+}
+
+Test(cache, more_written_tables_than_the_list_holds_drop_everything_once)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	write_other_tables(VTLB_UNSYNC_MAX + 1);
+	cr_assert_eq(vtlb_resync(&vt), 1, "past the list no table can be checked: every entry goes");
+	cr_assert_eq(vt.stats.resync_drops, 1, "stats.resync_drops counts what a resync dropped");
+	cr_assert_eq(vt.unsync_count, 0, "the list starts empty again");
+	touch(X1, false);
+	cr_assert_eq(vtlb_resync(&vt), 0, "the next resync has nothing to drop");
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P);
+}
+
+Test(cache, an_overflowing_resync_starts_the_flood_count_again)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	for (int round = 0; round < 3; round++) {
+		touch(X2, true);
+		vtlb_resync(&vt);
+	}
+	write_other_tables(VTLB_UNSYNC_MAX + 1);
+	vtlb_resync(&vt); /* everything dropped and in sync: rewrites[] cleared */
+	touch(X1, false);
+	touch(X2, true);
+	vtlb_resync(&vt);
+	cr_assert_not(vt.unsync[PT_GPA >> 12], "one write after an overflow is not a flood: the table is protected again");
+}

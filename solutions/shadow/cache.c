@@ -35,16 +35,15 @@ void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa)
 	v->unsync_count++; /* past VTLB_UNSYNC_MAX: too many to list, resync drops all */
 }
 
-/* Too many written tables to list: drop every shadow entry and protect each root's directory again. */
+/* Too many written tables to list: drop every shadow entry. With the cache on that frees
+ * every shadow PT, so no writable mapping of a guest table is left, and every table is in
+ * sync again: new fills map them read-only. */
 static int resync_all(struct vtlb *v)
 {
 	int n = vtlb_drop_all(v, false);
 
 	memset(v->unsync, 0, sizeof(v->unsync));
 	memset(v->rewrites, 0, sizeof(v->rewrites));
-	for (int r = 0; r < VTLB_ROOTS; r++)
-		if (v->roots[r].pd_page >= 0)
-			vtlb_protect(v, v->roots[r].guest_pd);
 	return n;
 }
 
