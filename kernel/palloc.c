@@ -13,6 +13,7 @@
 
 static uint64_t free_bits[NUM_PAGES / 64];
 static size_t free_count;
+static bool poisoned; /* palloc_poison(): fill new pages with PALLOC_POISON */
 
 static bool page_free(size_t pfn)
 {
@@ -66,7 +67,7 @@ void *palloc_pages(size_t count, size_t align)
 		for (n = 0; n < count; n++)
 			set_free(first + n, false);
 		free_count -= count;
-		return memset((void *)(first * PAGE_SIZE), 0, count * PAGE_SIZE);
+		return memset((void *)(first * PAGE_SIZE), poisoned ? PALLOC_POISON : 0, count * PAGE_SIZE);
 	}
 	return NULL;
 }
@@ -74,6 +75,11 @@ void *palloc_pages(size_t count, size_t align)
 void *palloc(void)
 {
 	return palloc_pages(1, PAGE_SIZE);
+}
+
+void palloc_poison(bool on)
+{
+	poisoned = on;
 }
 
 void pfree_pages(void *p, size_t count)

@@ -1,6 +1,6 @@
 /**
  * @file palloc.h
- * @brief The physical page allocator: 4 KiB pages, single or contiguous, always zeroed.
+ * @brief The physical page allocator: 4 KiB pages, single or contiguous, zeroed (unless poisoned).
  *
  * Host memory is identity mapped, so a page's physical address is also the
  * pointer the host uses.
@@ -23,6 +23,17 @@ void *palloc_pages(size_t count, size_t align);
 
 /** @brief Allocate one zeroed page; NULL when memory is exhausted. */
 void *palloc(void);
+
+/**
+ * @brief While @p on, pages come filled with PALLOC_POISON bytes instead of zeros.
+ *
+ * The VT-x backend turns it on around lab 1's vmcs_setup: a fresh VMCS's fields
+ * are undefined until written (SDM Vol3C 25.11.3), and Bochs keeps them in the
+ * region's memory, so a field vmcs_setup forgets reads as garbage, not as 0.
+ */
+void palloc_poison(bool on);
+
+#define PALLOC_POISON 0xA5 /**< the byte poisoned pages are filled with */
 
 /** @brief Give back @p count pages starting at @p p. */
 void pfree_pages(void *p, size_t count);

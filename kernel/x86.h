@@ -43,6 +43,11 @@
 
 /* SDM Vol3A 2.2.1 (Extended Feature Enable Register) */
 #define MSR_EFER   0xC0000080u
+#define MSR_FS_BASE        0xC0000100u /**< FS base (64-bit mode) */
+#define MSR_GS_BASE        0xC0000101u /**< GS base (64-bit mode) */
+#define MSR_SYSENTER_CS    0x174u      /**< SYSENTER target CS */
+#define MSR_SYSENTER_ESP   0x175u      /**< SYSENTER target RSP */
+#define MSR_SYSENTER_EIP   0x176u      /**< SYSENTER target RIP */
 #define EFER_LME   (1u << 8)  /**< long mode enable */
 #define EFER_SVME  (1u << 12) /**< AMD: SVM enable */
 

@@ -4,6 +4,7 @@
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
+#include "kernel/palloc.h"
 #include "kernel/vm.h"
 #include "kernel/vmx/vmx.h"
 #include "kernel/x86.h"
@@ -36,15 +37,34 @@ static bool vmx_set_time_slice(uint32_t ticks)
 	return true;
 }
 
+/* Whether vmcs_setup left x's VMCS current, as every VMREAD and VMWRITE after it
+ * assumes, and recorded where it is, for switching VMs. SDM Vol3C 30.3 (VMPTRST) */
+static bool vmcs_made_current(const struct vmx_vcpu *x)
+{
+	uint64_t pa = 0;
+
+	__asm__ volatile("vmptrst %0" : "=m"(pa));
+	if (x->vmcs && pa == (uint64_t)x->vmcs)
+		return true;
+	hv_log("VT-x: after vmcs_setup the current VMCS is %#lx, but x->vmcs is %p: vmcs_setup must record its VMCS there and load it with VMPTRLD (labs/lab1-vmx-entry.md, \"3. The VMCS\")",
+	       pa, (void *)x->vmcs);
+	return false;
+}
+
 static bool vmx_vcpu_init(struct vcpu *v)
 {
+	bool ok;
+
 	if (vmx_vcpu_count == VM_MAX) {
 		hv_log("VT-x: more than %d vCPUs", VM_MAX);
 		return false;
 	}
 	v->backend = &vmx_vcpus[vmx_vcpu_count++];
 	current = v->backend;
-	if (!vmcs_setup(v) || !vmx_check_host_state() || !vmx_check_isolation())
+	palloc_poison(true); /* the pages vmcs_setup takes are not zeroed: every field it forgets shows */
+	ok = vmcs_setup(v);
+	palloc_poison(false);
+	if (!ok || !vmcs_made_current(v->backend) || !vmx_check_host_state() || !vmx_check_isolation())
 		return false;
 	if (time_slice) {
 		/* A full slice at every entry: without the exit control "save VMX-preemption

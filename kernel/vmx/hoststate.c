@@ -27,6 +27,8 @@ static uint16_t read_selector(int which)
 	case 1: __asm__ volatile("mov %%ss, %0" : "=r"(s)); break;
 	case 2: __asm__ volatile("mov %%ds, %0" : "=r"(s)); break;
 	case 3: __asm__ volatile("mov %%es, %0" : "=r"(s)); break;
+	case 4: __asm__ volatile("mov %%fs, %0" : "=r"(s)); break;
+	case 5: __asm__ volatile("mov %%gs, %0" : "=r"(s)); break;
 	default: __asm__ volatile("str %0" : "=r"(s)); break;
 	}
 	return s;
@@ -43,7 +45,14 @@ bool vmx_check_host_state(void)
 		{ HOST_SS_SELECTOR, "HOST_SS_SELECTOR", read_selector(1) },
 		{ HOST_DS_SELECTOR, "HOST_DS_SELECTOR", read_selector(2) },
 		{ HOST_ES_SELECTOR, "HOST_ES_SELECTOR", read_selector(3) },
-		{ HOST_TR_SELECTOR, "HOST_TR_SELECTOR", read_selector(4) },
+		{ HOST_FS_SELECTOR, "HOST_FS_SELECTOR", read_selector(4) },
+		{ HOST_GS_SELECTOR, "HOST_GS_SELECTOR", read_selector(5) },
+		{ HOST_TR_SELECTOR, "HOST_TR_SELECTOR", read_selector(6) },
+		{ HOST_FS_BASE, "HOST_FS_BASE", rdmsr(MSR_FS_BASE) },
+		{ HOST_GS_BASE, "HOST_GS_BASE", rdmsr(MSR_GS_BASE) },
+		{ HOST_SYSENTER_CS, "HOST_SYSENTER_CS", rdmsr(MSR_SYSENTER_CS) },
+		{ HOST_SYSENTER_ESP, "HOST_SYSENTER_ESP", rdmsr(MSR_SYSENTER_ESP) },
+		{ HOST_SYSENTER_EIP, "HOST_SYSENTER_EIP", rdmsr(MSR_SYSENTER_EIP) },
 		{ HOST_TR_BASE, "HOST_TR_BASE", tss_base() },
 		{ HOST_GDTR_BASE, "HOST_GDTR_BASE", gdt_base() },
 		{ HOST_IDTR_BASE, "HOST_IDTR_BASE", idt_base() },

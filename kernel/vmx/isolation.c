@@ -32,7 +32,9 @@ static const struct isolating_control isolating_controls[] = {
 	{ CPU_ACTIVATE_SECONDARY, false, "activate secondary controls (bit 31)", "run under controls the hypervisor does not check" },
 };
 
-/* A VMCS field that must hold exactly one value. */
+/* A VMCS field that must hold exactly one value. Fields a VMCS holds before any
+ * VMWRITE are undefined (SDM Vol3C 25.11.3): read back, an unwritten one that
+ * is not 0 is named here, whatever the CPU left in it. */
 struct isolating_field {
 	uint32_t field;
 	uint64_t value;
@@ -44,6 +46,12 @@ static const struct isolating_field isolating_fields[] = {
 	{ CR0_GUEST_HOST_MASK, ALL_ONES, "the CR0 guest/host mask", "change CR0 bits (PG, WP) without an exit" },
 	{ CR4_GUEST_HOST_MASK, ALL_ONES, "the CR4 guest/host mask", "change CR4 bits without an exit" },
 	{ CR3_TARGET_COUNT, 0, "the CR3-target count", "load a CR3-target value into the CPU without an exit" },
+	{ PAGE_FAULT_ERROR_CODE_MASK, 0, "the #PF error-code mask", "take page faults the virtual TLB never sees" },
+	{ PAGE_FAULT_ERROR_CODE_MATCH, 0, "the #PF error-code match", "take page faults the virtual TLB never sees" },
+	{ VM_EXIT_MSR_STORE_COUNT, 0, "the VM-exit MSR-store count", "have MSRs stored into memory at a guessed address" },
+	{ VM_EXIT_MSR_LOAD_COUNT, 0, "the VM-exit MSR-load count", "have the host's MSRs loaded from memory at a guessed address" },
+	{ VM_ENTRY_MSR_LOAD_COUNT, 0, "the VM-entry MSR-load count", "run with MSRs loaded from memory at a guessed address" },
+	{ VM_ENTRY_INTR_INFO, 0, "the VM-entry interruption information", "receive an event nobody raised at its first entry" },
 };
 
 bool vmx_check_isolation(void)
