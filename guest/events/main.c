@@ -430,6 +430,18 @@ static void triple_fault(void)
 	gprintf("events: still alive (WRONG)\n");
 }
 
+/* SYSENTER with IA32_SYSENTER_CS 0, as boot leaves it and no guest can change it
+ * (WRMSR stops the VM): #GP(0). SDM Vol2B SYSENTER */
+static void sysenter_without_setup(void)
+{
+	int vector;
+
+	last_error = ~0u;
+	if ((vector = ksetjmp(&back)) == 0)
+		__asm__ volatile("sysenter");
+	gprintf("events: SYSENTER with SYSENTER_CS 0: vector %d error %x\n", vector - 1, last_error);
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	struct table_reg idtr;
@@ -472,6 +484,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	invlpg_through_a_based_segment();
 	msw_operands_that_fault();
 	cpuid_in_v86();
+	sysenter_without_setup();
 	faults_during_delivery();
 	return GUEST_SUCCESS;
 }
