@@ -60,9 +60,10 @@
 #define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
 #define ERROR_EXT   1      /* error code bit 0: raised while delivering another event (TCG leaves it 0) */
 
-extern char user_calls[], user_smsw[], step_end[], v86_code[], v86_code_end[];
+extern char user_calls[], user_smsw[], step_end[], v86_code[], v86_code_end[], int1_after[];
 void enter_v86(uint32_t segment) __attribute__((noreturn));
 void single_step_emulated(void);
+void int1_once(void);
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));   /* 0-4 MiB in 4 KiB pages */
@@ -189,6 +190,28 @@ static void single_steps(void)
 	trap_set_handler(T_DB, on_single_step);
 	single_step_emulated();
 	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB\n", steps);
+}
+
+static void on_int1(struct trap_frame *tf)
+{
+	(void)tf; /* a trap: EIP is past the instruction already */
+}
+
+/* QEMU's TCG raises #UD for INT1 instead of #DB: step over it, so that both runs go on alike. */
+static void on_int1_ud(struct trap_frame *tf)
+{
+	if (tf->eip == (uint32_t)int1_once)
+		tf->eip = (uint32_t)int1_after;
+}
+
+/* 13: INT1 raises a #DB delivered after the instruction (step.S). A hypervisor
+ * that delivers it at the instruction makes the guest execute INT1 forever. */
+static void int1_is_a_trap(void)
+{
+	trap_set_handler(T_DB, on_int1);
+	trap_set_handler(T_UD, on_int1_ud);
+	int1_once();
+	gprintf("events: INT1 returned\n");
 }
 
 /* 7: MOV to CR0 with NW set and CD clear raises #GP(0); true if it did. */
@@ -430,7 +453,7 @@ static void triple_fault(void)
 	gprintf("events: still alive (WRONG)\n");
 }
 
-/* SYSENTER with IA32_SYSENTER_CS 0, as boot leaves it and no guest can change it
+/* 14: SYSENTER with IA32_SYSENTER_CS 0, as boot leaves it and no guest can change it
  * (WRMSR stops the VM): #GP(0). SDM Vol2B SYSENTER */
 static void sysenter_without_setup(void)
 {
@@ -481,6 +504,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	trap_set_handler(T_PF, on_fault_and_leave);
 	page_fault_whose_gate_is_not_present();
 	single_steps();
+	int1_is_a_trap();
 	invlpg_through_a_based_segment();
 	msw_operands_that_fault();
 	cpuid_in_v86();

@@ -21,3 +21,16 @@ single_step_emulated:
 step_end:
 	popl %ebx
 	ret
+
+/*
+ * INT1 (ICEBP, opcode F1): a #DB that, like a trap, is delivered after the
+ * instruction, with EIP at int1_after (SDM Vol3A 17.3.1, Table 17-2). A
+ * hypervisor that intercepts #DB must tell it from a debug fault by its
+ * interruption type (privileged software exception), or the guest returns
+ * to the F1 and executes it forever. (QEMU's TCG raises #UD instead.)
+ */
+	.global int1_once, int1_after
+int1_once:
+	.byte 0xf1
+int1_after:
+	ret
