@@ -70,6 +70,11 @@ void dr_single_step(struct vcpu *v)
 
 enum resume dr_debug_exception(struct vm *vm, const struct vm_exit *e)
 {
+	if (e->from_insn && (e->debug_bits & (DR6_B0_B3 | DR6_BD | DR6_BS))) {
+		vm_stop(vm, "a #DB exit names a debug condition (DR6 bits %#x) but says INT1 raised it: lab 1's vmx_decode_exit must take the interruption type from bits 10:8 of VM_EXIT_INTR_INFO (only INT1 is a privileged software exception)",
+			e->debug_bits);
+		return RESUME_SAME;
+	}
 	deliver_debug(&vm->vcpu, e->debug_bits);
 	/* INT1 is a trap: the guest's handler returns after it, as natively. */
 	return e->from_insn ? RESUME_NEXT : RESUME_SAME;

@@ -187,9 +187,12 @@ static void on_single_step(struct trap_frame *tf)
 /* 5: a single-step #DB after each instruction, emulated or not. */
 static void single_steps(void)
 {
+	uint32_t dr6;
+
 	trap_set_handler(T_DB, on_single_step);
 	single_step_emulated();
-	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB\n", steps);
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB, DR6 %x\n", steps, dr6);
 }
 
 static void on_int1(struct trap_frame *tf)
