@@ -16,6 +16,7 @@
 
 /** @brief What made the guest exit, independent of the backend. */
 enum exit_kind {
+	EXIT_UNHANDLED,    /**< anything else: @c raw and @c detail name it (0: what a decoder leaves unmapped) */
 	EXIT_CPUID,        /**< CPUID: emulate it */
 	EXIT_IO,           /**< IN/OUT: @c port, @c size, @c in */
 	EXIT_HLT,          /**< HLT */
@@ -33,7 +34,6 @@ enum exit_kind {
 	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */
 	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction, INVLPGA included (the guest gets \#UD) */
 	EXIT_ENTRY_FAILED, /**< the backend could not enter the guest: @c detail says why */
-	EXIT_UNHANDLED,    /**< anything else: @c raw and @c detail name it */
 	EXIT_KIND_COUNT    /**< number of kinds (for statistics) */
 };
 

@@ -38,6 +38,12 @@
 	__asm__ volatile("mov %1, %%cr4; mov %%cr4, %0" : "=" out(r) : in((uint32_t)(value))); \
 	r; })
 
+/* MOV to a debug register from one register, then MOV from it into another. */
+#define DR_ROUNDTRIP(dr, in, out, value) ({                                       \
+	uint32_t r;                                                               \
+	__asm__ volatile("mov %1, %%" dr "; mov %%" dr ", %0" : "=" out(r) : in((uint32_t)(value))); \
+	r; })
+
 /* RFLAGS set before CPUID (an exit on both backends) and read right after. */
 static uint32_t flags_across_cpuid(uint32_t flags)
 {
@@ -123,5 +129,11 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	invlpg_forms();
 	gprintf("crs: invlpg forms done\n");
 	msw_forms(cr0);
+	/* Debug registers: a write then a read (MOV-DR exits; DR7 enables nothing here). */
+	gprintf("crs: dr0 eax->ebx %x\n", DR_ROUNDTRIP("dr0", "a", "b", 0x00dead00));
+	gprintf("crs: dr3 esi->edi %x\n", DR_ROUNDTRIP("dr3", "S", "D", 0x0000beef));
+	gprintf("crs: dr7 ecx->edx %x\n", DR_ROUNDTRIP("dr7", "c", "d", 0x00000400));
+	DR_ROUNDTRIP("dr0", "a", "b", 0);
+	DR_ROUNDTRIP("dr3", "a", "b", 0);
 	return GUEST_SUCCESS;
 }
