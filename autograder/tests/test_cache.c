@@ -193,6 +193,7 @@ Test(cache, more_written_tables_than_the_list_holds_drop_everything_once)
 	cr_assert_eq(vtlb_resync(&vt), 1, "past the list no table can be checked: every entry goes");
 	cr_assert_eq(vt.stats.resync_drops, 1, "stats.resync_drops counts what a resync dropped");
 	cr_assert_eq(vt.unsync_count, 0, "the list starts empty again");
+	cr_assert_not(vt.unsync[0x00300000u >> 12], "and no table is left unsync: a later write must fault and be listed");
 	touch(X1, false);
 	cr_assert_eq(vtlb_resync(&vt), 0, "the next resync has nothing to drop");
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P);
