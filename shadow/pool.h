@@ -21,6 +21,15 @@ static inline uint32_t *pool_page(const struct vtlb *v, int i)
 /* A free pool page, zeroed where it was written, evicting a shadow PT by the clock if none is. */
 int vtlb_take_page(struct vtlb *v);
 
+/* Pool page i now holds root r's PT for PD slot use (or, with ROOT_PAGE, its PD): count it in use. */
+static inline void vtlb_claim_page(struct vtlb *v, int i, int use, int r)
+{
+	v->pdx_of_page[i] = (int16_t)use;
+	v->root_of_page[i] = (int8_t)r;
+	if (++v->pages_in_use > (int)v->stats.pages_peak)
+		v->stats.pages_peak = v->pages_in_use;
+}
+
 /* Visit each present entry of pool page i's PT, within the range ever written:
  * for_each_present(v, i, ptx) { ... } */
 #define for_each_present(v, i, ptx)                                                   \

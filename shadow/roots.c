@@ -233,10 +233,7 @@ void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd)
 
 	if (root->pd_page == NO_PT) {
 		root->pd_page = (int16_t)vtlb_take_page(v);
-		v->pdx_of_page[root->pd_page] = ROOT_PAGE;
-		v->root_of_page[root->pd_page] = (int8_t)r;
-		if (++v->pages_in_use > (int)v->stats.pages_peak)
-			v->stats.pages_peak = v->pages_in_use;
+		vtlb_claim_page(v, root->pd_page, ROOT_PAGE, r);
 	} else {
 		drop_root_tables(v, r, false);
 		underive(v, root->guest_pd);

@@ -134,12 +134,9 @@ static int shadow_pt(struct vtlb *v, uint32_t pdx, uint32_t spte)
 	if (i != NO_PT)
 		return i;
 	i = vtlb_take_page(v);
-	v->pdx_of_page[i] = (int16_t)pdx;
-	v->root_of_page[i] = (int8_t)v->cur;
+	vtlb_claim_page(v, i, (int)pdx, v->cur);
 	root->pt_of_pdx[pdx] = (int16_t)i;
 	pool_page(v, root->pd_page)[pdx] = (v->pool_hpa + (uint32_t)i * PAGE_SIZE_4K) | SPDE_FLAGS;
-	if (++v->pages_in_use > (int)v->stats.pages_peak)
-		v->stats.pages_peak = v->pages_in_use;
 	if (v->caching)
 		vtlb_note_derived(v, i, spte);
 	return i;

@@ -111,7 +111,7 @@ struct vtlb {
 	int high_water;                     /**< pool pages at or above this never held a PT */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
-	int emptied;                        /**< PTs vtlb_drop_all emptied in place since a full pool last looked for one */
+	int emptied;                        /**< nonzero: vtlb_drop_all emptied PTs in place since a full pool last found none, so a full pool looks for one before it evicts */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
 	uint32_t epoch;                     /**< advanced by every CR3 write and mode change */
 	uint32_t global_epoch;              /**< advanced by every paging-mode change */

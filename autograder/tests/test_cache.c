@@ -48,6 +48,15 @@ static void write_cr3(uint32_t pd)
 	vtlb_cache_cr3_write(&vt, &mode);
 }
 
+/* X1 and X2, two pages of one guest PT (PT_GPA), mapped and filled. */
+static void fill_two_pages(void)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, F2, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	touch(X2, false);
+}
+
 Test(cache, switching_back_finds_the_address_space_filled)
 {
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);
@@ -80,10 +89,7 @@ Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
 
 Test(cache, resync_drops_exactly_the_entries_whose_guest_pte_changed)
 {
-	map4k(X1, F1, PTE_P | PTE_RW, RWX);
-	map4k(X2, F2, PTE_P | PTE_RW, RWX);
-	touch(X1, false);
-	touch(X2, false);
+	fill_two_pages();
 	vtlb_cache_pt_written(&vt, PT_GPA);
 	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX; /* X1 now maps another frame */
 	cr_assert_eq(vtlb_resync(&vt), 1, "one entry changed");
@@ -131,10 +137,7 @@ Test(cache, a_table_changed_while_its_address_space_is_not_current_is_seen_after
 
 Test(cache, invlpg_resyncs_before_it_invalidates)
 {
-	map4k(X1, F1, PTE_P | PTE_RW, RWX);
-	map4k(X2, F2, PTE_P | PTE_RW, RWX);
-	touch(X1, false);
-	touch(X2, false);
+	fill_two_pages();
 	vtlb_cache_pt_written(&vt, PT_GPA);
 	*entry(PT_GPA + PTX(X2) * 4) = F3 | RWX;
 	vtlb_cache_invlpg(&vt, &mode, X1);
