@@ -6,7 +6,9 @@
  * host until the next entry into the guest (tsc_at_exit to tsc_at_entry).
  * In Bochs the TSC counts instructions, so the figures are exact and
  * reproducible; in QEMU they are time and only indicative. Kept only with
- * the hypervisor option bench, so that other runs pay nothing for it.
+ * the hypervisor option bench, so that other runs pay nothing for it. The
+ * bookkeeping runs inside the exit it measures: it times itself and leaves
+ * its own ticks out, all but the few instructions around its two clock reads.
  */
 #ifndef KERNEL_COST_H
 #define KERNEL_COST_H
@@ -27,16 +29,20 @@ struct cost {
 	struct cost_sample by_kind[EXIT_KIND_COUNT]; /**< each exit's cost, by kind */
 	struct cost_sample hidden;                   /**< round trips of hidden faults */
 	uint32_t rng;                                /**< xorshift state for the sampling */
-	uint64_t pending_exit_tsc;                   /**< the last exit's tsc_at_exit, 0 before the first */
+	uint64_t pending_exit_tsc;                   /**< the last exit's tsc_at_exit, 0: none to charge */
 	enum exit_kind pending_kind;                 /**< the last exit's kind */
-	bool pending_hidden;                         /**< the last exit was a hidden fault */
+	uint64_t pending_faults;                     /**< hidden faults filled before the last exit was handled */
+	uint64_t own_ticks;                          /**< what cost_account took inside the last exit */
 };
 
-/** @brief The guest is about to be entered (tsc_at_entry is set): charge the last exit. */
-void cost_entered(struct cost *c);
-
-/** @brief An exit of @p kind was handled; @p hidden_fault when the virtual TLB filled it. */
-void cost_exited(struct cost *c, enum exit_kind kind, bool hidden_fault);
+/**
+ * @brief An exit of @p kind just happened, not yet handled: charge the last
+ * one (its tsc_at_exit to the tsc_at_entry before this exit, less this
+ * function's own ticks then) and remember this one. @p hidden_faults is the
+ * virtual TLB's count so far: a change since the last call makes the last
+ * exit a hidden fault.
+ */
+void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults);
 
 /**
  * @brief Print the median hidden-fault round trip, then one line per exit kind

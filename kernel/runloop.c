@@ -28,8 +28,6 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 
 	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 	do {
-		uint64_t filled = vm->vtlb.stats.hidden_faults;
-
 		active_backend->run(&vm->vcpu, &e);
 		if (switch_start) {
 			switches++;
@@ -37,10 +35,8 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 			switch_start = 0;
 		}
 		if (vm->report_cost)
-			cost_entered(&vm->cost);
+			cost_account(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults);
 		dispatch_exit(vm, &e);
-		if (vm->report_cost)
-			cost_exited(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults != filled);
 		console_pump(); /* the UART drains while the guests run */
 		now = rdtsc();
 	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, now, slice) &&
