@@ -243,16 +243,22 @@ static bool console_has(const char *dir, const char *text)
 	return has;
 }
 
-/* The first line of the assertion message between a test's [RUN ] and its [FAIL], or NULL. */
+/* The first line of the assertion message between a test's [RUN ] and its [FAIL],
+ * or the bounds check's report (an index past an array's end), or NULL. */
 static const char *assertion_message(const char *out, const char *fail)
 {
 	const char *run = fail;
 
 	while (run > out && strncmp(run, "[RUN ] ", 7))
 		run--;
-	for (const char *q = run; q && q < fail; q = strchr(q, '\n'), q = q ? q + 1 : NULL)
+	for (const char *q = run; q && q < fail; q = strchr(q, '\n'), q = q ? q + 1 : NULL) {
+		const char *end = strchr(q, '\n'), *error = strstr(q, ": runtime error: ");
+
 		if (!strncmp(q, "[----]   ", 9) && q[9] != '\n' && q[9] != ' ')
 			return q + 9;
+		if (error && (!end || error < end))
+			return q;
+	}
 	return NULL;
 }
 

@@ -11,7 +11,10 @@ UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(H
 UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/event.c kernel/vmx/controls.c kernel/vmx/vmxon.c kernel/sched.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
 	shadow/roots.c shadow/cache.c
-UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP
+# An index past an array's end (a student's "<=" for "<") stops the test with the
+# index and the array's type, instead of corrupting the field after the array.
+UNIT_SANITIZE := -fsanitize=bounds -fno-sanitize-recover=bounds
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP $(UNIT_SANITIZE)
 # Objects named after their sources and shared by the variants, as the kernel's.
 UNIT_OBJ_DIR := $(BUILD)/unit-obj
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ_DIR)/%.o,$(UNIT_TEST_SRCS)) \
@@ -24,7 +27,7 @@ $(UNIT_OBJ_DIR)/%.o: %.c | deps
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(UNIT_OBJS) -lcriterion
+	$(CC) $(UNIT_SANITIZE) -o $@ $(UNIT_OBJS) -lcriterion
 
 # LAB=n: only lab n's suites, as autograder/tests.list names them ("controls/*" -> controls).
 UNIT_SUITES = $(shell awk -F'|' -v lab=$(LAB) '$$1 == lab && $$4 == "unit" { sub(/\/\*$$/, "", $$5); printf "%s%s", sep, $$5; sep = "|" }' autograder/tests.list)
