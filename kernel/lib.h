@@ -42,6 +42,13 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #endif
 
+/**
+ * @brief A function the debugging guides stop in (docs/debugging.md): kept a
+ * real function under link-time optimisation (kernel/kernel.mk), so that a
+ * breakpoint, a backtrace and Bochs' symbols find it.
+ */
+#define DEBUG_STOP __attribute__((noinline, noclone))
+
 /** @brief Number of elements of a true array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

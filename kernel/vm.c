@@ -35,7 +35,7 @@ static void vcpu_reset_multiboot(struct vcpu *v, const struct guest_image *g)
 struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size)
 {
 	struct vm *vm = &vms[id];
-	struct guest_image g;
+	struct guest_image g = { 0 };
 	char err[160];
 
 	memset(vm, 0, sizeof(*vm));

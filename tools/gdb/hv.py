@@ -27,11 +27,11 @@ import gdb
 
 # ---- the C program's constants ----
 
-# Where each group of macros is visible: gdb knows a macro only at a source
-# location whose compilation unit defined or included it.
-SCOPE_PTE = "vtlb_get_pte"      # shadow/vtlb.c: shadow/pte.h, vtlb.h and NO_PT
-SCOPE_EXIT = "dispatch_exit"    # kernel/dispatch.c: kernel/vmexit.h
-SCOPE_SVM = "svm_decode_exit"   # kernel/svm/exit.c: kernel/svm/vmcb.h, VEC_PAGE_FAULT
+# Where the macros are visible: gdb knows a macro only at a source location
+# whose compilation unit defined or included it, and link-time optimisation
+# drops the macro tables of the files it compiles. kernel/debug_macros.c,
+# compiled without it, includes every header these helpers read.
+SCOPE = "debug_macros_scope"
 
 _macro_tables = {}
 _macro_values = {}
@@ -45,7 +45,7 @@ def macro_table(scope):
     return _macro_tables[scope]
 
 
-def const(name, scope=SCOPE_PTE):
+def const(name, scope=SCOPE):
     """The value of macro NAME (e.g. PTE_P) as the C code at SCOPE sees it."""
     key = (scope, name)
     if key not in _macro_values:
@@ -53,7 +53,8 @@ def const(name, scope=SCOPE_PTE):
         if name not in table:
             raise gdb.GdbError(
                 "hv.py: gdb does not know the macro %s at %s: the kernel was built without "
-                "macro information; rebuild it with -g3 (kernel/kernel.mk): make clean all"
+                "macro information; rebuild it with -g3 and kernel/debug_macros.c without -flto "
+                "(kernel/kernel.mk): make clean all"
                 % (name, scope))
         # Expand the macros the body names, then let gdb's C parser evaluate it.
         body = re.sub(r"\b[A-Za-z_]\w*\b",
@@ -73,7 +74,7 @@ def eval_c(expression):
         gdb.execute("set language %s" % language, to_string=True)
 
 
-def flag_names(value, names, scope=SCOPE_PTE):
+def flag_names(value, names, scope=SCOPE):
     """The macro names in NAMES whose bits are set in VALUE, joined by '|'."""
     set_bits = [short_name(n) for n in names if value & const(n, scope)]
     return "|".join(set_bits) or "-"
@@ -392,7 +393,7 @@ def format_exit(e, vm, origin):
     vcpu = vm["vcpu"]
     lines = ["vm%d exit (%s): %s, raw %#x" % (int(vm["id"]), origin, kind, int(e["raw"])),
              "  guest rip   %#x" % int(vcpu["rip"])]
-    unknown = const("EXIT_UNKNOWN", SCOPE_EXIT)
+    unknown = const("EXIT_UNKNOWN")
     if kind in ("EXIT_PAGE_FAULT", "EXIT_EXCEPTION"):
         if kind == "EXIT_EXCEPTION":
             lines.append("  vector      %d" % int(e["vector"]))
@@ -432,11 +433,11 @@ def svm_last_exit(vm):
     s = vm["vcpu"]["backend"].cast(gdb.lookup_type("struct svm_vcpu").pointer())
     control = s["vmcb"]["control"]
     code = u32(int(control["exitcode"]))  # as svm_decode_exit reads it
-    table = {const(n, SCOPE_SVM): n for n in macro_table(SCOPE_SVM) if n.startswith("SVM_EXIT_")}
-    if const("SVM_EXIT_EXCP_BASE", SCOPE_SVM) <= code <= const("SVM_EXIT_EXCP_LAST", SCOPE_SVM):
-        vector = code - const("SVM_EXIT_EXCP_BASE", SCOPE_SVM)
+    table = {const(n): n for n in macro_table(SCOPE) if n.startswith("SVM_EXIT_")}
+    if const("SVM_EXIT_EXCP_BASE") <= code <= const("SVM_EXIT_EXCP_LAST"):
+        vector = code - const("SVM_EXIT_EXCP_BASE")
         name = "exception %d%s" % (vector, " (#PF: exitinfo1 is the error code, exitinfo2 the address)"
-                                   if vector == const("VEC_PAGE_FAULT", SCOPE_SVM) else "")
+                                   if vector == const("VEC_PAGE_FAULT") else "")
     else:
         name = table.get(code, "see APM Vol2 Appendix C")
     return ["vm%d: no struct vm_exit in scope; its VMCB records the last #VMEXIT:" % int(vm["id"]),
