@@ -43,8 +43,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 #endif
 
 /**
- * @brief A function the debugging guides stop in (docs/debugging.md): kept a
- * real function under link-time optimisation (kernel/kernel.mk), so that a
+ * @brief A function a debugger stops in by name (docs/debugging.md, and the
+ * Bochs breakpoints of make bench and tools/exit-profile): kept a real
+ * function under link-time optimisation (kernel/kernel.mk), so that a
  * breakpoint, a backtrace and Bochs' symbols find it.
  */
 #define DEBUG_STOP __attribute__((noinline, noclone))
