@@ -68,6 +68,11 @@ enum resume devices_io(struct vm *vm, const struct vm_exit *e)
 		vm_stop(vm, "string I/O (INS/OUTS) on port %#x is outside the guest contract", e->port);
 		return RESUME_SAME;
 	}
+	if (e->size != 1 && e->size != 2 && e->size != 4) { /* no IN or OUT moves anything else */
+		vm_stop(vm, "an I/O exit of %u bytes on port %#x: IN and OUT move 1, 2 or 4 (lab 1: vmx_decode_exit takes the size from the exit qualification, and only exit reason 30 is EXIT_IO)",
+			e->size, e->port);
+		return RESUME_SAME;
+	}
 	if (e->in) /* IN writes AL, AX or EAX; a 32-bit write clears RAX's top half */
 		*rax = e->size == 4 ? port_read(vm, e)
 				    : (*rax & ~(uint64_t)mask) | (port_read(vm, e) & mask);

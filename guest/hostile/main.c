@@ -20,6 +20,7 @@
  *  14 magic      XCHG BX,BX, Bochs' magic breakpoint                  -> runs as natively
  *  15 ram-end    a PTE names the frame just past the VM's RAM (where
  *                the next VM's RAM begins in host memory)              -> stopped
+ *  16 msr        RDMSR of the TSC (MSR 0x10)                          -> stopped
  *
  * Paging identity-maps the first 16 MiB with 4 MiB pages; page tables for
  * the attacks come from a bump allocator above 8 MiB.
@@ -158,6 +159,18 @@ static void attack_virt(void)
 		__asm__ volatile("vmmcall");
 }
 
+/* RDMSR: harmless natively, outside the guest contract under the hypervisor. */
+static void attack_msr(void)
+{
+	uint32_t lo, hi;
+
+	gprintf("hostile: RDMSR of the TSC (MSR 0x10)\n");
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x10));
+	(void)lo;
+	(void)hi;
+	gprintf("hostile: RDMSR went through\n"); /* natively */
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *args = mb_args(mbi);
@@ -181,8 +194,9 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	case 13: attack_console_flood(arg_uint(args, "kib", 20)); break;
 	case 14: attack_magic_breakpoint(); break;
 	case 15: attack_ram_end(); break;
+	case 16: attack_msr(); break;
 	default:
-		gprintf("hostile: attack=N with N from 1 to 15\n");
+		gprintf("hostile: attack=N with N from 1 to 16\n");
 		return 1;
 	}
 	gprintf("hostile: done\n");
