@@ -72,7 +72,9 @@ static uint8_t user_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t remap_pages[3 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))); /* page, frame 1, frame 2 */
 static uint8_t idt_copy[IDT_ENTRIES * GATE_SIZE];
 static struct kjmp back;
-static unsigned syscalls, breakpoints, page_faults, steps;
+#define DR6_BS (1u << 14) /* single step */
+
+static unsigned syscalls, breakpoints, page_faults, steps, steps_with_bs;
 static uint32_t last_cr2, last_error;
 
 /* Identity paging for 0-16 MiB, user-accessible; 4 KiB pages below 4 MiB. */
@@ -177,9 +179,16 @@ static int remap_in_fault_handler(void)
 	return last_cr2 == 0x2222;
 }
 
+/* Each single-step #DB sets DR6.BS, which the CPU never clears: the handler
+ * counts and clears it, so every step is seen on its own. SDM Vol3A 17.2.3 */
 static void on_single_step(struct trap_frame *tf)
 {
+	uint32_t dr6;
+
 	steps++;
+	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+	steps_with_bs += !!(dr6 & DR6_BS);
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0u));
 	if (tf->eip == (uint32_t)step_end)
 		tf->eflags &= ~EFLAGS_TF;
 }
@@ -192,7 +201,8 @@ static void single_steps(void)
 	trap_set_handler(T_DB, on_single_step);
 	single_step_emulated();
 	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
-	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB, DR6 %x\n", steps, dr6);
+	gprintf("events: single-stepping 7 instructions, 4 of them emulated: %u #DB, %u with DR6.BS, DR6 %x after\n",
+		steps, steps_with_bs, dr6);
 }
 
 static void on_int1(struct trap_frame *tf)
