@@ -21,6 +21,7 @@
  *  15 ram-end    a PTE names the frame just past the VM's RAM (where
  *                the next VM's RAM begins in host memory)              -> stopped
  *  16 msr        RDMSR of the TSC (MSR 0x10)                          -> stopped
+ *  17 hlt        HLT with interrupts off (natively the CPU stops)       -> stopped
  *
  * Paging identity-maps the first 16 MiB with 4 MiB pages; page tables for
  * the attacks come from a bump allocator above 8 MiB.
@@ -171,6 +172,13 @@ static void attack_msr(void)
 	gprintf("hostile: RDMSR went through\n"); /* natively */
 }
 
+/* HLT with interrupts off: natively the CPU stops for good. */
+static void attack_hlt(void)
+{
+	gprintf("hostile: HLT with interrupts off\n");
+	__asm__ volatile("cli; hlt");
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *args = mb_args(mbi);
@@ -195,8 +203,9 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	case 14: attack_magic_breakpoint(); break;
 	case 15: attack_ram_end(); break;
 	case 16: attack_msr(); break;
+	case 17: attack_hlt(); break;
 	default:
-		gprintf("hostile: attack=N with N from 1 to 16\n");
+		gprintf("hostile: attack=N with N from 1 to 17\n");
 		return 1;
 	}
 	gprintf("hostile: done\n");
