@@ -22,6 +22,7 @@
  *                the next VM's RAM begins in host memory)              -> stopped
  *  16 msr        RDMSR of the TSC (MSR 0x10)                          -> stopped
  *  17 hlt        HLT with interrupts off (natively the CPU stops)       -> stopped
+ *  18 outsb      REP OUTSB to COM1 (string I/O)                       -> stopped
  *
  * Paging identity-maps the first 16 MiB with 4 MiB pages; page tables for
  * the attacks come from a bump allocator above 8 MiB.
@@ -179,6 +180,15 @@ static void attack_hlt(void)
 	__asm__ volatile("cli; hlt");
 }
 
+/* String I/O: natively the bytes reach COM1; the guest contract has no INS/OUTS. */
+static void attack_string_io(void)
+{
+	static const char text[] = "hostile: written by REP OUTSB\n";
+
+	gprintf("hostile: REP OUTSB to COM1\n");
+	__asm__ volatile("cld; rep outsb" : : "S"(text), "c"(sizeof(text) - 1), "d"(0x3F8) : "memory");
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *args = mb_args(mbi);
@@ -204,8 +214,9 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	case 15: attack_ram_end(); break;
 	case 16: attack_msr(); break;
 	case 17: attack_hlt(); break;
+	case 18: attack_string_io(); break;
 	default:
-		gprintf("hostile: attack=N with N from 1 to 17\n");
+		gprintf("hostile: attack=N with N from 1 to 18\n");
 		return 1;
 	}
 	gprintf("hostile: done\n");
