@@ -62,7 +62,7 @@ static void port_write(struct vm *vm, const struct vm_exit *e, uint32_t value)
 enum resume devices_io(struct vm *vm, const struct vm_exit *e)
 {
 	uint64_t *rax = &vm->vcpu.gpr[GPR_RAX];
-	uint32_t mask = e->size == 4 ? 0xFFFFFFFF : (1u << (8 * e->size)) - 1;
+	uint32_t mask;
 
 	if (e->string) {
 		vm_stop(vm, "string I/O (INS/OUTS) on port %#x is outside the guest contract", e->port);
@@ -73,6 +73,7 @@ enum resume devices_io(struct vm *vm, const struct vm_exit *e)
 			e->size, e->port);
 		return RESUME_SAME;
 	}
+	mask = e->size == 4 ? 0xFFFFFFFF : (1u << (8 * e->size)) - 1;
 	if (e->in) /* IN writes AL, AX or EAX; a 32-bit write clears RAX's top half */
 		*rax = e->size == 4 ? port_read(vm, e)
 				    : (*rax & ~(uint64_t)mask) | (port_read(vm, e) & mask);

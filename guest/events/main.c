@@ -49,6 +49,7 @@
 
 #define T_DB        1          /* debug exception */
 #define EFLAGS_TF   0x00000100 /* trap flag: single-step */
+#define DR6_BS      (1u << 14) /* a single step raised this #DB */
 #define CR0_NW      0x20000000 /* not write-through */
 #define CR0_CD      0x40000000 /* cache disable */
 #define CPUID_1_EDX_PSE36 (1u << 17)
@@ -72,8 +73,6 @@ static uint8_t user_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t remap_pages[3 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE))); /* page, frame 1, frame 2 */
 static uint8_t idt_copy[IDT_ENTRIES * GATE_SIZE];
 static struct kjmp back;
-#define DR6_BS (1u << 14) /* single step */
-
 static unsigned syscalls, breakpoints, page_faults, steps, steps_with_bs;
 static uint32_t last_cr2, last_error;
 

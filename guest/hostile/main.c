@@ -164,12 +164,8 @@ static void attack_virt(void)
 /* RDMSR: harmless natively, outside the guest contract under the hypervisor. */
 static void attack_msr(void)
 {
-	uint32_t lo, hi;
-
 	gprintf("hostile: RDMSR of the TSC (MSR 0x10)\n");
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x10));
-	(void)lo;
-	(void)hi;
+	__asm__ volatile("rdmsr" : : "c"(0x10) : "eax", "edx");
 	gprintf("hostile: RDMSR went through\n"); /* natively */
 }
 
