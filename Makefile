@@ -2,7 +2,7 @@
 #
 #   make run                 boot the demo (Bochs, VT-x)
 #   make run GUEST="a.elf" GUEST_ARGS="seed=7" EMU=bochs
-#   make test                everything the project checks about itself
+#   make test                the project's quick checks of itself (make test-all: all of them)
 #   make SOLUTION=0 ...      build the student hand-out instead of the reference
 #
 # Every tool the build needs is a Debian package; tools/install-deps installs
@@ -56,7 +56,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run show test help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
+.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -101,16 +101,21 @@ bochs-debug: all
 	@tools/bochs-debug --kernel $(KERNEL_ELF) --out $(BUILD)/bochs-debug --hvargs "$(HV_ARGS)" \
 		--guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)" $(BOCHS_DEBUG_FLAGS)
 
-## test: unit tests and emulator scenarios, then "N passed, N failed"
+## test: the quick suite (a few minutes): unit tests and emulator scenarios, then "N passed, N failed"
 test: deps
 	@tools/install-deps --test
 	@tools/selftest
+
+## test-all: the full suite (what CI runs): every scenario, broken tree, handout block and mutant sample
+test-all: deps
+	@tools/install-deps --test
+	@tools/selftest --all
 
 ## bench: exits, hidden faults per page and exit costs of each guest, Bochs and QEMU
 bench: all
 	@HV=$(KERNEL_ELF32) tools/bench
 
-## grade: score the tree lab by lab (LAB=n one lab; ISOLATE=1 other labs from solutions/; HIDDEN=dir)
+## grade: score the tree lab by lab (LAB=n one lab; TEST="lab1/NAME ..." those tests; ISOLATE=1 other labs from solutions/; HIDDEN=dir)
 GRADE_DIR ?= $(BUILD)/grade
 GRADER := $(BUILD)/tools/grade
 GRADE_MODE = $(if $(filter 1,$(ISOLATE)),isolate,$(if $(filter 1,$(SOLUTION)),reference,student))
@@ -119,7 +124,7 @@ $(GRADER): $(wildcard autograder/*.c autograder/*.h) | deps
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation -o $@ $(filter %.c,$^) -lcjson
 
 grade: $(GRADER)
-	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) \
+	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) --test "$(TEST)" \
 		--hidden "$(HIDDEN)" --seed $(or $(SEED),0)
 
 ## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab

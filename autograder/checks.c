@@ -4,11 +4,16 @@
  * result line; here the consoles are compared with native runs of the same
  * guest and the same seed.
  */
+#include <ctype.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "grade.h"
 
@@ -154,17 +159,44 @@ static int hv_run(const struct grade_config *cfg, const struct test *t, const ch
 	return proc_run(log, argv);
 }
 
-/* The guest's native console (QEMU, no hypervisor) into dir/serial.txt; false if it failed. */
-static bool native_run(const struct grade_config *cfg, const char *guest, const char *dir)
+/* The guest's native console (QEMU, no hypervisor) in dir/serial.txt, where dir
+ * is named after the guest and its arguments; false if the run failed. A guest
+ * runs natively once per grading run: the tests that compare with it (and run
+ * at the same time) share it, the first one running it under a lock. */
+static bool native_run(const struct grade_config *cfg, const char *guest, char *dir, size_t size)
 {
-	char log[600], hvrun[600], g[512];
-	char *argv[] = { hvrun, "--quiet", "--emu", "native", "--out", (char *)dir, "--timeout",
+	char log[700], hvrun[600], g[512], lock[700], ok[700], *p;
+	char *argv[] = { hvrun, "--quiet", "--emu", "native", "--out", dir, "--timeout",
 			 QEMU_TIMEOUT, "--guest", g, NULL };
+	const char *name = strrchr(guest, '/') ? strrchr(guest, '/') + 1 : guest;
+	uint32_t hash = 2166136261u; /* FNV-1a of the whole string: two directories, two names */
+	struct stat st;
+	bool passed;
+	int fd;
 
-	snprintf(hvrun, sizeof(hvrun), "%s/tools/hvrun", cfg->tree);
+	for (p = (char *)guest; *p; p++)
+		hash = (hash ^ (uint8_t)*p) * 16777619u;
+	snprintf(dir, size, "%s/logs/native-%s-%08x", cfg->out, name, hash);
+	for (p = strrchr(dir, '/') + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			*p = '_';
+	snprintf(lock, sizeof(lock), "%s.lock", dir);
+	snprintf(ok, sizeof(ok), "%s.passed", dir);
 	snprintf(log, sizeof(log), "%s.hvrun.txt", dir);
-	snprintf(g, sizeof(g), "%s", guest);
-	return proc_run(log, argv) == 0;
+	fd = open(lock, O_CREAT | O_RDWR, 0644);
+	if (fd < 0)
+		return false;
+	flock(fd, LOCK_EX); /* held until close() */
+	passed = stat(ok, &st) == 0;
+	if (!passed && stat(log, &st) != 0) { /* not run yet (a failed run is not tried again) */
+		snprintf(hvrun, sizeof(hvrun), "%s/tools/hvrun", cfg->tree);
+		snprintf(g, sizeof(g), "%s", guest);
+		passed = proc_run(log, argv) == 0;
+		if (passed)
+			close(open(ok, O_CREAT | O_WRONLY, 0644));
+	}
+	close(fd); /* and the lock with it */
+	return passed;
 }
 
 /* The lines of VM id in a console, without their "[vmN] " prefix. */
@@ -369,8 +401,7 @@ static void check_same(const struct grade_config *cfg, struct test *t)
 
 	guest_path(cfg, t, t->args[1], g[0], sizeof(g[0]));
 	snprintf(dir, sizeof(dir), "%s.run", t->log);
-	snprintf(native, sizeof(native), "%s.native", t->log);
-	if (!native_run(cfg, g[0], native)) {
+	if (!native_run(cfg, g[0], native, sizeof(native))) {
 		say(t, "the guest itself fails natively (grader problem): see %s\n", native);
 		return;
 	}
@@ -467,8 +498,7 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 	for (const char *id = t->args[2]; *id; id++) {
 		if (*id < '0' || *id > '9')
 			continue;
-		snprintf(native, sizeof(native), "%s.native%c", t->log, *id);
-		if (!native_run(cfg, g[*id - '0'], native)) {
+		if (!native_run(cfg, g[*id - '0'], native, sizeof(native))) {
 			say(t, "guest %c fails natively (grader problem)\n", *id);
 			return;
 		}

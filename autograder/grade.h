@@ -55,6 +55,7 @@ struct grade_config {
 	const char *out;         /**< GRADE_DIR: logs, results.json, junit.xml */
 	const char *hidden;      /**< directory of hidden tests, or NULL */
 	int lab;                 /**< 0: every lab; else only this one */
+	const char *only;        /**< "labN/NAME ..." (spaces or commas): only these tests, or NULL for all */
 	int jobs;                /**< tests at once */
 	unsigned seed;           /**< seed= for every guest of this run */
 	const char *unit_bin[NUM_LABS + 1]; /**< unit-test binary per lab, NULL when its build failed */

@@ -2,7 +2,7 @@
  * grade: build a tree and score it lab by lab.
  *
  *   grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate]
- *         [--hidden DIR] [--jobs N] [--seed N]
+ *         [--test "labN/NAME ..."] [--hidden DIR] [--jobs N] [--seed N]
  *
  * student   the tree as it is (the hand-out with the student's code)
  * reference SOLUTION=1: the reference solutions (must score full marks)
@@ -10,7 +10,7 @@
  *           solutions/: one broken lab cannot fail the next (instructors)
  *
  * Tests come from autograder/tests.list (and HIDDEN/tests.list, their own
- * category). Each runs in a child process, up to --jobs at once, with its
+ * category); --test keeps only the named ones (a failure looked at again). Each runs in a child process, up to --jobs at once, with its
  * own log; the report ends with "N passed, N failed".
  */
 #include <errno.h>
@@ -26,6 +26,7 @@
 #include "grade.h"
 
 static struct test tests[MAX_TESTS];
+static int test_count; /* of tests[], once --lab and --test have chosen */
 static struct grade_config cfg;
 static const char *mode = "student";
 
@@ -39,7 +40,7 @@ static double now(void)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate] [--hidden DIR] [--jobs N] [--seed N]\n", why);
+	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate] [--test \"labN/NAME ...\"] [--hidden DIR] [--jobs N] [--seed N]\n", why);
 	exit(2);
 }
 
@@ -68,6 +69,7 @@ static void parse_args(int argc, char **argv)
 		else if (!strcmp(a, "--out")) cfg.out = v;
 		else if (!strcmp(a, "--lab")) cfg.lab = atoi(v);
 		else if (!strcmp(a, "--mode")) mode = v;
+		else if (!strcmp(a, "--test")) cfg.only = *v ? v : NULL;
 		else if (!strcmp(a, "--hidden")) cfg.hidden = *v ? v : NULL;
 		else if (!strcmp(a, "--jobs")) cfg.jobs = atoi(v);
 		else if (!strcmp(a, "--seed")) cfg.seed = (unsigned)atoi(v);
@@ -155,6 +157,15 @@ static void mark_built(int lab, const char *hv, const char *unit, const char *er
 	rename(tmp, path); /* the parent sees a whole marker or none */
 }
 
+/* Whether any chosen test belongs to lab: a lab without one is not built. */
+static bool lab_has_tests(int lab)
+{
+	for (int i = 0; i < test_count; i++)
+		if (tests[i].lab == lab)
+			return true;
+	return false;
+}
+
 /* The build child: each lab's kernel and unit tests, in lab order (one build
  * serves every lab unless the mode isolates labs), each marked when done. */
 static void build_labs(void)
@@ -164,7 +175,7 @@ static void build_labs(void)
 	int first = 0;
 
 	for (int lab = 1; lab <= NUM_LABS; lab++) {
-		if (cfg.lab && lab != cfg.lab)
+		if (!lab_has_tests(lab))
 			continue;
 		if (first && strcmp(mode, "isolate")) {
 			mark_built(lab, cfg.hv[first], cfg.unit_bin[first], cfg.build_error[first]);
@@ -344,16 +355,54 @@ static void run_all(int count, pid_t builder)
 		waitpid(builder, NULL, 0);
 }
 
-/* Keep the tests of --lab, or all. In student mode a test that needs a later
- * lab's reference is left out and said so: lab n depends on labs 1 to n only. */
+/* Whether --test names test t ("labN/NAME", separated by spaces or commas); true without --test. */
+static bool named_by_only(const struct test *t)
+{
+	char name[80];
+	size_t n;
+
+	if (!cfg.only)
+		return true;
+	n = (size_t)snprintf(name, sizeof(name), "lab%d/%s", t->lab, t->name);
+	for (const char *p = strstr(cfg.only, name); p; p = strstr(p + 1, name))
+		if ((p == cfg.only || p[-1] == ' ' || p[-1] == ',') && (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
+			return true;
+	return false;
+}
+
+/* Every name --test gives is a test of the list: a misspelt one is said, not ignored. */
+static void check_only_names(int count)
+{
+	char *names = cfg.only ? strdup(cfg.only) : NULL;
+
+	for (char *w = names ? strtok(names, " ,") : NULL; w; w = strtok(NULL, " ,")) {
+		int i = 0;
+		char name[80];
+
+		for (; i < count; i++) {
+			snprintf(name, sizeof(name), "lab%d/%s", tests[i].lab, tests[i].name);
+			if (!strcmp(name, w))
+				break;
+		}
+		if (i == count) {
+			fprintf(stderr, "grade: --test names %s, which autograder/tests.list does not have (names are labN/NAME, as the grader prints them)\n", w);
+			exit(2);
+		}
+	}
+	free(names);
+}
+
+/* Keep the tests of --lab and --test, or all. In student mode a test that needs
+ * a later lab's reference is left out and said so: lab n depends on labs 1 to n only. */
 static int select_lab(int count)
 {
 	int kept = 0;
 
+	check_only_names(count);
 	for (int i = 0; i < count; i++) {
 		const struct test *t = &tests[i];
 
-		if (cfg.lab && t->lab != cfg.lab)
+		if ((cfg.lab && t->lab != cfg.lab) || !named_by_only(t))
 			continue;
 		if (t->needs && !strcmp(mode, "student")) {
 			printf("grade: lab%d/%s (%.0f points) is not run on your own tree: it needs the reference of lab %d, which your instructor's grading (make grade ISOLATE=1) has\n",
@@ -399,7 +448,7 @@ int main(int argc, char **argv)
 	}
 	if (count <= 0 || hidden < 0)
 		return 2;
-	count = select_lab(count + hidden);
+	count = test_count = select_lab(count + hidden);
 	printf("grade: %s mode, %d tests, seed %u\n", mode, count, cfg.seed);
 	run_all(count, build());
 	report_write(&cfg, tests, count, now() - start);
