@@ -1,5 +1,5 @@
 /*
- * Entry from a Multiboot v1 loader (GRUB, QEMU -kernel) into 64-bit C.
+ * Entry from a Multiboot v1 loader (QEMU -kernel, tools/diskboot in Bochs) into 64-bit C.
  *
  * The loader leaves us in 32-bit protected mode with paging off, EAX =
  * 0x2BADB002 and EBX = the Multiboot info. We identity-map the first 4 GiB

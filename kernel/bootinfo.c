@@ -39,7 +39,7 @@ static void parse_mmap(const struct mb_info *mbi, struct bootinfo *bi)
 }
 
 /* A module's string without the directories of its first word: QEMU passes
- * "dir/a.elf args", our GRUB configuration "a.elf args"; both become the latter. */
+ * "dir/a.elf args", tools/hvrun's Bochs boot disk "a.elf args"; both become the latter. */
 static const char *without_directories(const char *cmd)
 {
 	const char *name = cmd;

@@ -49,7 +49,7 @@ $(KERNEL_OBJ_DIR)/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-# The ELF64 keeps the debug information for gdb; QEMU's -kernel and GRUB get an ELF32 copy.
+# The ELF64 keeps the debug information for gdb; QEMU's -kernel and tools/mkdisk get an ELF32 copy.
 $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -flto=auto $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)

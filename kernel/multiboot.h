@@ -2,7 +2,8 @@
  * @file multiboot.h
  * @brief The Multiboot v1 format: the header a kernel carries and the info block a loader gives.
  *
- * Used three ways: the host kernel reads the info block GRUB or QEMU gave it,
+ * Used three ways: the host kernel reads the info block its loader gave it
+ * (QEMU -kernel, or tools/diskboot in Bochs),
  * the guest loader checks a guest's header, and builds the guest's info block.
  * Multiboot Specification 0.6.96, section 3.
  */

@@ -1,5 +1,5 @@
 /*
- * Guest entry. A Multiboot v1 loader (QEMU -kernel, GRUB, or the
+ * Guest entry. A Multiboot v1 loader (QEMU -kernel, tools/diskboot, or the
  * hypervisor) enters here in 32-bit protected mode, paging off, with
  * EAX = 0x2BADB002 and EBX = the Multiboot info. We keep every register as
  * the loader left it (guest_entry_regs), set a stack and call
