@@ -2,8 +2,9 @@
  * A Multiboot v1 loader on a raw disk, for Bochs runs (instead of GRUB).
  *
  * The BIOS loads sector 0 of the disk to 0x7C00 and jumps to it in 16-bit
- * real mode (with DL = the boot drive). This file is two sectors: the first
- * reads the second (stage 2) behind itself. Stage 2 then
+ * real mode (with DL = the boot drive). Only that first sector is loaded, so
+ * it reads the rest of this file (stage 2) from the sectors after it to just
+ * behind itself. Stage 2 then
  *   1. reads the payload tools/mkdisk laid out on the disk, chunk by chunk, to
  *      a low buffer and copies each chunk to its place, above 1 MiB too;
  *   2. asks the BIOS for its memory map and writes it into the Multiboot info;
@@ -18,17 +19,19 @@
  */
 #define BOOT_ADDR      0x7C00   /* where the BIOS loads sector 0 */
 #define SECTOR_SIZE    512
+#define SECTOR_SHIFT   9                        /* bytes = sectors << SECTOR_SHIFT */
+#define WORDS_SHIFT    8                        /* 16-bit words = sectors << WORDS_SHIFT */
 #define STACK_TOP      BOOT_ADDR                /* the real-mode stack grows down from here */
 #define STAGE2_SEG     ((BOOT_ADDR + SECTOR_SIZE) >> 4) /* stage 2 goes right after sector 0 */
 #define BUFFER_SEG     0x2000                   /* the low buffer: 0x20000, below 640 KiB */
 #define BUFFER_ADDR    (BUFFER_SEG << 4)
 #define CHUNK_SECTORS  64                       /* 32 KiB a read: well inside one block move's 64 KiB */
-#define WORDS_PER_SECTOR (SECTOR_SIZE / 2)
 
 /* The parameter block (tools/mkdisk writes it; the offsets must match there). */
 #define PARAMS_OFFSET  8
 #define PARAMS_MAGIC   0x544F4F42               /* "BOOT" */
 #define MAX_EXTENTS    6
+#define EXTENT_SIZE    12                       /* three longs */
 
 /* The Multiboot info fields this loader fills, Multiboot 0.6.96 3.3 (Boot information format). */
 #define MB_BOOT_MAGIC  0x2BADB002               /* in EAX at the kernel's entry */
@@ -77,7 +80,8 @@ p_bss_start:	.long 0                          /* the kernel's last segment's bss
 p_bss_length:	.long 0
 p_mmap_capacity: .word 0                         /* memory map entries the info block has room for */
 p_extent_count:	.word 0
-/* Each extent: destination address, first disk sector (LBA), sectors; loaded in this order. */
+/* Each extent: destination address, first disk sector (LBA), sectors; loaded in
+ * this order, so each may end in its last sector's zero padding. */
 p_extents:	.fill MAX_EXTENTS * 3, 4, 0
 
 boot_start:
@@ -171,7 +175,7 @@ load_extents:
 1:	testw %bp, %bp
 	jz 2f
 	call load_extent
-	addw $12, %bx
+	addw $EXTENT_SIZE, %bx
 	decw %bp
 	jmp 1b
 2:	ret
@@ -194,7 +198,7 @@ load_extent:
 	call copy_from_buffer
 	addl %ecx, %eax
 	subl %ecx, %edx
-	shll $9, %ecx                           /* sectors to bytes */
+	shll $SECTOR_SHIFT, %ecx                /* sectors to bytes */
 	addl %ecx, %edi
 	jmp 1b
 3:	ret
@@ -209,7 +213,7 @@ copy_from_buffer:
 	shrl $16, %eax
 	movb %al, move_dest + 4                 /* base 23:16 */
 	movb %ah, move_dest + 7                 /* base 31:24 */
-	shlw $8, %cx                            /* sectors to words: WORDS_PER_SECTOR = 256 */
+	shlw $WORDS_SHIFT, %cx                  /* sectors to words */
 	movw $move_gdt, %si                     /* ES:SI = the descriptor table */
 	movb $0x87, %ah
 	int $0x15
