@@ -166,13 +166,27 @@ static bool lab_has_tests(int lab)
 	return false;
 }
 
+/* Lab's kernel and unit tests apart (one may build when the other does not), then its marker. */
+static void build_lab_apart(int lab, const char *vars, const char *hv, const char *unit, const char *log)
+{
+	char target[720];
+
+	snprintf(target, sizeof(target), "'%s'", hv);
+	if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+		cfg.hv[lab] = hv;
+	snprintf(target, sizeof(target), "'%s'", unit);
+	if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+		cfg.unit_bin[lab] = unit;
+	mark_built(lab, cfg.hv[lab], cfg.unit_bin[lab], cfg.build_error[lab]);
+}
+
 /* The build child: each lab's kernel and unit tests, in lab order (one build
  * serves every lab unless the mode isolates labs), each marked when done. */
 static void build_labs(void)
 {
 	static char hv[NUM_LABS + 1][700], unit[NUM_LABS + 1][700];
 	char log[600], vars[128], dir[600], target[720];
-	int first = 0;
+	int first = 0, clean = 0; /* the first lab built; how many built without an error */
 
 	for (int lab = 1; lab <= NUM_LABS; lab++) {
 		if (!lab_has_tests(lab))
@@ -191,6 +205,7 @@ static void build_labs(void)
 		snprintf(target, sizeof(target), "guests bad-guests '%s' '%s'", hv[lab], unit[lab]);
 		if (!first && make(log, vars, target, NULL, 0)) {
 			first = lab;
+			clean = 1;
 			mark_built(lab, hv[lab], unit[lab], "");
 			cfg.hv[lab] = hv[lab];
 			cfg.unit_bin[lab] = unit[lab];
@@ -204,16 +219,19 @@ static void build_labs(void)
 			}
 			snprintf(log, sizeof(log), "%s/build-lab%d.log", cfg.out, lab);
 		}
+		/* Once two labs built cleanly, every reference object exists (each
+		 * built the other's): the other labs compile only their own files and
+		 * link, so they build at once, each in its own child. */
+		if (clean >= 2 && fork() > 0)
+			continue;
+		build_lab_apart(lab, vars, hv[lab], unit[lab], log);
+		if (clean >= 2)
+			_exit(0);
+		clean += cfg.hv[lab] && cfg.unit_bin[lab];
 		first = first ? first : lab;
-		/* The kernel and the unit tests apart: one may build when the other does not. */
-		snprintf(target, sizeof(target), "'%s'", hv[lab]);
-		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
-			cfg.hv[lab] = hv[lab];
-		snprintf(target, sizeof(target), "'%s'", unit[lab]);
-		if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
-			cfg.unit_bin[lab] = unit[lab];
-		mark_built(lab, cfg.hv[lab], cfg.unit_bin[lab], cfg.build_error[lab]);
 	}
+	while (wait(NULL) > 0) /* the labs built at once */
+		;
 }
 
 /* Start the builds (the guests, then each lab) in a child; returns its pid. A
