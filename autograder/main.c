@@ -10,8 +10,9 @@
  *           solutions/: one broken lab cannot fail the next (instructors)
  *
  * Tests come from autograder/tests.list (and HIDDEN/tests.list, their own
- * category); --test keeps only the named ones (a failure looked at again). Each runs in a child process, up to --jobs at once, with its
- * own log; the report ends with "N passed, N failed".
+ * category); --test keeps only the named ones (a failure looked at again).
+ * Each runs in a child process, up to --jobs at once, with its own log; the
+ * report ends with "N passed, N failed".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -373,41 +374,49 @@ static void run_all(int count, pid_t builder)
 		waitpid(builder, NULL, 0);
 }
 
-/* Whether --test names test t ("labN/NAME", separated by spaces or commas); true without --test. */
+/* Whether the list "labN/NAME ..." (spaces or commas) has the word name. */
+static bool list_has(const char *list, const char *name)
+{
+	char *words = strdup(list), *save = NULL;
+	bool found = false;
+
+	for (char *w = strtok_r(words, " ,", &save); w && !found; w = strtok_r(NULL, " ,", &save))
+		found = !strcmp(w, name);
+	free(words);
+	return found;
+}
+
+/* Test t's name as the grader prints it and --test gives it: "labN/NAME". */
+static const char *test_name(const struct test *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "lab%d/%s", t->lab, t->name);
+	return buf;
+}
+
+/* Whether --test names test t; true without --test. */
 static bool named_by_only(const struct test *t)
 {
 	char name[80];
-	size_t n;
 
-	if (!cfg.only)
-		return true;
-	n = (size_t)snprintf(name, sizeof(name), "lab%d/%s", t->lab, t->name);
-	for (const char *p = strstr(cfg.only, name); p; p = strstr(p + 1, name))
-		if ((p == cfg.only || p[-1] == ' ' || p[-1] == ',') && (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
-			return true;
-	return false;
+	return !cfg.only || list_has(cfg.only, test_name(t, name, sizeof(name)));
 }
 
 /* Every name --test gives is a test of the list: a misspelt one is said, not ignored. */
 static void check_only_names(int count)
 {
-	char *names = cfg.only ? strdup(cfg.only) : NULL;
+	char *words = cfg.only ? strdup(cfg.only) : NULL, *save = NULL, name[80];
 
-	for (char *w = names ? strtok(names, " ,") : NULL; w; w = strtok(NULL, " ,")) {
-		int i = 0;
-		char name[80];
+	for (char *w = words ? strtok_r(words, " ,", &save) : NULL; w; w = strtok_r(NULL, " ,", &save)) {
+		bool known = false;
 
-		for (; i < count; i++) {
-			snprintf(name, sizeof(name), "lab%d/%s", tests[i].lab, tests[i].name);
-			if (!strcmp(name, w))
-				break;
-		}
-		if (i == count) {
+		for (int i = 0; i < count && !known; i++)
+			known = !strcmp(test_name(&tests[i], name, sizeof(name)), w);
+		if (!known) {
 			fprintf(stderr, "grade: --test names %s, which autograder/tests.list does not have (names are labN/NAME, as the grader prints them)\n", w);
 			exit(2);
 		}
 	}
-	free(names);
+	free(words);
 }
 
 /* Keep the tests of --lab and --test, or all. In student mode a test that needs
