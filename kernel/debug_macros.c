@@ -1,9 +1,9 @@
 /*
- * Macro information for gdb (tools/gdb/hv.py). Link-time optimisation drops
- * the macro tables of the files it compiles (kernel/kernel.mk), so this file
- * is compiled without it: it includes the headers whose constants the gdb
- * helpers read (page-table bits, exit kinds, AMD-V exit codes, vectors), and
- * the helpers look them up at debug_macros_scope.
+ * Macro information for gdb (tools/gdb/hv.py). gdb knows a macro only where
+ * the compilation unit defined or included it, so this file includes every
+ * header whose constants the gdb helpers read (page-table bits, exit kinds,
+ * AMD-V exit codes, vectors), and the helpers look them up at
+ * debug_macros_scope.
  */
 #include "kernel/svm/vmcb.h"
 #include "kernel/vectors.h"

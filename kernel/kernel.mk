@@ -29,21 +29,9 @@ KERNEL_OBJS := $(foreach s,$(KERNEL_SRCS),$(KERNEL_OBJ_DIR)/$(basename $(call sr
 KERNEL_ELF := $(KBUILD)/hv.elf
 KERNEL_ELF32 := $(KBUILD)/hv.elf32
 
-# Link-time optimisation lets the compiler inline given code across files, so
-# the layers an exit passes through (run loop, backend, dispatcher, devices,
-# virtual TLB) cost no calls and frames while each stays its own small file.
-# The labs' files are compiled without it: their functions stay whole, where a
-# student sets breakpoints, reads backtraces and sees the instructions Bochs
-# traces. Given functions the debugging guides stop in are marked DEBUG_STOP
-# (kernel/lib.h); LTO drops macro information, which gdb's helpers read from
-# kernel/debug_macros.c, also compiled without it.
-NO_LTO_SRCS := kernel/debug_macros.c \
-	$(foreach n,1 2 3 4 5 6,$(LAB_FILES_$(n)) $(addprefix solutions/,$(LAB_FILES_$(n))))
-kernel_lto = $(if $(filter $(NO_LTO_SRCS),$(1)),,-flto)
-
 $(KERNEL_OBJ_DIR)/%.o: %.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) $(call kernel_lto,$<) -c $< -o $@
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(KERNEL_OBJ_DIR)/%.o: %.S | deps
 	@mkdir -p $(@D)
@@ -52,7 +40,7 @@ $(KERNEL_OBJ_DIR)/%.o: %.S | deps
 # The ELF64 keeps the debug information for gdb; QEMU's -kernel and tools/mkdisk get an ELF32 copy.
 $(KERNEL_ELF): $(KERNEL_OBJS) kernel/kernel.ld
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -MMD -MP,$(KERNEL_CFLAGS)) -flto=auto $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+	$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
 
 $(KERNEL_ELF32): $(KERNEL_ELF)
 	objcopy -I elf64-x86-64 -O elf32-i386 --strip-debug $< $@

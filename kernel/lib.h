@@ -44,9 +44,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 
 /**
  * @brief A function a debugger stops in by name (docs/debugging.md, and the
- * Bochs breakpoints of make bench and tools/exit-profile): kept a real
- * function under link-time optimisation (kernel/kernel.mk), so that a
- * breakpoint, a backtrace and Bochs' symbols find it.
+ * Bochs breakpoints of make bench and tools/exit-profile): never inlined
+ * into a caller in its own file, so that a breakpoint on its address, a
+ * backtrace and Bochs' symbols find every call.
  */
 #define DEBUG_STOP __attribute__((noinline, noclone))
 

@@ -28,9 +28,8 @@ import gdb
 # ---- the C program's constants ----
 
 # Where the macros are visible: gdb knows a macro only at a source location
-# whose compilation unit defined or included it, and link-time optimisation
-# drops the macro tables of the files it compiles. kernel/debug_macros.c,
-# compiled without it, includes every header these helpers read.
+# whose compilation unit defined or included it. kernel/debug_macros.c
+# includes every header these helpers read.
 SCOPE = "debug_macros_scope"
 
 _macro_tables = {}
@@ -53,8 +52,7 @@ def const(name, scope=SCOPE):
         if name not in table:
             raise gdb.GdbError(
                 "hv.py: gdb does not know the macro %s at %s: the kernel was built without "
-                "macro information; rebuild it with -g3 and kernel/debug_macros.c without -flto "
-                "(kernel/kernel.mk): make clean all"
+                "macro information; rebuild it with -g3 (kernel/kernel.mk): make clean all"
                 % (name, scope))
         # Expand the macros the body names, then let gdb's C parser evaluate it.
         body = re.sub(r"\b[A-Za-z_]\w*\b",
