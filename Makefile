@@ -115,7 +115,7 @@ test-all: deps
 bench: all
 	@HV=$(KERNEL_ELF32) tools/bench
 
-## grade: score the tree lab by lab (LAB=n one lab; TEST="lab1/NAME ..." those tests; ISOLATE=1 other labs from solutions/; HIDDEN=dir)
+## grade: score the tree lab by lab (LAB="n ..." those labs; TEST="lab1/NAME ..." those tests; ISOLATE=1 other labs from solutions/; HIDDEN=dir; SANDBOX=student,emu users, as root)
 GRADE_DIR ?= $(BUILD)/grade
 GRADER := $(BUILD)/tools/grade
 GRADE_MODE = $(if $(filter 1,$(ISOLATE)),isolate,$(if $(filter 1,$(SOLUTION)),reference,student))
@@ -124,8 +124,8 @@ $(GRADER): $(wildcard autograder/*.c autograder/*.h) | deps
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-format-truncation -o $@ $(filter %.c,$^) -lcjson
 
 grade: $(GRADER)
-	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab $(or $(LAB),0) --test "$(TEST)" \
-		--hidden "$(HIDDEN)" --seed $(or $(SEED),0)
+	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab "$(or $(LAB),0)" --test "$(TEST)" \
+		--hidden "$(HIDDEN)" --seed $(or $(SEED),0) --sandbox "$(SANDBOX)"
 
 ## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab
 mutants: all $(GRADER)
@@ -140,9 +140,9 @@ fuzz: deps
 handout:
 	@tools/package handout $(BUILD)/package
 
-## gradescope: build/package/gradescope.zip, the autograder for Gradescope (HIDDEN=dir adds hidden tests)
+## gradescope: build/package/gradescope.zip, Gradescope's autograder for labs 1-5 (LAB=n: gradescope-labn.zip, lab n alone; HIDDEN=dir adds hidden tests)
 gradescope:
-	@tools/package gradescope $(BUILD)/package $(HIDDEN)
+	@tools/package gradescope $(BUILD)/package "$(HIDDEN)" "$(LAB)"
 
 print-student-files:
 	@echo $(foreach n,1 2 3 4 5 6,$(LAB_FILES_$(n)))

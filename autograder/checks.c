@@ -156,7 +156,7 @@ static int hv_run(const struct grade_config *cfg, const struct test *t, const ch
 		argv[a++] = guests[i];
 	}
 	argv[a] = NULL;
-	return proc_run(log, argv);
+	return proc_run(log, cfg->emu_user, argv);
 }
 
 /* The guest's native console (QEMU, no hypervisor) in dir/serial.txt, where dir
@@ -191,7 +191,7 @@ static bool native_run(const struct grade_config *cfg, const char *guest, char *
 	if (!passed && stat(log, &st) != 0) { /* not run yet (a failed run is not tried again) */
 		snprintf(hvrun, sizeof(hvrun), "%s/tools/hvrun", cfg->tree);
 		snprintf(g, sizeof(g), "%s", guest);
-		passed = proc_run(log, argv) == 0;
+		passed = proc_run(log, cfg->emu_user, argv) == 0;
 		if (passed)
 			close(open(ok, O_CREAT | O_WRONLY, 0644));
 	}
@@ -320,7 +320,10 @@ static void check_unit(const struct grade_config *cfg, struct test *t)
 	int tested = 0, passing = 0;
 
 	snprintf(filter, sizeof(filter), "%s", t->args[0]);
-	int status = proc_run(t->log, argv);
+	int status = proc_run(t->log, cfg->student_user, argv);
+
+	if (cfg->student_user) /* nothing the student's code started outlives its tests */
+		proc_kill_user(cfg->student_user);
 	out = file_read(t->log, CONSOLE_MAX);
 	const char *syn = out ? strstr(out, "Synthesis: Tested: ") : NULL;
 

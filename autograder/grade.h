@@ -54,7 +54,7 @@ struct grade_config {
 	const char *tree;        /**< the tree graded (a student's or the reference) */
 	const char *out;         /**< GRADE_DIR: logs, results.json, junit.xml */
 	const char *hidden;      /**< directory of hidden tests, or NULL */
-	int lab;                 /**< 0: every lab; else only this one */
+	unsigned labs;           /**< bit n set: lab n is graded; 0: every lab */
 	const char *only;        /**< "labN/NAME ..." (spaces or commas): only these tests, or NULL for all */
 	int jobs;                /**< tests at once */
 	unsigned seed;           /**< seed= for every guest of this run */
@@ -62,6 +62,8 @@ struct grade_config {
 	const char *hv[NUM_LABS + 1];       /**< hypervisor ELF32 per lab, NULL when its build failed */
 	char build_error[NUM_LABS + 1][TEXT_MAX]; /**< compiler message per lab when its build failed */
 	const char *guest_dir;   /**< where the built guests are */
+	const char *student_user; /**< --sandbox: the user the student's code is built and unit-tested as, or NULL */
+	const char *emu_user;    /**< --sandbox: the user the emulators run as, or NULL */
 };
 
 /** @brief Read a test list (LAB|NAME|POINTS|KIND|ARGS...|HINT lines); returns tests added or -1. */
@@ -71,10 +73,14 @@ int testlist_read(const char *path, bool hidden, struct test *tests, int max, in
 void check_run(const struct grade_config *cfg, struct test *t);
 
 /**
- * @brief Run @p argv with stdout and stderr appended to @p log, wait, and
- * return its exit status (or 128 + signal); -1 if it could not start.
+ * @brief Run @p argv with stdout and stderr appended to @p log (none if NULL),
+ * as @p user unless NULL, wait, and return its exit status (or 128 + signal);
+ * -1 if it could not start, 126 if it could not become @p user.
  */
-int proc_run(const char *log, char *const argv[]);
+int proc_run(const char *log, const char *user, char *const argv[]);
+
+/** @brief Kill every process of @p user (what a sandboxed run left behind). */
+void proc_kill_user(const char *user);
 
 /** @brief Read at most @p max bytes of @p path into a new NUL-terminated buffer (NULL if absent). */
 char *file_read(const char *path, size_t max);

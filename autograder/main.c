@@ -1,7 +1,7 @@
 /*
  * grade: build a tree and score it lab by lab.
  *
- *   grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate]
+ *   grade --tree DIR --out DIR [--lab "N ..."] [--mode student|reference|isolate]
  *         [--test "labN/NAME ..."] [--hidden DIR] [--jobs N] [--seed N]
  *
  * student   the tree as it is (the hand-out with the student's code)
@@ -13,6 +13,13 @@
  * category); --test keeps only the named ones (a failure looked at again).
  * Each runs in a child process, up to --jobs at once, with its own log; the
  * report ends with "N passed, N failed".
+ *
+ * --sandbox STUDENT,EMU (as root; Gradescope's setup.sh creates the users):
+ * every lab is built as STUDENT, then the build is made root's and read-only;
+ * the unit tests, the student's code run natively, run as STUDENT one at a
+ * time, and whatever they started is killed after each; the emulators run
+ * as EMU, whose log directory STUDENT cannot write. The report is written by
+ * root once both users' processes are gone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +48,7 @@ static double now(void)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab N] [--mode student|reference|isolate] [--test \"labN/NAME ...\"] [--hidden DIR] [--jobs N] [--seed N]\n", why);
+	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab \"N ...\"] [--mode student|reference|isolate] [--test \"labN/NAME ...\"] [--hidden DIR] [--jobs N] [--seed N] [--sandbox STUDENT,EMU]\n", why);
 	exit(2);
 }
 
@@ -59,6 +66,38 @@ static unsigned fresh_seed(void)
 	return seed % 1000000;
 }
 
+/* --lab "N ...": the labs graded (spaces or commas); 0 or nothing: every lab. */
+static void parse_labs(const char *v)
+{
+	char *words = strdup(v), *save = NULL, *end;
+
+	for (char *w = strtok_r(words, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
+		long lab = strtol(w, &end, 10);
+
+		if (*end || lab < 0 || lab > NUM_LABS)
+			usage("--lab takes lab numbers, 1 to 6 (0: every lab)");
+		if (lab)
+			cfg.labs |= 1u << lab;
+	}
+	free(words);
+}
+
+/* --sandbox STUDENT,EMU: two users, and only root can become them. */
+static void parse_sandbox(const char *v)
+{
+	char *users = strdup(v), *comma = strchr(users, ',');
+
+	if (!*v)
+		return;
+	if (!comma || comma == users || !comma[1] || strchr(comma + 1, ','))
+		usage("--sandbox takes two users: STUDENT,EMU");
+	*comma = '\0';
+	cfg.student_user = users;
+	cfg.emu_user = comma + 1;
+	if (geteuid() != 0)
+		usage("--sandbox runs the student's code as other users, which only root can do");
+}
+
 static void parse_args(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -68,19 +107,18 @@ static void parse_args(int argc, char **argv)
 			usage("an option without its value");
 		if (!strcmp(a, "--tree")) cfg.tree = v;
 		else if (!strcmp(a, "--out")) cfg.out = v;
-		else if (!strcmp(a, "--lab")) cfg.lab = atoi(v);
+		else if (!strcmp(a, "--lab")) parse_labs(v);
 		else if (!strcmp(a, "--mode")) mode = v;
 		else if (!strcmp(a, "--test")) cfg.only = *v ? v : NULL;
 		else if (!strcmp(a, "--hidden")) cfg.hidden = *v ? v : NULL;
 		else if (!strcmp(a, "--jobs")) cfg.jobs = atoi(v);
 		else if (!strcmp(a, "--seed")) cfg.seed = (unsigned)atoi(v);
+		else if (!strcmp(a, "--sandbox")) parse_sandbox(v);
 		else usage("unknown option");
 		i++;
 	}
 	if (!cfg.tree || !cfg.out)
 		usage("--tree and --out are required");
-	if (cfg.lab < 0 || cfg.lab > NUM_LABS)
-		usage("--lab must be 1 to 5");
 	if (strcmp(mode, "student") && strcmp(mode, "reference") && strcmp(mode, "isolate"))
 		usage("--mode must be student, reference or isolate");
 	if (cfg.jobs <= 0)
@@ -98,7 +136,8 @@ static void build_error_text(const char *log, char *out, size_t size)
 	out[0] = '\0';
 	/* gcc and ld messages, not the command lines (whose -Werror says "error" too) */
 	for (char *line = text ? strtok(text, "\n") : NULL; line && n < size - 1; line = strtok(NULL, "\n"))
-		if ((strstr(line, ": error:") || strstr(line, ": fatal error:") || strstr(line, "undefined reference") ||
+		if ((strstr(line, ": error:") || strstr(line, ": fatal error:") || strstr(line, ": Error: ") ||
+		     strstr(line, "undefined reference") ||
 		     strstr(line, "No rule to make target")) && !strstr(out, line)) /* once, though tried again */
 			n += (size_t)snprintf(out + n, size - n, "  %s\n", line);
 	if (!n)
@@ -108,15 +147,30 @@ static void build_error_text(const char *log, char *out, size_t size)
 	free(text);
 }
 
-/* make in the tree with BUILD under --out; false if it failed (message in err). */
-static bool make(const char *log, const char *vars, const char *targets, char *err, size_t size)
+/* make TARGETS (NULL-ended) in the tree with the words of vars and BUILD under
+ * --out, as the student's user when sandboxed; false if it failed (message in err). */
+static bool make(const char *log, const char *vars, const char *const targets[], char *err, size_t size)
 {
-	char cmd[2048];
-	int status;
+	char jobs[16], build[640], hidden[640], words[128], *argv[32], *save = NULL;
+	int a = 0, status;
 
-	snprintf(cmd, sizeof(cmd), "make -C '%s' --no-print-directory -j%d BUILD='%s/build' HIDDEN='%s' %s %s >>'%s' 2>&1",
-		 cfg.tree, cfg.jobs, cfg.out, cfg.hidden ? cfg.hidden : "", vars, targets, log);
-	status = system(cmd);
+	snprintf(jobs, sizeof(jobs), "-j%d", cfg.jobs);
+	snprintf(build, sizeof(build), "BUILD=%s/build", cfg.out);
+	snprintf(hidden, sizeof(hidden), "HIDDEN=%s", cfg.hidden ? cfg.hidden : "");
+	snprintf(words, sizeof(words), "%s", vars);
+	argv[a++] = "make";
+	argv[a++] = "-C";
+	argv[a++] = (char *)cfg.tree;
+	argv[a++] = "--no-print-directory";
+	argv[a++] = jobs;
+	argv[a++] = build;
+	argv[a++] = hidden;
+	for (char *w = strtok_r(words, " ", &save); w && a < 20; w = strtok_r(NULL, " ", &save))
+		argv[a++] = w;
+	for (int i = 0; targets[i] && a < 31; i++)
+		argv[a++] = (char *)targets[i];
+	argv[a] = NULL;
+	status = proc_run(log, cfg.student_user, argv);
 	if (status != 0 && err)
 		build_error_text(log, err, size);
 	return status == 0;
@@ -170,13 +224,9 @@ static bool lab_has_tests(int lab)
 /* Lab's kernel and unit tests apart (one may build when the other does not), then its marker. */
 static void build_lab_apart(int lab, const char *vars, const char *hv, const char *unit, const char *log)
 {
-	char target[720];
-
-	snprintf(target, sizeof(target), "'%s'", hv);
-	if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+	if (make(log, vars, (const char *[]){ hv, NULL }, cfg.build_error[lab], TEXT_MAX))
 		cfg.hv[lab] = hv;
-	snprintf(target, sizeof(target), "'%s'", unit);
-	if (make(log, vars, target, cfg.build_error[lab], TEXT_MAX))
+	if (make(log, vars, (const char *[]){ unit, NULL }, cfg.build_error[lab], TEXT_MAX))
 		cfg.unit_bin[lab] = unit;
 	mark_built(lab, cfg.hv[lab], cfg.unit_bin[lab], cfg.build_error[lab]);
 }
@@ -186,7 +236,7 @@ static void build_lab_apart(int lab, const char *vars, const char *hv, const cha
 static void build_labs(void)
 {
 	static char hv[NUM_LABS + 1][700], unit[NUM_LABS + 1][700];
-	char log[600], vars[128], dir[600], target[720];
+	char log[600], vars[128], dir[600];
 	int first = 0, clean = 0; /* the first lab built; how many built without an error */
 
 	for (int lab = 1; lab <= NUM_LABS; lab++) {
@@ -203,8 +253,7 @@ static void build_labs(void)
 		printf("grade: building %s\n", vars);
 		/* The first build makes the guests too, in the same parallel make; it is
 		 * tried again piece by piece below when anything fails. */
-		snprintf(target, sizeof(target), "guests bad-guests '%s' '%s'", hv[lab], unit[lab]);
-		if (!first && make(log, vars, target, NULL, 0)) {
+		if (!first && make(log, vars, (const char *[]){ "guests", "bad-guests", hv[lab], unit[lab], NULL }, NULL, 0)) {
 			first = lab;
 			clean = 1;
 			mark_built(lab, hv[lab], unit[lab], "");
@@ -214,7 +263,7 @@ static void build_labs(void)
 		}
 		if (!first) {
 			snprintf(log, sizeof(log), "%s/build-guests.log", cfg.out);
-			if (!make(log, "", "guests bad-guests", NULL, 0)) {
+			if (!make(log, "", (const char *[]){ "guests", "bad-guests", NULL }, NULL, 0)) {
 				fprintf(stderr, "grade: the guests do not build (not student code): see %s\n", log);
 				_exit(3);
 			}
@@ -245,6 +294,12 @@ static pid_t build(void)
 
 	snprintf(dir, sizeof(dir), "%s/build/guest", cfg.out);
 	cfg.guest_dir = strdup(dir);
+	if (cfg.student_user) { /* the student's user builds; nothing of theirs runs yet */
+		snprintf(dir, sizeof(dir), "%s/build", cfg.out);
+		if (proc_run(NULL, NULL, (char *[]){ "mkdir", "-p", dir, NULL }) != 0 ||
+		    proc_run(NULL, NULL, (char *[]){ "chown", "-R", (char *)cfg.student_user, dir, NULL }) != 0)
+			usage("--sandbox: cannot give the build directory to the student's user");
+	}
 	for (int lab = 1; lab <= NUM_LABS; lab++) {
 		built_marker(lab, log, sizeof(log));
 		unlink(log);
@@ -340,19 +395,51 @@ static void finish_test(int i, int done, int count)
 	fflush(stdout);
 }
 
-/* Run the tests, up to --jobs at once, each as soon as its lab is built. */
+/* Sandboxed, after every build: the build becomes root's and read-only, so that
+ * no test can change what another runs; the emulators' user gets the log directory. */
+static void sandbox_lock(void)
+{
+	char build[600], logs[600];
+
+	snprintf(build, sizeof(build), "%s/build", cfg.out);
+	snprintf(logs, sizeof(logs), "%s/logs", cfg.out);
+	if (proc_run(NULL, NULL, (char *[]){ "chown", "-R", "root:root", build, NULL }) != 0 ||
+	    proc_run(NULL, NULL, (char *[]){ "chmod", "-R", "go-w", build, NULL }) != 0 ||
+	    proc_run(NULL, NULL, (char *[]){ "chown", (char *)cfg.emu_user, logs, NULL }) != 0) {
+		fprintf(stderr, "grade: --sandbox: cannot lock %s or give %s to %s\n", build, logs, cfg.emu_user);
+		exit(2);
+	}
+}
+
+/* The build child's end: status 3 says the guests do not build (said by the child). */
+static void builder_ended(int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		exit(2);
+}
+
+/* Run the tests, up to --jobs at once, each as soon as its lab is built (when
+ * sandboxed: once every lab is built, and one unit-test run at a time). */
 static void run_all(int count, pid_t builder)
 {
 	pid_t pids[MAX_TESTS];
-	int next = 0, running = 0, done = 0;
+	int next = 0, running = 0, done = 0, status, unit_running = -1; /* the unit test running, or -1 */
 
+	if (cfg.student_user) {
+		if (waitpid(builder, &status, 0) == builder)
+			builder_ended(status);
+		builder = 0;
+		sandbox_lock();
+	}
 	while (done < count) {
-		while (running < cfg.jobs && next < count && lab_built(tests[next].lab, builder == 0)) {
+		while (running < cfg.jobs && next < count && lab_built(tests[next].lab, builder == 0) &&
+		       !(cfg.student_user && tests[next].kind == TEST_UNIT && unit_running >= 0)) {
+			if (tests[next].kind == TEST_UNIT)
+				unit_running = next;
 			pids[next] = start_test(next);
 			next++;
 			running++;
 		}
-		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
 		if (pid <= 0) {
@@ -360,18 +447,22 @@ static void run_all(int count, pid_t builder)
 			continue;
 		}
 		if (pid == builder) {
-			if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-				exit(2); /* the guests do not build: said by the child */
+			builder_ended(status);
 			builder = 0;
 		}
 		for (int i = 0; i < next; i++)
 			if (pids[i] == pid) {
 				running--;
+				unit_running = unit_running == i ? -1 : unit_running;
 				finish_test(i, ++done, count);
 			}
 	}
 	if (builder > 0)
 		waitpid(builder, NULL, 0);
+	if (cfg.student_user) { /* the report is written once nothing of the student's runs */
+		proc_kill_user(cfg.student_user);
+		proc_kill_user(cfg.emu_user);
+	}
 }
 
 /* Whether the list "labN/NAME ..." (spaces or commas) has the word name. */
@@ -429,7 +520,7 @@ static int select_lab(int count)
 	for (int i = 0; i < count; i++) {
 		const struct test *t = &tests[i];
 
-		if ((cfg.lab && t->lab != cfg.lab) || !named_by_only(t))
+		if ((cfg.labs && !(cfg.labs & 1u << t->lab)) || !named_by_only(t))
 			continue;
 		if (t->needs && !strcmp(mode, "student")) {
 			printf("grade: lab%d/%s (%.0f points) is not run on your own tree: it needs the reference of lab %d, which your instructor's grading (make grade ISOLATE=1) has\n",
