@@ -18,9 +18,17 @@
 #include "grade.h"
 
 #define CONSOLE_MAX (1u << 20)   /* read at most 1 MiB of a console: floods are cut */
-#define QEMU_TIMEOUT "20"  /* seconds; QEMU runs take about 1 s */
-#define BOCHS_TIMEOUT "120" /* seconds; Bochs runs take 3 s, the access matrix 15 s on a busy machine */
-#define UNIT_TIMEOUT "30" /* seconds for a lab's unit tests; they take about one */
+/* A hang spends CPU time, which a right run needs the same of however busy the
+ * machine: each run gets about 8 times what the longest right run of its
+ * emulator takes alone (Bochs 1.9 s, lab1/access_matrix_under_vtx; QEMU 1.4 s,
+ * lab5/spinning_guest_beside_os). The wall-clock limits end what hangs idle. */
+#define BOCHS_CPU_LIMIT "15" /* CPU-seconds */
+#define QEMU_CPU_LIMIT  "10" /* CPU-seconds */
+#define BOCHS_TIMEOUT "60"   /* seconds */
+#define QEMU_TIMEOUT  "20"   /* seconds */
+#define UNIT_CPU_LIMIT "--cpu=2:3" /* prlimit(1): CPU-seconds of each unit test's process (SIGXCPU,
+				       * then SIGKILL); they take milliseconds */
+#define UNIT_TIMEOUT "20"     /* seconds for a lab's unit tests together */
 #define MAX_GUESTS  4
 
 /* Append a formatted sentence to the test's output. */
@@ -89,10 +97,16 @@ static void hint_from_console(struct test *t, const char *dir)
 	free(console);
 }
 
-/* The hang limit of a run in this test's emulator. */
+/* The wall-clock limit of a run in this test's emulator. */
 static const char *run_timeout(const struct test *t)
 {
 	return strcmp(t->args[0], "bochs") ? QEMU_TIMEOUT : BOCHS_TIMEOUT;
+}
+
+/* The CPU limit of a run in this test's emulator. */
+static const char *run_cpu_limit(const struct test *t)
+{
+	return strcmp(t->args[0], "bochs") ? QEMU_CPU_LIMIT : BOCHS_CPU_LIMIT;
 }
 
 /* Why a run under the hypervisor did not end cleanly, in the runner's words
@@ -106,7 +120,10 @@ static void say_run_failed(struct test *t, const char *dir)
 	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
 	runner = file_read(path, CONSOLE_MAX);
 	failed = runner ? strstr(runner, "FAILED: ") : NULL;
-	if (failed && !strncmp(failed + 8, "timeout", 7))
+	t->hung = failed && !strncmp(failed + 8, "timeout", 7);
+	if (t->hung && strstr(failed, "CPU-seconds"))
+		say(t, "the run hung: it used its %s CPU-seconds (a right run takes about one). ", run_cpu_limit(t));
+	else if (t->hung)
 		say(t, "the run hung: nothing ended it within the %s s limit. ", run_timeout(t));
 	else if (failed)
 		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed + 8, "\n"), failed + 8);
@@ -143,6 +160,8 @@ static int hv_run(const struct grade_config *cfg, const struct test *t, const ch
 	snprintf(log, sizeof(log), "%s.hvrun.txt", dir);
 	argv[a++] = "--timeout";
 	argv[a++] = (char *)run_timeout(t);
+	argv[a++] = "--cpu-limit";
+	argv[a++] = (char *)run_cpu_limit(t);
 	if (hvargs && *hvargs) {
 		argv[a++] = "--hvargs";
 		argv[a++] = (char *)hvargs;
@@ -167,7 +186,7 @@ static bool native_run(const struct grade_config *cfg, const char *guest, char *
 {
 	char log[700], hvrun[600], g[512], lock[700], ok[700], *p;
 	char *argv[] = { hvrun, "--quiet", "--emu", "native", "--out", dir, "--timeout",
-			 QEMU_TIMEOUT, "--guest", g, NULL };
+			 QEMU_TIMEOUT, "--cpu-limit", QEMU_CPU_LIMIT, "--guest", g, NULL };
 	const char *name = strrchr(guest, '/') ? strrchr(guest, '/') + 1 : guest;
 	uint32_t hash = 2166136261u; /* FNV-1a of the whole string: two directories, two names */
 	struct stat st;
@@ -303,7 +322,11 @@ static void say_failed_unit_tests(struct test *t, const char *out)
 		const char *msg = assertion_message(out, p);
 		int len = msg ? (int)strcspn(msg, "\n") : 0;
 
-		say(t, "\n  %.*s", (int)strcspn(p, "\n"), p);
+		int flen = (int)strcspn(p, "\n");
+
+		say(t, "\n  %.*s", flen, p);
+		if (flen > 7 && !strncmp(p + flen - 7, " CRASH!", 7))
+			say(t, " (a crash, or a loop that never ends: each unit test may use 2 CPU-seconds)");
 		if (msg && !(last && !strncmp(last, msg, len) && last[len] == '\n'))
 			say(t, "\n      %.*s", len, msg);
 		if (msg)
@@ -314,8 +337,10 @@ static void say_failed_unit_tests(struct test *t, const char *out)
 static void check_unit(const struct grade_config *cfg, struct test *t)
 {
 	char filter[128];
-	char *argv[] = { "timeout", "--kill-after=5", UNIT_TIMEOUT, (char *)cfg->unit_bin[t->lab], "--filter",
-			 filter, "--verbose=1", "--jobs=1", NULL };
+	/* Criterion runs each test in a process of its own: one that loops is
+	 * stopped by its CPU limit and counted as a crash, the others still run. */
+	char *argv[] = { "timeout", "--kill-after=5", UNIT_TIMEOUT, "prlimit", UNIT_CPU_LIMIT,
+			 (char *)cfg->unit_bin[t->lab], "--filter", filter, "--verbose=1", "--jobs=1", NULL };
 	char *out;
 	int tested = 0, passing = 0;
 
@@ -436,9 +461,10 @@ static void check_fails(const struct grade_config *cfg, struct test *t)
 	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 	if (status == 0)
 		say(t, "the run succeeded; it must stop the VM with \"%s\"\n", t->args[2]);
-	else if (!console_has(dir, "hv: end: failure"))
-		say(t, "the hypervisor did not end cleanly (hung or crashed)\n");
-	else if (!console_has(dir, t->args[2]))
+	else if (!console_has(dir, "hv: end: failure")) {
+		say_run_failed(t, dir); /* hung or crashed: which, and the console */
+		return;
+	} else if (!console_has(dir, t->args[2]))
 		say(t, "the console does not say \"%s\"\n", t->args[2]);
 	else
 		t->passed = true;

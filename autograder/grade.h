@@ -43,6 +43,7 @@ struct test {
 	/* result */
 	double score;            /**< points earned */
 	bool passed;             /**< full marks */
+	bool hung;               /**< an emulator run hit its limit: the kernel's later runs in that emulator are not started */
 	double seconds;          /**< wall time */
 	char output[TEXT_MAX];   /**< what the student sees: why it failed, the log's last lines */
 	char log[512];           /**< path of the full log */

@@ -369,6 +369,16 @@ static pid_t start_test(int i)
 	return pid;
 }
 
+/* The progress line of test i, the done-th of count to end. */
+static void print_result(int i, int done, int count)
+{
+	const struct test *t = &tests[i];
+
+	printf("[%2d/%d] lab%d/%-36s %-4s %5.1f/%-3.0f %5.1fs\n", done, count, t->lab, t->name,
+	       t->passed ? "ok" : "FAIL", t->score, t->points, t->seconds);
+	fflush(stdout);
+}
+
 /* Take back a finished test's result; a child that died leaves its reason. */
 static void finish_test(int i, int done, int count)
 {
@@ -381,6 +391,7 @@ static void finish_test(int i, int done, int count)
 	if (f && fread(&r, sizeof(r), 1, f) == 1) {
 		t->score = r.score;
 		t->passed = r.passed;
+		t->hung = r.hung;
 		t->seconds = r.seconds;
 		memcpy(t->output, r.output, sizeof(t->output));
 		memcpy(t->hint, r.hint, sizeof(t->hint)); /* the check may point it at what failed */
@@ -390,9 +401,29 @@ static void finish_test(int i, int done, int count)
 	}
 	if (f)
 		fclose(f);
-	printf("[%2d/%d] lab%d/%-36s %-4s %5.1f/%-3.0f %5.1fs\n", done, count, t->lab, t->name,
-	       t->passed ? "ok" : "FAIL", t->score, t->points, t->seconds);
-	fflush(stdout);
+	print_result(i, done, count);
+}
+
+/* An emulator test whose kernel already hung in that emulator is not run: it
+ * would hang too, and a lab's hangs would add up. Says so as test i's result. */
+static bool hung_before(int i)
+{
+	struct test *t = &tests[i];
+
+	if (t->kind == TEST_UNIT || !cfg.hv[t->lab])
+		return false;
+	for (int j = 0; j < i; j++) {
+		const struct test *h = &tests[j];
+
+		if (h->hung && h->kind != TEST_UNIT && cfg.hv[h->lab] && !strcmp(cfg.hv[h->lab], cfg.hv[t->lab]) &&
+		    !strcmp(h->args[0], t->args[0])) {
+			snprintf(t->output, sizeof(t->output),
+				 "not run: the same kernel hung in %s in lab%d/%s; make that test pass first\n",
+				 h->args[0], h->lab, h->name);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Sandboxed, after every build: the build becomes root's and read-only, so that
@@ -434,6 +465,12 @@ static void run_all(int count, pid_t builder)
 	while (done < count) {
 		while (running < cfg.jobs && next < count && lab_built(tests[next].lab, builder == 0) &&
 		       !(cfg.student_user && tests[next].kind == TEST_UNIT && unit_running >= 0)) {
+			if (hung_before(next)) {
+				pids[next] = 0;
+				print_result(next, ++done, count);
+				next++;
+				continue;
+			}
 			if (tests[next].kind == TEST_UNIT)
 				unit_running = next;
 			pids[next] = start_test(next);

@@ -113,9 +113,10 @@ void report_write(const struct grade_config *cfg, struct test *tests, int count,
 			continue;
 		printf("\n--- lab%d/%s: %.1f of %.1f points\n%s", t->lab, t->name, t->score, t->points, t->output);
 		if (t->evidence[0])
-			printf("see: %s (all logs: %s*)\nwhat to look at: %s\n", t->evidence, t->log, t->hint);
-		else
-			printf("full log: %s*\nwhat to look at: %s\n", t->log, t->hint);
+			printf("see: %s (all logs: %s*)\n", t->evidence, t->log);
+		else if (t->log[0]) /* a test not run has none */
+			printf("full log: %s*\n", t->log);
+		printf("what to look at: %s\n", t->hint);
 	}
 	snprintf(path, sizeof(path), "%s/results.json", cfg->out);
 	write_json(path, tests, count, total, seconds);
