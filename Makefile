@@ -115,7 +115,7 @@ test-all: deps
 bench: all
 	@HV=$(KERNEL_ELF32) tools/bench
 
-## grade: score the tree lab by lab (LAB="n ..." those labs; TEST="lab1/NAME ..." those tests; ISOLATE=1 other labs from solutions/; HIDDEN=dir; SANDBOX=student,emu users, as root)
+## grade: score the tree lab by lab (LAB="n ..." those labs; TEST="lab1/NAME ..." those tests; ISOLATE=1 other labs from solutions/; HIDDEN=dir; SANDBOX=student,emu users, as root; INTRO=file heads results.json's output)
 GRADE_DIR ?= $(BUILD)/grade
 GRADER := $(BUILD)/tools/grade
 GRADE_MODE = $(if $(filter 1,$(ISOLATE)),isolate,$(if $(filter 1,$(SOLUTION)),reference,student))
@@ -125,7 +125,7 @@ $(GRADER): $(wildcard autograder/*.c autograder/*.h) | deps
 
 grade: $(GRADER)
 	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab "$(or $(LAB),0)" --test "$(TEST)" \
-		--hidden "$(HIDDEN)" --seed $(or $(SEED),0) --sandbox "$(SANDBOX)"
+		--hidden "$(HIDDEN)" --seed $(or $(SEED),0) --sandbox "$(SANDBOX)" --intro "$(INTRO)"
 
 ## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab
 mutants: all $(GRADER)
@@ -145,7 +145,7 @@ gradescope:
 	@tools/package gradescope $(BUILD)/package "$(HIDDEN)" "$(LAB)"
 
 print-student-files:
-	@echo $(foreach n,1 2 3 4 5 6,$(LAB_FILES_$(n)))
+	@echo $(foreach n,$(or $(LAB),1 2 3 4 5 6),$(LAB_FILES_$(n)))
 
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps

@@ -65,6 +65,7 @@ struct grade_config {
 	const char *guest_dir;   /**< where the built guests are */
 	const char *student_user; /**< --sandbox: the user the student's code is built and unit-tested as, or NULL */
 	const char *emu_user;    /**< --sandbox: the user the emulators run as, or NULL */
+	const char *intro;       /**< --intro: a file whose text heads results.json's output (Gradescope: what was submitted), or NULL */
 };
 
 /** @brief Read a test list (LAB|NAME|POINTS|KIND|ARGS...|HINT lines); returns tests added or -1. */

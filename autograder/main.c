@@ -20,6 +20,9 @@
  * time, and whatever they started is killed after each; the emulators run
  * as EMU, whose log directory STUDENT cannot write. The report is written by
  * root once both users' processes are gone.
+ *
+ * --intro FILE: its text heads results.json's own output (Gradescope's
+ * run_autograder says there which files it took from the submission).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +51,7 @@ static double now(void)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab \"N ...\"] [--mode student|reference|isolate] [--test \"labN/NAME ...\"] [--hidden DIR] [--jobs N] [--seed N] [--sandbox STUDENT,EMU]\n", why);
+	fprintf(stderr, "grade: %s\nusage: grade --tree DIR --out DIR [--lab \"N ...\"] [--mode student|reference|isolate] [--test \"labN/NAME ...\"] [--hidden DIR] [--jobs N] [--seed N] [--sandbox STUDENT,EMU] [--intro FILE]\n", why);
 	exit(2);
 }
 
@@ -114,6 +117,7 @@ static void parse_args(int argc, char **argv)
 		else if (!strcmp(a, "--jobs")) cfg.jobs = atoi(v);
 		else if (!strcmp(a, "--seed")) cfg.seed = (unsigned)atoi(v);
 		else if (!strcmp(a, "--sandbox")) parse_sandbox(v);
+		else if (!strcmp(a, "--intro")) cfg.intro = *v ? v : NULL;
 		else usage("unknown option");
 		i++;
 	}

@@ -52,15 +52,60 @@ static void write_junit(const char *path, const struct test *tests, int count, i
 	fclose(f);
 }
 
-static void write_json(const char *path, const struct test *tests, int count, double total,
-		       double seconds)
+/* text with the grade directory left out of every path in it ("DIR/logs/x" -> "logs/x"),
+ * and what to look at after a failure: a test's output as results.json gives it. */
+static char *json_output(const struct grade_config *cfg, const struct test *t)
+{
+	size_t dlen = strlen(cfg->out), size = strlen(t->output) + sizeof(t->hint) + 32;
+	char *out = malloc(size), *o = out;
+
+	for (const char *p = t->output; out && *p; ) {
+		if (!strncmp(p, cfg->out, dlen) && p[dlen] == '/')
+			p += dlen + 1;
+		else
+			*o++ = *p++;
+	}
+	if (out)
+		snprintf(o, size - (size_t)(o - out), t->passed ? "" : "what to look at: %s\n", t->hint);
+	return out;
+}
+
+/* results.json's own output: the --intro file (what was taken from the submission), the
+ * seed, each lab's points, where the logs the tests name are. */
+static char *json_summary(const struct grade_config *cfg, const double *lab_score, const double *lab_max)
+{
+	char *intro = cfg->intro ? file_read(cfg->intro, TEXT_MAX) : NULL;
+	size_t size = TEXT_MAX + 1024, n;
+	char *out = malloc(size);
+
+	if (!out)
+		return NULL;
+	n = (size_t)snprintf(out, size, "%s", intro ? intro : "");
+	for (int lab = 1; lab <= NUM_LABS && n < size; lab++)
+		if (lab_max[lab] > 0)
+			n += (size_t)snprintf(out + n, size - n, "lab %d: %.1f of %.0f points\n", lab, lab_score[lab],
+					      lab_max[lab]);
+	if (n < size)
+		snprintf(out + n, size - n,
+			 "Seed %u: make grade SEED=%u runs the same guests. The logs the tests name (logs/...) "
+			 "are in the grade directory, build/grade/ when you run make grade yourself.\n",
+			 cfg->seed, cfg->seed);
+	free(intro);
+	return out;
+}
+
+static void write_json(const char *path, const struct grade_config *cfg, const struct test *tests, int count,
+		       double total, double seconds, const double *lab_score, const double *lab_max)
 {
 	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "tests");
 	FILE *f;
-	char *text, name[128];
+	char *text, *output, name[128];
 
 	cJSON_AddNumberToObject(root, "score", total);
 	cJSON_AddNumberToObject(root, "execution_time", seconds);
+	output = json_summary(cfg, lab_score, lab_max);
+	cJSON_AddStringToObject(root, "output", output ? output : "");
+	free(output);
 	for (int i = 0; i < count; i++) {
 		cJSON *t = cJSON_CreateObject();
 
@@ -69,7 +114,9 @@ static void write_json(const char *path, const struct test *tests, int count, do
 		cJSON_AddNumberToObject(t, "score", tests[i].score);
 		cJSON_AddNumberToObject(t, "max_score", tests[i].points);
 		cJSON_AddStringToObject(t, "status", tests[i].passed ? "passed" : "failed");
-		cJSON_AddStringToObject(t, "output", tests[i].output);
+		output = json_output(cfg, &tests[i]);
+		cJSON_AddStringToObject(t, "output", output ? output : tests[i].output);
+		free(output);
 		cJSON_AddStringToObject(t, "visibility", tests[i].hidden ? "after_published" : "visible");
 		cJSON_AddItemToArray(list, t);
 	}
@@ -119,7 +166,7 @@ void report_write(const struct grade_config *cfg, struct test *tests, int count,
 		printf("what to look at: %s\n", t->hint);
 	}
 	snprintf(path, sizeof(path), "%s/results.json", cfg->out);
-	write_json(path, tests, count, total, seconds);
+	write_json(path, cfg, tests, count, total, seconds, lab_score, lab_max);
 	snprintf(path, sizeof(path), "%s/junit.xml", cfg->out);
 	write_junit(path, tests, count, failed);
 	printf("\nresults: %s/results.json, %s/junit.xml\n", cfg->out, cfg->out);
