@@ -56,7 +56,7 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade mutants fuzz
+.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade classroom mutants fuzz
 
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
@@ -127,6 +127,12 @@ grade: $(GRADER)
 	@$(GRADER) --tree . --out $(GRADE_DIR) --mode $(GRADE_MODE) --lab "$(or $(LAB),0)" --test "$(TEST)" \
 		--hidden "$(HIDDEN)" --seed $(or $(SEED),0) --sandbox "$(SANDBOX)" --intro "$(INTRO)"
 
+## classroom: make grade (LAB="n ..."), then GitHub Classroom's result line appended to CLASSROOM_OUT (its $GITHUB_OUTPUT)
+CLASSROOM_OUT ?= /dev/stdout
+classroom: $(GRADER)
+	-@$(MAKE) --no-print-directory grade
+	@tools/classroom-result $(GRADE_DIR)/results.json >>"$(CLASSROOM_OUT)"
+
 ## mutants: grade every single-point mutant of the reference lab files (LAB=n: one lab); the mutation score per lab
 mutants: all $(GRADER)
 	@tools/mutants $(if $(LAB),--lab $(LAB))
@@ -136,9 +142,9 @@ fuzz: deps
 	@$(MAKE) --no-print-directory SOLUTION=1 all >/dev/null
 	@tools/fuzz --seeds $(or $(SEEDS),8) --kernel $(BUILD)/solution/hv.elf32
 
-## handout: the student tree (no solutions/) in build/package/handout/ and handout.tar.gz
+## handout: the student tree (no solutions/) in build/package/handout/ and handout.tar.gz (LAB=n: Classroom grades lab n alone)
 handout:
-	@tools/package handout $(BUILD)/package
+	@tools/package handout $(BUILD)/package "" "$(LAB)"
 
 ## gradescope: build/package/gradescope.zip, Gradescope's autograder for labs 1-5 (LAB=n: gradescope-labn.zip, lab n alone; HIDDEN=dir adds hidden tests)
 gradescope:
