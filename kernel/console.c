@@ -24,7 +24,7 @@
 #define FIFO_SIZE 16         /* 16550A transmit FIFO; LSR.THRE means it is empty */
 #define RING_SIZE (64 * 1024) /* bytes of output waiting for the UART (a power of two) */
 
-static char ring[RING_SIZE];
+static char console_ring[RING_SIZE]; /* (tools/hvrun reads it from a stopped Bochs run) */
 uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
 
 void console_init(void)
@@ -43,7 +43,7 @@ void console_pump_uart(void)
 	if (!(inb(COM1_LSR) & LSR_THRE))
 		return;
 	for (int i = 0; i < FIFO_SIZE && console_ring_head != console_ring_tail; i++)
-		outb(COM1, (uint8_t)ring[console_ring_head++ % RING_SIZE]);
+		outb(COM1, (uint8_t)console_ring[console_ring_head++ % RING_SIZE]);
 }
 
 /* Queue one byte; a full buffer first waits for the UART to take some. */
@@ -51,7 +51,7 @@ static void console_putc(char c)
 {
 	while (console_ring_tail - console_ring_head == RING_SIZE)
 		console_pump_uart();
-	ring[console_ring_tail++ % RING_SIZE] = c;
+	console_ring[console_ring_tail++ % RING_SIZE] = c;
 }
 
 void console_write(const char *s, size_t n)
