@@ -7,8 +7,8 @@
 # everything of the reference once (the guests, every object, the grader),
 # and then takes away what a submission must not read: the reference's and
 # the hidden tests' sources become root's only (their objects stay, without
-# debug information, for the isolated builds to link), and the tree is
-# root's and read-only.
+# debug information, for the isolated builds to link), so do the grader's
+# sources, test list and binary, and the tree is root's and read-only.
 #
 # AUTOGRADER_ROOT (default /autograder) lets tools/selftest play Gradescope.
 set -eu
@@ -40,6 +40,10 @@ chown -R root:root "$tree" "$root/work"
 chmod -R go-w "$tree" "$root/work"
 lock() { find "$1" -type f -exec chmod go-rwx {} +; find "$1" -type d -exec chmod 711 {} +; }
 lock "$tree/solutions"
+# The grader's own sources, test list and binary: root's only too (make needs
+# none of them to build a lab; it reads autograder/tests.mk and autograder/tests/).
+chmod go-rwx "$tree"/autograder/*.c "$tree"/autograder/*.h "$tree/autograder/tests.list"
+chmod -R go-rwx "$tree/build"
 if [ -d "$tree/autograder/hidden" ]; then
 	lock "$tree/autograder/hidden"
 	chgrp -R hvemu "$tree/autograder/hidden"
