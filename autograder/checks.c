@@ -113,6 +113,10 @@ static const char *run_limit(const struct test *t, const char **value)
 	return bochs ? "--insn-limit" : "--cpu-limit";
 }
 
+/* How tools/hvrun says a run hung, and where Bochs stopped it. */
+#define HUNG       "timeout after "
+#define STOPPED_IN " (stopped in "
+
 /* Why a run under the hypervisor did not end cleanly, in the runner's words
  * (a hang is named as one, with the limit; Bochs' failed VM-entry check
  * quoted), then the console's last lines. */
@@ -124,15 +128,16 @@ static void say_run_failed(struct test *t, const char *dir)
 	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
 	runner = file_read(path, CONSOLE_MAX);
 	failed = runner ? strstr(runner, "FAILED: ") : NULL;
-	t->hung = failed && !strncmp(failed + 8, "timeout after ", 14);
+	failed = failed ? failed + strlen("FAILED: ") : NULL;
+	t->hung = failed && !strncmp(failed, HUNG, strlen(HUNG));
 	if (t->hung) { /* "timeout after 300000000 instructions: the run hung (stopped in vmx_run)" */
-		const char *in = strstr(failed, " (stopped in ");
+		const char *limit = failed + strlen(HUNG), *in = strstr(failed, STOPPED_IN);
 
+		in = in ? in + strlen(STOPPED_IN) : NULL;
 		say(t, "the run hung: it was stopped after %.*s%s%.*s (a right run needs a tenth of that or less). ",
-		    (int)strcspn(failed + 22, ":\n"), failed + 22, in ? ", in " : "",
-		    in ? (int)strcspn(in + 13, ")\n") : 0, in ? in + 13 : "");
+		    (int)strcspn(limit, ":\n"), limit, in ? ", in " : "", in ? (int)strcspn(in, ")\n") : 0, in ? in : "");
 	} else if (failed)
-		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed + 8, "\n"), failed + 8);
+		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed, "\n"), failed);
 	else
 		say(t, "the run did not end cleanly. ");
 	if ((bochs = line_with(runner, "VMFAIL")) || (bochs = line_with(runner, "VMENTER FAIL")))
