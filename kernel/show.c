@@ -278,7 +278,7 @@ static void guest_tables(const struct vm *vm, const struct guest_mode *m, int sn
 	for (int shadowed = 1; shadowed >= 0; shadowed--)
 		for (uint32_t pdx = 0; pdx < ENTRIES; pdx++) {
 			uint32_t pde = guest_word(vm, pd + 4 * pdx);
-			bool large = (pde & PTE_PS) && (m->cr4 & CR4_PSE_BIT);
+			bool large = (pde & PTE_PS) && (m->cr4 & CR4_PSE);
 
 			if ((pde & PTE_P) && !large && !!(spd[pdx] & PTE_P) == shadowed)
 				guest_table(vm, snap, pdx, pde & PTE_FRAME, c);
@@ -305,7 +305,7 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 	}
 	emit(&line);
 	shadow_tables(vm, snap, &c);
-	if (m.cr0 & CR0_PG_BIT)
+	if (m.cr0 & CR0_PG)
 		guest_tables(vm, &m, snap, &c);
 	begin(&line, "snap_end", vm->id);
 	put(&line, ",\"id\":%d,\"gpd\":%u,\"gpt\":%u,\"gpt_left_out\":%u,\"gpt_outside\":%u,\"gpd_outside\":%s",
@@ -376,7 +376,7 @@ static void snapshots_due(struct vm *vm, const struct vm_exit *e, uint32_t exits
 		snapshot_asked(vm, "every", e);
 	if (rule.fault && fault && ((uint32_t)e->addr & PTE_FRAME) == rule.fault_page)
 		snapshot_asked(vm, "fault", e);
-	if (rule.paging && fault && !per_vm[vm->id].paging_seen && (mmu_mode(vm).cr0 & CR0_PG_BIT)) {
+	if (rule.paging && fault && !per_vm[vm->id].paging_seen && (mmu_mode(vm).cr0 & CR0_PG)) {
 		per_vm[vm->id].paging_seen = true;
 		snapshot_asked(vm, "paging", e);
 	}

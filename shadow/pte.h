@@ -2,6 +2,8 @@
  * @file pte.h
  * @brief 32-bit (non-PAE) paging: entry bits, the address split, page-fault error codes.
  *
+ * The control-register bits that choose the paging mode are kernel/x86.h's.
+ *
  * SDM Vol3A 4.3 (32-Bit Paging), Tables 4-4 to 4-6; 4.7 (Page-Fault Exceptions).
  *
  *     31          22 21          12 11           0
@@ -15,6 +17,8 @@
 #define SHADOW_PTE_H
 
 #include <stdint.h>
+
+#include "kernel/x86.h" /* CR0_PG, CR0_WP, CR4_PSE, CR4_PGE: the paging mode's bits */
 
 #define PTE_P    (1u << 0)  /**< present */
 #define PTE_RW   (1u << 1)  /**< writable (R/W) */
@@ -49,10 +53,5 @@
 #define PFERR_W  (1u << 1) /**< the access was a write */
 #define PFERR_U  (1u << 2) /**< the access was a user-mode access */
 #define PFERR_RSVD (1u << 3) /**< an entry had a reserved bit set (always with PFERR_P) */
-
-#define CR0_WP_BIT  (1u << 16) /**< CR0.WP: supervisor writes honour R/W */
-#define CR0_PG_BIT  (1u << 31) /**< CR0.PG: paging on */
-#define CR4_PSE_BIT (1u << 4)  /**< CR4.PSE: 4 MiB pages */
-#define CR4_PGE_BIT (1u << 7)  /**< CR4.PGE: global pages */
 
 #endif

@@ -270,6 +270,6 @@ void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
 	memset(v->unsync, 0, sizeof(v->unsync));
 	memset(v->rewrites, 0, sizeof(v->rewrites));
 	v->unsync_count = 0;
-	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG_BIT ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
+	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
 	v->hw_flush = true;
 }

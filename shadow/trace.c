@@ -26,7 +26,7 @@ void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint
 	char pde[8], pte[8];
 	size_t n = 0;
 
-	if (!(mode->cr0 & CR0_PG_BIT)) {
+	if (!(mode->cr0 & CR0_PG)) {
 		snprintf(buf, size, "paging off: guest-physical %#x (identity)", gva);
 		return;
 	}

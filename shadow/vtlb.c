@@ -362,7 +362,7 @@ static inline __attribute__((always_inline)) enum vtlb_result fill_for_access(st
 	enum vtlb_result r;
 	struct walk w;
 
-	if (!(mode->cr0 & CR0_PG_BIT)) {
+	if (!(mode->cr0 & CR0_PG)) {
 		r = identity_fill(v, gva, hw_error, why, why_size);
 		*gpa = gva;
 	} else {

@@ -23,7 +23,7 @@ static struct guest_mode mode;
 static void setup(void)
 {
 	fixture_setup(64);
-	mode = paged(CR0_WP_BIT, 0);
+	mode = paged(CR0_WP, 0);
 	vt.caching = true;
 	vtlb_cache_reset(&vt, &mode); /* root 0 now shadows PD_GPA */
 }
@@ -41,7 +41,7 @@ static void touch(uint32_t gva, bool write)
 }
 
 /* A MOV to CR3 with the cache on, as kernel/mmu.c makes it. */
-static void write_cr3(uint32_t pd)
+static void guest_writes_cr3(uint32_t pd)
 {
 	mode.cr3 = pd;
 	vtlb_new_epoch(&vt, false);
@@ -61,9 +61,9 @@ Test(cache, switching_back_finds_the_address_space_filled)
 {
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);
 	touch(X1, false);
-	write_cr3(PD2_GPA);
+	guest_writes_cr3(PD2_GPA);
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a new address space starts empty");
-	write_cr3(PD_GPA);
+	guest_writes_cr3(PD_GPA);
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "its shadow was kept: no refill needed");
 	cr_assert_eq(vt.stats.root_hits, 1);
 	cr_assert_eq(vt.stats.root_misses, 1);
@@ -127,11 +127,11 @@ Test(cache, a_table_changed_while_its_address_space_is_not_current_is_seen_after
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);
 	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX);
 	touch(X1, false);
-	write_cr3(PD2_GPA);
+	guest_writes_cr3(PD2_GPA);
 	/* The other address space writes the first one's table through some mapping. */
 	vtlb_cache_pt_written(&vt, PT_GPA);
 	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX;
-	write_cr3(PD_GPA);
+	guest_writes_cr3(PD_GPA);
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a CR3 write must not leave X1 on its old frame (SDM Vol3A 4.10.4.1)");
 }
 
@@ -151,10 +151,10 @@ Test(cache, the_least_recently_used_address_space_makes_room)
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);
 	touch(X1, false);
 	for (uint32_t k = 1; k <= VTLB_ROOTS; k++)
-		write_cr3(0x00100000u + k * PAGE_SIZE_4K); /* VTLB_ROOTS other directories */
+		guest_writes_cr3(0x00100000u + k * PAGE_SIZE_4K); /* VTLB_ROOTS other directories */
 	cr_assert_eq(vtlb_root_find(&vt, PD_GPA), -1, "the first address space, used longest ago, is gone");
 	cr_assert_neq(vtlb_root_find(&vt, 0x00100000u + VTLB_ROOTS * PAGE_SIZE_4K), -1);
-	write_cr3(PD_GPA);
+	guest_writes_cr3(PD_GPA);
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "coming back starts it empty");
 	cr_assert_eq(vt.stats.root_misses, VTLB_ROOTS + 1);
 }

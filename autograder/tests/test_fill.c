@@ -29,7 +29,7 @@ static enum vtlb_result fault(const struct guest_mode *mode, uint32_t gva, uint3
 
 Test(fill, read_fault_fills_read_only_until_dirty_and_sets_accessed)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_US, PTE_P | PTE_RW | PTE_US);
 	cr_assert_eq(fault(&mode, GVA + 0x10, PFERR_U), VTLB_FILLED);
@@ -46,7 +46,7 @@ Test(fill, read_fault_fills_read_only_until_dirty_and_sets_accessed)
 
 Test(fill, write_fault_sets_dirty_and_makes_shadow_writable)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_US, PTE_P | PTE_RW | PTE_US);
 	cr_assert_eq(fault(&mode, GVA, PFERR_U), VTLB_FILLED);
@@ -57,7 +57,7 @@ Test(fill, write_fault_sets_dirty_and_makes_shadow_writable)
 
 Test(fill, already_dirty_page_is_writable_at_first_fill)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_D);
 	cr_assert_eq(fault(&mode, GVA, 0), VTLB_FILLED);
@@ -67,7 +67,7 @@ Test(fill, already_dirty_page_is_writable_at_first_fill)
 
 Test(fill, user_write_to_readonly_pte_is_reflected_with_err_7)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_US, PTE_P | PTE_US);
 	cr_assert_eq(fault(&mode, GVA, PFERR_W | PFERR_U), VTLB_REFLECT);
@@ -104,7 +104,7 @@ Test(fill, supervisor_write_with_wp0_to_readonly_page_is_allowed_supervisor_only
 
 Test(fill, large_page_sets_pde_accessed_and_dirty)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, CR4_PSE_BIT);
+	struct guest_mode mode = paged(CR0_WP, CR4_PSE);
 
 	map4m(0x00C00000, 0x00400000, PTE_P | PTE_RW);
 	cr_assert_eq(fault(&mode, 0x00C12345, PFERR_W), VTLB_FILLED);
@@ -119,7 +119,7 @@ Test(fill, large_page_sets_pde_accessed_and_dirty)
 
 Test(fill, global_pages_are_marked_in_the_shadow)
 {
-	struct guest_mode mode = paged(0, CR4_PGE_BIT);
+	struct guest_mode mode = paged(0, CR4_PGE);
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
 	cr_assert_eq(fault(&mode, GVA, 0), VTLB_FILLED);

@@ -49,7 +49,7 @@ Test(invalidate, invlpg_of_unfilled_page_drops_nothing)
 
 Test(invalidate, invlpg_in_a_4m_page_drops_all_its_pieces_only)
 {
-	struct guest_mode mode = paged(0, CR4_PSE_BIT);
+	struct guest_mode mode = paged(0, CR4_PSE);
 
 	map4m(0x00800000, 0x00400000, PTE_P | PTE_RW);
 	map4k(0x00C00000, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW);
@@ -65,7 +65,7 @@ Test(invalidate, invlpg_in_a_4m_page_drops_all_its_pieces_only)
 
 Test(invalidate, cr3_write_keeps_globals_with_pge)
 {
-	struct guest_mode mode = paged(0, CR4_PGE_BIT);
+	struct guest_mode mode = paged(0, CR4_PGE);
 
 	map4k(0x00400000, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
 	map4k(0x00401000, 0x00101000, PTE_P | PTE_RW, PTE_P | PTE_RW);
@@ -79,7 +79,7 @@ Test(invalidate, cr3_write_keeps_globals_with_pge)
 
 Test(invalidate, cr3_write_without_pge_drops_globals_too)
 {
-	struct guest_mode pge = paged(0, CR4_PGE_BIT), nopge = paged(0, 0);
+	struct guest_mode pge = paged(0, CR4_PGE), nopge = paged(0, 0);
 
 	map4k(0x00400000, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
 	fill(&pge, 0x00400000);
@@ -90,9 +90,9 @@ Test(invalidate, cr3_write_without_pge_drops_globals_too)
 Test(invalidate, mode_changes_flush_everything_other_writes_nothing)
 {
 	static const struct { uint32_t cr0, cr4; bool flush; } cases[] = {
-		{ CR0_WP_BIT, 0, true },   /* WP */
-		{ 0, CR4_PSE_BIT, true },  /* PSE */
-		{ 0, CR4_PGE_BIT, true },  /* PGE */
+		{ CR0_WP, 0, true },   /* WP */
+		{ 0, CR4_PSE, true },  /* PSE */
+		{ 0, CR4_PGE, true },  /* PGE */
 		{ 1u << 3, 0, false },     /* CR0.TS: no effect on translations */
 	};
 
@@ -109,7 +109,7 @@ Test(invalidate, mode_changes_flush_everything_other_writes_nothing)
 
 Test(invalidate, paging_off_flushes_everything)
 {
-	struct guest_mode on = paged(0, CR4_PGE_BIT), off = { 0x11, PD_GPA, CR4_PGE_BIT };
+	struct guest_mode on = paged(0, CR4_PGE), off = { 0x11, PD_GPA, CR4_PGE };
 
 	map4k(0x00400000, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
 	fill(&on, 0x00400000);

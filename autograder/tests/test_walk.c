@@ -33,7 +33,7 @@ Test(walk, every_4k_rights_combination_matches_the_sdm)
 		bool pde_p = bits & 1, pde_w = bits & 2, pde_u = bits & 4;
 		bool pte_p = bits & 8, pte_w = bits & 16, pte_u = bits & 32;
 		bool user = bits & 64, write = bits & 128, wp = bits & 256, pse = bits & 512;
-		struct guest_mode mode = paged(wp ? CR0_WP_BIT : 0, pse ? CR4_PSE_BIT : 0);
+		struct guest_mode mode = paged(wp ? CR0_WP : 0, pse ? CR4_PSE : 0);
 		struct walk w;
 
 		map4k(GVA, FRAME, (pde_p ? PTE_P : 0) | (pde_w ? PTE_RW : 0) | (pde_u ? PTE_US : 0),
@@ -61,7 +61,7 @@ Test(walk, every_4m_rights_combination_matches_the_sdm)
 	for (uint32_t bits = 0; bits < (1u << 6); bits++) {
 		bool pde_w = bits & 1, pde_u = bits & 2, user = bits & 4, write = bits & 8, wp = bits & 16;
 		bool present = bits & 32;
-		struct guest_mode mode = paged(wp ? CR0_WP_BIT : 0, CR4_PSE_BIT);
+		struct guest_mode mode = paged(wp ? CR0_WP : 0, CR4_PSE);
 		struct walk w;
 
 		map4m(GVA, 0x00400000, (present ? PTE_P : 0) | (pde_w ? PTE_RW : 0) | (pde_u ? PTE_US : 0));
@@ -98,7 +98,7 @@ Test(walk, ps_bit_is_ignored_without_cr4_pse)
 
 Test(walk, walk_sets_no_accessed_or_dirty_bits)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 	struct walk w;
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_US, PTE_P | PTE_RW | PTE_US);
@@ -109,7 +109,7 @@ Test(walk, walk_sets_no_accessed_or_dirty_bits)
 
 Test(walk, global_needs_cr4_pge)
 {
-	struct guest_mode with = paged(0, CR4_PGE_BIT), without = paged(0, 0);
+	struct guest_mode with = paged(0, CR4_PGE), without = paged(0, 0);
 	struct walk w;
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
@@ -153,7 +153,7 @@ Test(walk, page_frame_outside_ram_is_bad)
 
 Test(walk, forbidden_access_faults_even_if_frame_is_outside_ram)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, 0);
+	struct guest_mode mode = paged(CR0_WP, 0);
 	struct walk w;
 
 	map4k(GVA, 0x7FFFF000, PTE_P, PTE_P); /* supervisor-only, read-only */
@@ -193,7 +193,7 @@ Test(walk, frame_just_inside_ram_is_ok_and_at_its_end_is_bad)
 
 Test(walk, g_bit_of_a_pde_that_points_to_a_page_table_is_ignored)
 {
-	struct guest_mode mode = paged(0, CR4_PGE_BIT);
+	struct guest_mode mode = paged(0, CR4_PGE);
 	struct walk w;
 
 	/* SDM Vol3A 4.3, Table 4-5: bit 8 of a PDE that references a page table is ignored. */
@@ -204,7 +204,7 @@ Test(walk, g_bit_of_a_pde_that_points_to_a_page_table_is_ignored)
 
 Test(walk, large_page_frame_takes_pde_bits_31_to_22_only)
 {
-	struct guest_mode mode = paged(0, CR4_PSE_BIT);
+	struct guest_mode mode = paged(0, CR4_PSE);
 	struct walk w;
 
 	/* Bit 12 of a 4 MiB PDE is PAT, not an address bit. SDM Vol3A 4.3, Table 4-4.
@@ -216,7 +216,7 @@ Test(walk, large_page_frame_takes_pde_bits_31_to_22_only)
 
 Test(walk, a_4m_page_is_global_by_its_pde_g_bit_with_cr4_pge)
 {
-	struct guest_mode with = paged(0, CR4_PSE_BIT | CR4_PGE_BIT), without = paged(0, CR4_PSE_BIT);
+	struct guest_mode with = paged(0, CR4_PSE | CR4_PGE), without = paged(0, CR4_PSE);
 	struct walk w;
 
 	map4m(GVA, 0x00400000, PTE_P | PTE_RW | PTE_G);
@@ -231,7 +231,7 @@ Test(walk, a_4m_page_is_global_by_its_pde_g_bit_with_cr4_pge)
 
 Test(walk, reserved_bits_of_a_4m_pde_fault_with_rsvd)
 {
-	struct guest_mode mode = paged(CR0_WP_BIT, CR4_PSE_BIT);
+	struct guest_mode mode = paged(CR0_WP, CR4_PSE);
 	struct walk w;
 
 	/* Without PSE-36 (the hypervisor's CPUID hides it) bits 21:13 of a 4 MiB PDE are

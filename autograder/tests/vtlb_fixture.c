@@ -47,5 +47,5 @@ void map4m(uint32_t gva, uint32_t gpa, uint32_t pde_flags)
 
 struct guest_mode paged(uint32_t cr0_bits, uint32_t cr4_bits)
 {
-	return (struct guest_mode){ CR0_PG_BIT | 0x11 | cr0_bits, PD_GPA, cr4_bits };
+	return (struct guest_mode){ CR0_PG | 0x11 | cr0_bits, PD_GPA, cr4_bits };
 }

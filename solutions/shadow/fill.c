@@ -44,7 +44,7 @@ static uint32_t shadow_entry(const struct vtlb *v, const struct guest_mode *mode
 	/* CR0.WP=0 lets the guest kernel write a read-only page, but the CPU runs
 	 * with WP=1: allow the write in a supervisor-only entry. A later user
 	 * access faults again and refills a user entry. */
-	if (!(mode->cr0 & CR0_WP_BIT) && write && !user && !w->writable)
+	if (!(mode->cr0 & CR0_WP) && write && !user && !w->writable)
 		e = (e & ~PTE_US) | PTE_RW | PTE_D;
 	if (w->global)
 		e |= SPTE_GLOBAL;

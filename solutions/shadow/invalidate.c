@@ -8,8 +8,8 @@
  */
 #include "shadow/vtlb.h"
 
-#define CR0_MODE_BITS (CR0_PG_BIT | CR0_WP_BIT)   /* the shadow encodes these */
-#define CR4_MODE_BITS (CR4_PSE_BIT | CR4_PGE_BIT)
+#define CR0_MODE_BITS (CR0_PG | CR0_WP)   /* the shadow encodes these */
+#define CR4_MODE_BITS (CR4_PSE | CR4_PGE)
 
 void vtlb_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 {
@@ -21,7 +21,7 @@ void vtlb_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 void vtlb_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 {
 	/* Global entries survive a CR3 write only while CR4.PGE is set. */
-	v->stats.cr3_drops += vtlb_drop_all(v, mode->cr4 & CR4_PGE_BIT);
+	v->stats.cr3_drops += vtlb_drop_all(v, mode->cr4 & CR4_PGE);
 }
 
 void vtlb_mode_change(struct vtlb *v, const struct guest_mode *old, const struct guest_mode *now)

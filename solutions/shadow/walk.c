@@ -33,7 +33,7 @@ static bool allowed(const struct walk *w, const struct guest_mode *mode, bool wr
 {
 	if (user && !w->user)
 		return false;
-	if (write && !w->writable && (user || (mode->cr0 & CR0_WP_BIT)))
+	if (write && !w->writable && (user || (mode->cr0 & CR0_WP)))
 		return false;
 	return true;
 }
@@ -52,13 +52,13 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 	if (!(w->pde & PTE_P))
 		return fault(w, 0, write, user);
 
-	if ((w->pde & PTE_PS) && (mode->cr4 & CR4_PSE_BIT)) {
+	if ((w->pde & PTE_PS) && (mode->cr4 & CR4_PSE)) {
 		w->large = true;
 		if (w->pde & PDE_RSVD_4M) /* SDM Vol3A 4.7: a reserved bit faults, whatever the rights */
 			return fault(w, PFERR_P | PFERR_RSVD, write, user);
 		w->user = w->pde & PTE_US;
 		w->writable = w->pde & PTE_RW;
-		w->global = (w->pde & PTE_G) && (mode->cr4 & CR4_PGE_BIT);
+		w->global = (w->pde & PTE_G) && (mode->cr4 & CR4_PGE);
 		w->gpa = (w->pde & PDE_FRAME_4M) | (gva & OFFSET_4M);
 	} else {
 		w->pte_gpa = (w->pde & PTE_FRAME) + PTX(gva) * 4;
@@ -70,7 +70,7 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 			return fault(w, 0, write, user);
 		w->user = (w->pde & PTE_US) && (w->pte & PTE_US);
 		w->writable = (w->pde & PTE_RW) && (w->pte & PTE_RW);
-		w->global = (w->pte & PTE_G) && (mode->cr4 & CR4_PGE_BIT);
+		w->global = (w->pte & PTE_G) && (mode->cr4 & CR4_PGE);
 		w->gpa = (w->pte & PTE_FRAME) | (gva & OFFSET_4K);
 	}
 	if (!allowed(w, mode, write, user))
