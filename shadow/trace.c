@@ -19,6 +19,21 @@ static void flags(uint32_t e, char out[8])
 	out[7] = '\0';
 }
 
+const char *walk_bad_name(enum walk_bad bad)
+{
+	switch (bad) {
+	case BAD_PAGE_DIRECTORY:
+		return "page directory";
+	case BAD_PAGE_TABLE:
+		return "page table";
+	case BAD_PAGE_FRAME:
+		return "page frame";
+	case BAD_NONE:
+		break;
+	}
+	return "nothing";
+}
+
 void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint32_t gva,
 		bool write, bool user, char *buf, size_t size)
 {
@@ -36,7 +51,7 @@ void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint
 	n += snprintf(buf + n, size - n, "%s %s: PDE[%u]@%#x=%#x %s", user ? "user" : "supervisor",
 		      write ? "write" : "read", PDX(gva), w.pde_gpa, w.pde, pde);
 	bool pte_read = (w.pde & PTE_P) && !w.large &&
-			!(w.status == WALK_BAD_GPA && !strcmp(w.bad, "page table"));
+			!(w.status == WALK_BAD_GPA && w.bad == BAD_PAGE_TABLE);
 
 	if (pte_read && n < size)
 		n += snprintf(buf + n, size - n, " -> PTE[%u]@%#x=%#x %s", PTX(gva), w.pte_gpa, w.pte, pte);
@@ -53,7 +68,7 @@ void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint
 			 : (w.error_code & PFERR_P) ? "protection" : "not present");
 		break;
 	case WALK_BAD_GPA:
-		snprintf(buf + n, size - n, " -> %s at %#x is outside RAM", w.bad, w.bad_gpa);
+		snprintf(buf + n, size - n, " -> %s at %#x is outside RAM", walk_bad_name(w.bad), w.bad_gpa);
 		break;
 	}
 }

@@ -309,13 +309,13 @@ static void explain_bad(const struct vtlb *v, const struct guest_mode *mode, con
 			uint32_t gva, char *why, size_t why_size)
 {
 	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, ",
-			 w->bad, w->bad_gpa, v->mem.size >> 20, v->mem.size, gva);
+			 walk_bad_name(w->bad), w->bad_gpa, v->mem.size >> 20, v->mem.size, gva);
 
 	if (n < 0 || (size_t)n >= why_size)
 		return;
-	if (!strcmp(w->bad, "page directory"))
+	if (w->bad == BAD_PAGE_DIRECTORY)
 		snprintf(why + n, why_size - n, "CR3 %#x", mode->cr3);
-	else if (!strcmp(w->bad, "page frame") && !w->large)
+	else if (w->bad == BAD_PAGE_FRAME && !w->large)
 		snprintf(why + n, why_size - n, "PDE %#x, PTE %#x", w->pde, w->pte);
 	else
 		snprintf(why + n, why_size - n, "PDE %#x", w->pde);

@@ -50,6 +50,14 @@ enum walk_status {
 	WALK_BAD_GPA, /**< a guest table or frame lies outside the VM's RAM: @c bad says which */
 };
 
+/** @brief Which guest table or frame of a walk lies outside the VM's RAM (WALK_BAD_GPA). */
+enum walk_bad {
+	BAD_NONE,           /**< the walk did not end with WALK_BAD_GPA */
+	BAD_PAGE_DIRECTORY, /**< the page directory (its PDE for the address) */
+	BAD_PAGE_TABLE,     /**< the page table the PDE points to (the PTE for the address) */
+	BAD_PAGE_FRAME,     /**< the page frame the walk arrived at */
+};
+
 /** @brief The result of gwalk(): everything a fill, a fault or a trace needs. */
 struct walk {
 	enum walk_status status; /**< how it ended */
@@ -63,7 +71,7 @@ struct walk {
 	uint32_t pde;            /**< its value */
 	uint32_t pte_gpa;        /**< guest-physical address of the PTE, when one was read */
 	uint32_t pte;            /**< its value, when one was read (not for a 4 MiB page) */
-	const char *bad;         /**< WALK_BAD_GPA: "page directory", "page table" or "page frame" */
+	enum walk_bad bad;       /**< WALK_BAD_GPA: which one lies outside RAM (walk_bad_name() names it) */
 	uint32_t bad_gpa;        /**< WALK_BAD_GPA: the address outside RAM */
 };
 
@@ -314,6 +322,9 @@ void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t g
 
 /** @brief The host-physical frame holding guest-physical page @p gpa. */
 uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa);
+
+/** @brief The words for @p bad in messages: "page directory", "page table" or "page frame". */
+const char *walk_bad_name(enum walk_bad bad);
 
 /** @brief Format a walk trace of @p gva (PDE, PTE, rights, result) into @p buf. */
 void vtlb_trace(const struct guest_mem *mem, const struct guest_mode *mode, uint32_t gva,

@@ -126,7 +126,7 @@ Test(walk, page_directory_outside_ram_is_bad)
 
 	mode.cr3 = 0x09000000; /* 144 MiB, beyond the 8 MiB of RAM */
 	cr_assert_eq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_BAD_GPA);
-	cr_assert_str_eq(w.bad, "page directory");
+	cr_assert_eq(w.bad, BAD_PAGE_DIRECTORY, "bad: %s", walk_bad_name(w.bad));
 	cr_assert_eq(w.bad_gpa, 0x09000000 + PDX(GVA) * 4);
 }
 
@@ -137,7 +137,7 @@ Test(walk, page_table_outside_ram_is_bad)
 
 	*entry(PD_GPA + PDX(GVA) * 4) = 0xFFFFF000 | PTE_P | PTE_RW;
 	cr_assert_eq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_BAD_GPA);
-	cr_assert_str_eq(w.bad, "page table");
+	cr_assert_eq(w.bad, BAD_PAGE_TABLE, "bad: %s", walk_bad_name(w.bad));
 }
 
 Test(walk, page_frame_outside_ram_is_bad)
@@ -147,7 +147,7 @@ Test(walk, page_frame_outside_ram_is_bad)
 
 	map4k(GVA, 0x7FFFF000, PTE_P | PTE_RW, PTE_P | PTE_RW);
 	cr_assert_eq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_BAD_GPA);
-	cr_assert_str_eq(w.bad, "page frame");
+	cr_assert_eq(w.bad, BAD_PAGE_FRAME, "bad: %s", walk_bad_name(w.bad));
 	cr_assert_eq(w.bad_gpa, 0x7FFFF000);
 }
 
@@ -187,7 +187,7 @@ Test(walk, frame_just_inside_ram_is_ok_and_at_its_end_is_bad)
 	map4k(0x00403000, RAM_SIZE, PTE_P | PTE_RW, PTE_P | PTE_RW);
 	cr_assert_eq(gwalk(&mem, &mode, 0x00403000, false, false, &w), WALK_BAD_GPA,
 		     "a frame at exactly the RAM size is outside RAM");
-	cr_assert_str_eq(w.bad, "page frame");
+	cr_assert_eq(w.bad, BAD_PAGE_FRAME, "bad: %s", walk_bad_name(w.bad));
 	cr_assert_eq(w.bad_gpa, RAM_SIZE);
 }
 

@@ -11,7 +11,7 @@
 #define OFFSET_4M (PAGE_SIZE_4M - 1)
 
 /* A guest table or frame lies outside RAM. */
-static enum walk_status bad(struct walk *w, const char *what, uint32_t gpa)
+static enum walk_status bad(struct walk *w, enum walk_bad what, uint32_t gpa)
 {
 	w->bad = what;
 	w->bad_gpa = gpa;
@@ -47,7 +47,7 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 	w->pde_gpa = (mode->cr3 & PTE_FRAME) + PDX(gva) * 4;
 	pde = guest_entry(mem, w->pde_gpa);
 	if (!pde)
-		return bad(w, "page directory", w->pde_gpa);
+		return bad(w, BAD_PAGE_DIRECTORY, w->pde_gpa);
 	w->pde = *pde;
 	if (!(w->pde & PTE_P))
 		return fault(w, 0, write, user);
@@ -64,7 +64,7 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 		w->pte_gpa = (w->pde & PTE_FRAME) + PTX(gva) * 4;
 		pte = guest_entry(mem, w->pte_gpa);
 		if (!pte)
-			return bad(w, "page table", w->pte_gpa);
+			return bad(w, BAD_PAGE_TABLE, w->pte_gpa);
 		w->pte = *pte;
 		if (!(w->pte & PTE_P))
 			return fault(w, 0, write, user);
@@ -76,6 +76,6 @@ enum walk_status gwalk(const struct guest_mem *mem, const struct guest_mode *mod
 	if (!allowed(w, mode, write, user))
 		return fault(w, PFERR_P, write, user);
 	if (w->gpa >= mem->size)
-		return bad(w, "page frame", w->gpa & PTE_FRAME);
+		return bad(w, BAD_PAGE_FRAME, w->gpa & PTE_FRAME);
 	return w->status = WALK_OK;
 }
