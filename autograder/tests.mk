@@ -9,7 +9,8 @@
 # HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
 UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
 UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/event.c kernel/vmx/controls.c kernel/vmx/vmxon.c kernel/sched.c \
-	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
+	shadow/vtlb.c shadow/pool.c shadow/guest_mem.c shadow/refills.c shadow/fault.c shadow/events.c \
+	shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
 	shadow/roots.c shadow/cache.c
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.

@@ -1,8 +1,10 @@
 /*
- * Wiring the virtual TLB to the exits. The decisions live in shadow/; here
- * the results are carried out: a reflected fault becomes a #PF injected with
- * the guest's error code and CR2, a bad page table stops the VM, and dropped
- * shadow entries are flushed from the CPU's own TLB.
+ * Wiring the virtual TLB to the exits. The decisions live in shadow/ (one
+ * entry point per event: vtlb_page_fault, vtlb_on_invlpg, vtlb_on_cr3_write,
+ * vtlb_on_mode_change); here the results are carried out: a reflected fault
+ * becomes a #PF injected with the guest's error code and CR2, a bad page
+ * table stops the VM, and dropped shadow entries are flushed from the CPU's
+ * own TLB.
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
@@ -10,6 +12,9 @@
 #include "kernel/palloc.h"
 #include "kernel/vectors.h"
 #include "kernel/x86.h"
+
+#define FAULT_WHY_BYTES  200 /* the reason a page fault stops the VM, or its trace line */
+#define ACCESS_WHY_BYTES 300 /* the reason an emulated access stops the VM */
 
 bool mmu_init(struct vm *vm)
 {
@@ -21,7 +26,7 @@ bool mmu_init(struct vm *vm)
 		return false;
 	}
 	vtlb_init(&vm->vtlb, mem, pool, (uint32_t)(uint64_t)pool, VTLB_POOL_PAGES);
-	vm->vcpu.shadow_root = vtlb_root(&vm->vtlb);
+	vm->vcpu.shadow_root = vtlb_cr3(&vm->vtlb);
 	return true;
 }
 
@@ -40,11 +45,18 @@ static void flush_if_dropped(struct vm *vm)
 	}
 }
 
-DEBUG_STOP enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
+/* The guest's own #PF at gva: a true fault, or one raised by an access the hypervisor emulated. */
+static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
+{
+	vm->vcpu.cr2 = gva;
+	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
+}
+
+enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 {
 	struct guest_mode mode = mmu_mode(vm);
 	uint32_t gva = (uint32_t)e->addr, error_code = 0;
-	char why[200];
+	char why[FAULT_WHY_BYTES];
 
 	if (vm->trace_faults) {
 		vtlb_trace(&vm->vtlb.mem, &mode, gva, e->error_code & PFERR_W,
@@ -55,8 +67,7 @@ DEBUG_STOP enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	case VTLB_FILLED:
 		break;
 	case VTLB_REFLECT:
-		vm->vcpu.cr2 = gva;
-		vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
+		raise_page_fault(vm, gva, error_code);
 		break;
 	case VTLB_BAD:
 		vm_stop(vm, "%s", why);
@@ -66,43 +77,24 @@ DEBUG_STOP enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	return RESUME_SAME;
 }
 
-DEBUG_STOP enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
+enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
 {
 	struct guest_mode mode = mmu_mode(vm);
 
-	if (mode.cr0 & CR0_PG) {
-		if (vm->vtlb.caching)
-			vtlb_cache_invlpg(&vm->vtlb, &mode, gva); /* lab 6 */
-		else
-			vtlb_invlpg(&vm->vtlb, &mode, gva);
-	}
+	vtlb_on_invlpg(&vm->vtlb, &mode, gva);
 	flush_if_dropped(vm);
 	return RESUME_NEXT;
 }
 
-/* CR0 and CR4 bits whose change makes every shadow entry questionable (lab 4's flush). */
-static bool paging_bits_changed(const struct guest_mode *old, const struct guest_mode *now)
-{
-	return ((old->cr0 ^ now->cr0) & (CR0_PG | CR0_WP)) || ((old->cr4 ^ now->cr4) & (CR4_PSE | CR4_PGE));
-}
-
-DEBUG_STOP void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
+void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 {
 	struct guest_mode now = mmu_mode(vm);
 
-	if (!(old->cr0 & CR0_PG) && !(now.cr0 & CR0_PG))
-		return; /* the identity shadow of paging off depends on nothing else */
-	vtlb_new_epoch(&vm->vtlb, cr != 3);
-	if (cr == 3 && vm->vtlb.caching) {
-		vtlb_cache_cr3_write(&vm->vtlb, &now); /* lab 6: switch to this address space's shadow */
-	} else if (cr == 3) {
-		vtlb_cr3_write(&vm->vtlb, &now);
-	} else {
-		vtlb_mode_change(&vm->vtlb, old, &now);
-		if (vm->vtlb.caching && paging_bits_changed(old, &now))
-			vtlb_cache_reset(&vm->vtlb, &now);
-	}
-	vm->vcpu.shadow_root = vtlb_root(&vm->vtlb);
+	if (cr == 3)
+		vtlb_on_cr3_write(&vm->vtlb, &now);
+	else
+		vtlb_on_mode_change(&vm->vtlb, old, &now);
+	vm->vcpu.shadow_root = vtlb_cr3(&vm->vtlb); /* lab 6 may have switched roots */
 	flush_if_dropped(vm);
 }
 
@@ -116,19 +108,12 @@ void mmu_enable_cache(struct vm *vm)
 	vm->vtlb.caching = vtlb_cache_init(&vm->vtlb);
 }
 
-/* The guest's own #PF at gva, raised by an access the hypervisor emulated. */
-static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
-{
-	vm->vcpu.cr2 = gva;
-	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
-}
-
 bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
 {
 	struct guest_mode mode = mmu_mode(vm);
 	bool user = active_backend->cpl(&vm->vcpu) == 3;
 	uint32_t gpa[MMU_ACCESS_MAX], error_code = 0;
-	char why[300];
+	char why[ACCESS_WHY_BYTES];
 
 	if (n > MMU_ACCESS_MAX)
 		return false;

@@ -3,8 +3,9 @@
  * line, "hv-show: {...}", for tools/show to draw as the patent's figures.
  * Fig. 1: spans of exits, each within one time slice of one VM. Fig. 6:
  * snapshots of a VM's guest page tables (read through guest_entry) beside
- * its virtual TLB (the shadow directory the CPU walks, at vtlb_root, and
- * vtlb_get_pte), at the moments snap= chooses. Entries are printed raw;
+ * its virtual TLB (the shadow directory the CPU walks, at vtlb_cr3, and its
+ * tables, visited with vtlb_next_pde and vtlb_next_pte), at the moments
+ * snap= chooses. Entries are printed raw;
  * tools/show classifies them. Every record is built in one buffer, sized so
  * that it fits.
  */
@@ -174,45 +175,25 @@ struct snap_counts {
 	bool gpd_outside;
 };
 
-/* The shadow page directory the CPU walks now (a page of the VM's pool). */
-static const uint32_t *shadow_pd(const struct vm *vm)
-{
-	return (const uint32_t *)(vm->vtlb.pool + (vtlb_root(&vm->vtlb) - vm->vtlb.pool_hpa));
-}
-
-/* The pool page a shadow PDE points to. */
-static int pool_page_of(const struct vm *vm, uint32_t spde)
-{
-	return (int)(((spde & PTE_FRAME) - vm->vtlb.pool_hpa) / PAGE_SIZE_4K);
-}
-
-/* The virtual TLB: present shadow PDEs (with their pool page), then each one's present PTEs. */
+/* The virtual TLB: present shadow PDEs (with their PT's pool page), then each one's present PTEs. */
 static void shadow_tables(const struct vm *vm, int snap, struct snap_counts *c)
 {
 	const struct vtlb *v = &vm->vtlb;
-	const uint32_t *pd = shadow_pd(vm);
 
 	table_begin(&tab, "spd", vm->id, snap, -1);
-	for (uint32_t pdx = 0; pdx < ENTRIES; pdx++)
-		if (pd[pdx] & PTE_P) {
-			table_add(&tab, pdx, pd[pdx], pool_page_of(vm, pd[pdx]));
-			c->spd++;
-		}
+	for (struct vtlb_cursor pde = { 0 }; vtlb_next_pde(v, &pde);) {
+		table_add(&tab, pde.index, pde.entry, pde.pt_page);
+		c->spd++;
+	}
 	table_flush(&tab);
-	for (uint32_t pdx = 0; pdx < ENTRIES; pdx++) {
-		if (!(pd[pdx] & PTE_P))
-			continue;
-		table_begin(&tab, "spt", vm->id, snap, (int)pdx);
-		for (uint32_t ptx = 0; ptx < ENTRIES; ptx++) {
-			uint32_t spte = vtlb_get_pte(v, pdx << 22 | ptx << 12);
-
-			if (!(spte & PTE_P))
-				continue;
+	for (struct vtlb_cursor pde = { 0 }; vtlb_next_pde(v, &pde);) {
+		table_begin(&tab, "spt", vm->id, snap, (int)pde.index);
+		for (struct vtlb_cursor pte = { 0 }; vtlb_next_pte(v, pde.index, &pte);) {
 			if (c->spt == SHOW_MAX_SPTES) {
 				c->spt_left_out++;
 				continue;
 			}
-			table_add(&tab, ptx, spte, NO_EXTRA);
+			table_add(&tab, pte.index, pte.entry, NO_EXTRA);
 			c->spt++;
 		}
 		table_flush(&tab);
@@ -262,7 +243,6 @@ static void guest_table(const struct vm *vm, int snap, uint32_t pdx, uint32_t gp
 static void guest_tables(const struct vm *vm, const struct guest_mode *m, int snap, struct snap_counts *c)
 {
 	uint32_t pd = m->cr3 & PTE_FRAME;
-	const uint32_t *spd = shadow_pd(vm);
 
 	if (!table_in_ram(vm, pd)) {
 		c->gpd_outside = true;
@@ -280,7 +260,7 @@ static void guest_tables(const struct vm *vm, const struct guest_mode *m, int sn
 			uint32_t pde = guest_word(vm, pd + 4 * pdx);
 			bool large = (pde & PTE_PS) && (m->cr4 & CR4_PSE);
 
-			if ((pde & PTE_P) && !large && !!(spd[pdx] & PTE_P) == shadowed)
+			if ((pde & PTE_P) && !large && !!(vtlb_get_pde(&vm->vtlb, pdx) & PTE_P) == shadowed)
 				guest_table(vm, snap, pdx, pde & PTE_FRAME, c);
 		}
 }
@@ -296,7 +276,7 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 	put(&line, ",\"id\":%d", snap);
 	put_string(&line, "why", why);
 	put(&line, ",\"exit\":%u,\"tsc\":%lu,\"cr0\":%u,\"cr3\":%u,\"cr4\":%u,\"root\":%u,\"ram\":%u,\"ram_hpa\":%u",
-	    per_vm[vm->id].exits, rdtsc() - tsc_base, m.cr0, m.cr3, m.cr4, vtlb_root(&vm->vtlb),
+	    per_vm[vm->id].exits, rdtsc() - tsc_base, m.cr0, m.cr3, m.cr4, vtlb_cr3(&vm->vtlb),
 	    vm->vtlb.mem.size, vm->vtlb.mem.hpa);
 	if (e) {
 		put_string(&line, "kind", exit_kind_name(e->kind));

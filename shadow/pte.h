@@ -45,8 +45,11 @@
 #define PAGE_SIZE_4M  0x400000u    /**< bytes in a large page */
 #define ENTRIES       1024         /**< entries in a page directory or table */
 
-#define PDX(va)  ((uint32_t)(va) >> 22)           /**< page-directory index of va */
-#define PTX(va)  (((uint32_t)(va) >> 12) & 0x3FF) /**< page-table index of va */
+#define PAGE_SHIFT_4K 12           /**< log2(PAGE_SIZE_4K): address >> PAGE_SHIFT_4K is a frame number */
+#define PAGE_SHIFT_4M 22           /**< log2(PAGE_SIZE_4M): address >> PAGE_SHIFT_4M is a PD index */
+
+#define PDX(va)  ((uint32_t)(va) >> PAGE_SHIFT_4M)                  /**< page-directory index of va */
+#define PTX(va)  (((uint32_t)(va) >> PAGE_SHIFT_4K) & (ENTRIES - 1)) /**< page-table index of va */
 
 /* The page-fault error code. SDM Vol3A 4.7, Figure 4-12 */
 #define PFERR_P  (1u << 0) /**< 0: not present; 1: protection violation */

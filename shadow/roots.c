@@ -18,13 +18,18 @@
  * derived[] counts, per guest frame, the roots and shadow PTs filled from
  * it: nonzero means write-protected. derived_from[] is the reverse map from
  * a shadow PT to its guest table.
+ *
+ * A root lives in one of VTLB_ROOTS slots of v->roots[]; v->cur is the slot
+ * of the root the CPU walks. The pool and the fault path tell this file of
+ * their events through shadow/roots.h; with the cache off it ignores them.
  */
 #include "shadow/pool.h"
+#include "shadow/roots.h"
 
 /* The guest frame number of guest-physical gpa, or -1 when it lies outside what lab 6 tracks. */
 static int frame_of(const struct vtlb *v, uint32_t gpa)
 {
-	uint32_t n = gpa >> 12;
+	uint32_t n = gpa >> PAGE_SHIFT_4K;
 
 	return gpa < v->mem.size && n < VTLB_GUEST_FRAMES ? (int)n : -1;
 }
@@ -35,11 +40,11 @@ static void downgrade_mappings(struct vtlb *v, uint32_t hframe)
 	for (int i = 1; i < v->high_water; i++) {
 		if (v->pdx_of_page[i] < 0)
 			continue;
-		for_each_present(v, i, ptx) {
+		for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1)) {
 			uint32_t e = pool_page(v, i)[ptx];
 
 			if ((e & PTE_RW) && (e & PTE_FRAME) == hframe) {
-				vtlb_put_entry(v, i, ptx, e & ~PTE_RW);
+				vtlb_put_entry(v, i, (uint32_t)ptx, e & ~PTE_RW);
 				v->hw_flush = true;
 			}
 		}
@@ -54,13 +59,18 @@ static int writable_frame(const struct vtlb *v, uint32_t spte)
 
 void vtlb_note_writable(struct vtlb *v, int i, uint32_t ptx, uint32_t old, uint32_t spte)
 {
-	int was = writable_frame(v, old), now = writable_frame(v, spte);
+	int was, now;
 
+	if (!v->caching)
+		return;
+	was = writable_frame(v, old);
+	now = writable_frame(v, spte);
 	if (was >= 0 && v->rw_maps[was])
 		v->rw_maps[was]--;
 	if (now >= 0) {
 		v->rw_maps[now]++;
-		v->rw_where[now] = (uint32_t)i << 16 | ptx;
+		v->rw_where[now].page = (int16_t)i;
+		v->rw_where[now].ptx = (uint16_t)ptx;
 	}
 }
 
@@ -72,8 +82,8 @@ void vtlb_protect(struct vtlb *v, uint32_t gpa)
 	if (f < 0 || !v->derived[f] || v->unsync[f] || !v->rw_maps[f])
 		return;
 	/* Usually one writable mapping, the last one installed: no scan. */
-	page = (int)(v->rw_where[f] >> 16);
-	ptx = v->rw_where[f] & 0xFFFF;
+	page = v->rw_where[f].page;
+	ptx = v->rw_where[f].ptx;
 	e = pool_page(v, page)[ptx];
 	if (v->rw_maps[f] == 1 && v->pdx_of_page[page] >= 0 &&
 	    (e & (PTE_FRAME | PTE_RW | PTE_P)) == (hframe | PTE_RW | PTE_P)) {
@@ -104,9 +114,11 @@ static void underive(struct vtlb *v, uint32_t gpa)
 
 void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
 {
-	uint32_t pd = v->roots[v->root_of_page[i]].guest_pd;
-	const uint32_t *pde = guest_entry(&v->mem, pd + (uint32_t)v->pdx_of_page[i] * 4);
+	const uint32_t *pde;
 
+	if (!v->caching)
+		return;
+	pde = guest_entry(&v->mem, v->roots[v->slot_of_page[i]].guest_pd + (uint32_t)v->pdx_of_page[i] * 4);
 	/* A 4 MiB guest page has no page table: its PDE is in the root's protected PD. */
 	v->derived_pde[i] = pde ? *pde : 0;
 	v->derived_from[i] = (spte & SPTE_LARGE) || !pde ? VTLB_NO_FRAME : *pde & PTE_FRAME;
@@ -116,9 +128,21 @@ void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
 
 void vtlb_forget_derived(struct vtlb *v, int i)
 {
+	if (!v->caching)
+		return;
 	if (v->derived_from[i] != VTLB_NO_FRAME)
 		underive(v, v->derived_from[i]);
 	v->derived_from[i] = VTLB_NO_FRAME;
+	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
+		vtlb_note_writable(v, i, (uint32_t)ptx, pool_page(v, i)[ptx], 0); /* its writable mappings go too */
+}
+
+bool vtlb_free_emptied(struct vtlb *v, int i)
+{
+	if (!v->caching)
+		return false;
+	vtlb_free_pt(v, i);
+	return true;
 }
 
 uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
@@ -127,7 +151,7 @@ uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
 	int f = frame_of(v, gpa);
 
 	v->write_protected = false;
-	if (!(spte & PTE_P) || !(spte & PTE_RW) || f < 0 || !v->derived[f] || v->unsync[f])
+	if (!v->caching || !(spte & PTE_P) || !(spte & PTE_RW) || f < 0 || !v->derived[f] || v->unsync[f])
 		return spte;
 	v->write_protected = true;
 	v->protected_gpa = gpa;
@@ -140,20 +164,20 @@ uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
 /* Whether shadow PT i's guest PDE changed since it was filled. */
 static bool pde_changed(const struct vtlb *v, int i)
 {
-	const uint32_t *pde = guest_entry(&v->mem, v->roots[v->root_of_page[i]].guest_pd +
+	const uint32_t *pde = guest_entry(&v->mem, v->roots[v->slot_of_page[i]].guest_pd +
 						   (uint32_t)v->pdx_of_page[i] * 4);
 
 	return !pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS);
 }
 
-/* Free the shadow PTs of root r: all of them, or only those whose guest PDE
- * changed; returns the entries they held. */
-static int drop_root_tables(struct vtlb *v, int r, bool only_changed)
+/* Free the shadow PTs of the root in slot: all of them, or only those whose
+ * guest PDE changed; returns the entries they held. */
+static int drop_root_tables(struct vtlb *v, int slot, bool only_changed)
 {
 	int n = 0;
 
 	for (int i = 1; i < v->high_water; i++)
-		if (v->pdx_of_page[i] >= 0 && v->root_of_page[i] == r && (!only_changed || pde_changed(v, i))) {
+		if (v->pdx_of_page[i] >= 0 && v->slot_of_page[i] == slot && (!only_changed || pde_changed(v, i))) {
 			n += v->present[i];
 			vtlb_free_pt(v, i);
 		}
@@ -179,12 +203,12 @@ static int drop_changed_entries(struct vtlb *v, int i, uint32_t gpa)
 {
 	int n = 0;
 
-	for_each_present(v, i, ptx) {
+	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1)) {
 		uint32_t spte = pool_page(v, i)[ptx];
-		const uint32_t *gpte = guest_entry(&v->mem, gpa + ptx * 4);
+		const uint32_t *gpte = guest_entry(&v->mem, gpa + (uint32_t)ptx * 4);
 
 		if (!gpte || !still_given(v, *gpte, spte)) {
-			vtlb_put_entry(v, i, ptx, 0);
+			vtlb_put_entry(v, i, (uint32_t)ptx, 0);
 			v->hw_flush = true;
 			n++;
 		}
@@ -200,17 +224,17 @@ int vtlb_drop_derived(struct vtlb *v, uint32_t gpa)
 	for (int i = 1; i < v->high_water; i++)
 		if (v->pdx_of_page[i] >= 0 && v->derived_from[i] == gpa)
 			n += drop_changed_entries(v, i, gpa);
-	for (int r = 0; r < VTLB_ROOTS; r++)
-		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == gpa)
-			n += drop_root_tables(v, r, true);
+	for (int slot = 0; slot < VTLB_ROOTS; slot++)
+		if (v->roots[slot].pd_page != NO_PT && v->roots[slot].guest_pd == gpa)
+			n += drop_root_tables(v, slot, true);
 	return n;
 }
 
 int vtlb_root_find(const struct vtlb *v, uint32_t guest_pd)
 {
-	for (int r = 0; r < VTLB_ROOTS; r++)
-		if (v->roots[r].pd_page != NO_PT && v->roots[r].guest_pd == guest_pd)
-			return r;
+	for (int slot = 0; slot < VTLB_ROOTS; slot++)
+		if (v->roots[slot].pd_page != NO_PT && v->roots[slot].guest_pd == guest_pd)
+			return slot;
 	return -1;
 }
 
@@ -218,24 +242,24 @@ int vtlb_root_lru(const struct vtlb *v)
 {
 	int best = -1;
 
-	for (int r = 0; r < VTLB_ROOTS; r++) {
-		if (v->roots[r].pd_page == NO_PT)
-			return r;
-		if (r != v->cur && (best < 0 || v->roots[r].last_used < v->roots[best].last_used))
-			best = r;
+	for (int slot = 0; slot < VTLB_ROOTS; slot++) {
+		if (v->roots[slot].pd_page == NO_PT)
+			return slot;
+		if (slot != v->cur && (best < 0 || v->roots[slot].last_used < v->roots[best].last_used))
+			best = slot;
 	}
 	return best;
 }
 
-void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd)
+void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd)
 {
-	struct vtlb_root *root = &v->roots[r];
+	struct vtlb_root *root = &v->roots[slot];
 
 	if (root->pd_page == NO_PT) {
 		root->pd_page = (int16_t)vtlb_take_page(v);
-		vtlb_claim_page(v, root->pd_page, ROOT_PAGE, r);
+		vtlb_claim_page(v, root->pd_page, PD_PAGE, slot);
 	} else {
-		drop_root_tables(v, r, false);
+		drop_root_tables(v, slot, false);
 		underive(v, root->guest_pd);
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
@@ -243,19 +267,19 @@ void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd)
 	derive(v, guest_pd);
 }
 
-void vtlb_root_switch(struct vtlb *v, int r)
+void vtlb_root_switch(struct vtlb *v, int slot)
 {
-	v->cur = r;
-	v->roots[r].last_used = ++v->switches;
+	v->cur = slot;
+	v->roots[slot].last_used = ++v->switches;
 	v->hw_flush = true; /* AMD-V: the ASID's TLB entries came from the old root */
 }
 
-/* Give root r's slot up: its shadow PTs and PD page go back to the pool. */
-static void release_root(struct vtlb *v, int r)
+/* Give the root in slot up: its shadow PTs and PD page go back to the pool. */
+static void release_root(struct vtlb *v, int slot)
 {
-	struct vtlb_root *root = &v->roots[r];
+	struct vtlb_root *root = &v->roots[slot];
 
-	drop_root_tables(v, r, false);
+	drop_root_tables(v, slot, false);
 	underive(v, root->guest_pd);
 	v->pdx_of_page[root->pd_page] = FREE_PAGE;
 	v->pages_in_use--;
@@ -264,12 +288,33 @@ static void release_root(struct vtlb *v, int r)
 
 void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
 {
-	for (int r = 0; r < VTLB_ROOTS; r++)
-		if (r != v->cur && v->roots[r].pd_page != NO_PT)
-			release_root(v, r);
+	for (int slot = 0; slot < VTLB_ROOTS; slot++)
+		if (slot != v->cur && v->roots[slot].pd_page != NO_PT)
+			release_root(v, slot);
 	memset(v->unsync, 0, sizeof(v->unsync));
 	memset(v->rewrites, 0, sizeof(v->rewrites));
 	v->unsync_count = 0;
 	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
 	v->hw_flush = true;
+}
+
+enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+					   uint32_t hw_error, uint32_t *error_code, struct walk *w,
+					   char *why, size_t why_size)
+{
+	uint32_t table = v->protected_gpa;
+	enum vtlb_result r;
+
+	if (!v->caching || !(hw_error & PFERR_W) || !v->write_protected)
+		return VTLB_FILLED;
+	v->stats.pt_writes++;
+	vtlb_cache_pt_written(v, table);
+	v->write_protected = false;
+	r = vtlb_fill(v, mode, gva, hw_error, error_code, w);
+	if (r == VTLB_FILLED && v->write_protected) {
+		snprintf(why, why_size, "lab 6: after vtlb_cache_pt_written(%#x) the guest table is still write-protected: the guest's write to %#x would fault forever",
+			 table, gva);
+		return VTLB_BAD;
+	}
+	return r;
 }

@@ -11,7 +11,14 @@
  * into host unit tests.
  *
  * Labs: 2 is gwalk() (shadow/walk.c), 3 is vtlb_fill() (shadow/fill.c),
- * 4 is invalidation (shadow/invalidate.c). The rest is given.
+ * 4 is invalidation (shadow/invalidate.c), 6 (optional) is shadow caching
+ * (shadow/cache.c, the vtlb_cache_* functions). The rest is given: the
+ * entries (shadow/vtlb.c) in a pool of shadow pages (shadow/pool.c), the
+ * guest's RAM (shadow/guest_mem.c), the page-fault entry point
+ * (shadow/fault.c), one entry point per invalidating event
+ * (shadow/events.c), the refill statistics (shadow/refills.c), lab 6's
+ * roots and write protection (shadow/roots.c) and the walk trace
+ * (shadow/trace.c).
  */
 #ifndef SHADOW_VTLB_H
 #define SHADOW_VTLB_H
@@ -24,7 +31,7 @@
 #endif
 #define VTLB_POOL_MAX 1024  /**< the largest pool vtlb_init() accepts */
 #define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
-#define VTLB_ROOTS    8     /**< shadow page directories per VM: one per cached guest address space (lab 6) */
+#define VTLB_ROOTS    8     /**< slots of roots (shadow page directories) per VM: one per cached guest address space (lab 6) */
 #define VTLB_GUEST_FRAMES 16384 /**< guest frames lab 6 can write-protect: 64 MiB of guest RAM */
 #define VTLB_UNSYNC_MAX   64    /**< guest page tables remembered as written between resyncs */
 #define VTLB_NO_FRAME     0xFFFFFFFFu /**< derived_from[] of a shadow PT filled from a 4 MiB page */
@@ -93,7 +100,7 @@ struct vtlb_stats {
 	uint32_t pages_peak;    /**< most shadow pages in use at once */
 };
 
-/** @brief One shadow page directory: the CPU's root for one guest address space. */
+/** @brief One root: the shadow page directory of one guest address space, kept in a slot of vtlb.roots[]. */
 struct vtlb_root {
 	int16_t pd_page;            /**< pool page of the shadow PD, -1 when the slot is unused */
 	uint32_t guest_pd;          /**< lab 6: the guest page directory (CR3 & PTE_FRAME) it shadows */
@@ -101,16 +108,28 @@ struct vtlb_root {
 	int16_t pt_of_pdx[ENTRIES]; /**< pool page of the shadow PT at each PD index, or -1 */
 };
 
+/** @brief A page filled in the current epochs (vtlb.seen[], shadow/refills.c). */
+struct vtlb_seen {
+	uint32_t page; /**< the page's number (gva >> PAGE_SHIFT_4K) */
+	uint32_t tag;  /**< the epoch it was filled in */
+};
+
+/** @brief Where the last writable shadow entry of a guest frame was installed (lab 6). */
+struct vtlb_place {
+	int16_t page; /**< the pool page of its shadow PT */
+	uint16_t ptx; /**< its index there */
+};
+
 /** @brief One VM's virtual TLB: shadow page directories and page tables from a bounded pool. */
 struct vtlb {
 	struct guest_mem mem;               /**< the guest's RAM */
-	uint8_t *pool;                      /**< the pool's first page (page 0 is root 0's shadow PD) */
+	uint8_t *pool;                      /**< the pool's first page (page 0 is slot 0's shadow PD) */
 	uint32_t pool_hpa;                  /**< its host-physical address */
 	int pool_pages;                     /**< pages in the pool */
-	struct vtlb_root roots[VTLB_ROOTS]; /**< the shadow PDs; without lab 6 only root 0 is used */
-	int cur;                            /**< the current root: the one the CPU walks */
+	struct vtlb_root roots[VTLB_ROOTS]; /**< the roots, by slot; without lab 6 only slot 0 is used */
+	int cur;                            /**< the slot of the current root: the one the CPU walks */
 	int16_t pdx_of_page[VTLB_POOL_MAX]; /**< PD index using each pool page, -1 when free, -2 for a PD */
-	int8_t root_of_page[VTLB_POOL_MAX]; /**< the root each pool page belongs to */
+	int8_t slot_of_page[VTLB_POOL_MAX]; /**< the slot of the root each pool page belongs to */
 	uint16_t present[VTLB_POOL_MAX];    /**< present entries in each pool page's PT */
 	uint16_t globals[VTLB_POOL_MAX];    /**< of those, SPTE_GLOBAL ones */
 	uint16_t written_lo[VTLB_POOL_MAX]; /**< each pool page's lowest entry written since it was
@@ -119,11 +138,12 @@ struct vtlb {
 	int high_water;                     /**< pool pages at or above this never held a PT */
 	int pages_in_use;                   /**< pool pages holding the PD or a PT */
 	int clock;                          /**< next eviction candidate */
-	int emptied;                        /**< nonzero: vtlb_drop_all emptied PTs in place since a full pool last found none, so a full pool looks for one before it evicts */
+	int emptied;                        /**< nonzero: vtlb_drop_all emptied PTs in place since a full
+					     pool last found none, so a full pool looks for one before it evicts */
 	bool hw_flush;                      /**< entries were dropped: the CPU's TLB must forget them */
 	uint32_t epoch;                     /**< advanced by every CR3 write and mode change */
 	uint32_t global_epoch;              /**< advanced by every paging-mode change */
-	struct { uint32_t page, tag; } seen[VTLB_SEEN]; /**< pages filled in the current epochs */
+	struct vtlb_seen seen[VTLB_SEEN];   /**< pages filled in the current epochs */
 	struct vtlb_stats stats;            /**< counters */
 	/* Lab 6 (hypervisor option cache): roots kept across CR3 writes, and the
 	 * guest page tables they were filled from write-protected (shadow/roots.c). */
@@ -135,7 +155,7 @@ struct vtlb {
 						   (nonzero: write-protected in every shadow) */
 	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
 	uint16_t rw_maps[VTLB_GUEST_FRAMES];  /**< per guest frame: writable shadow entries mapping it */
-	uint32_t rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed (pool page << 16 | index) */
+	struct vtlb_place rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed */
 	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: resyncs in a row that found it written (lab 6) */
 	uint16_t written_at[VTLB_GUEST_FRAMES]; /**< per guest frame: the resync that last found it written */
 	uint16_t resyncs;                   /**< resyncs so far (wrapping) */
@@ -163,12 +183,21 @@ void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t poo
 /**
  * @brief A new CR3 (@p mode_change false) or a new paging mode (true) begins:
  * from now on a page filled again is a first fill, not a refill. Called by
- * the hypervisor before the lab 4 functions; counts only, drops nothing.
+ * shadow/events.c before the lab 4 functions; counts only, drops nothing.
  */
 void vtlb_new_epoch(struct vtlb *v, bool mode_change);
 
-/** @brief Host-physical address of the shadow page directory: the real CR3. */
-uint32_t vtlb_root(const struct vtlb *v);
+/** @brief Host-physical address of the current root's shadow page directory: the real CR3. */
+uint32_t vtlb_cr3(const struct vtlb *v);
+
+/** @brief The guest executed INVLPG @p gva: lab 4's vtlb_invlpg(), or lab 6's vtlb_cache_invlpg() with the cache on. */
+void vtlb_on_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
+
+/** @brief The guest wrote CR3 (@p mode has the new value): a new epoch, then lab 4's vtlb_cr3_write(), or lab 6's vtlb_cache_cr3_write() with the cache on. */
+void vtlb_on_cr3_write(struct vtlb *v, const struct guest_mode *mode);
+
+/** @brief CR0 or CR4 changed from @p old to @p now: a new epoch, lab 4's vtlb_mode_change(), and with the cache on vtlb_cache_reset() when the paging bits changed. */
+void vtlb_on_mode_change(struct vtlb *v, const struct guest_mode *old, const struct guest_mode *now);
 
 /**
  * @brief Handle a page fault at @p gva with the CPU's error code @p hw_error.
@@ -243,15 +272,15 @@ void vtlb_cr3_write(struct vtlb *v, const struct guest_mode *mode);
 /** @brief Lab 4: CR0 or CR4 changed from @p old to @p now: drop what the change invalidates. */
 void vtlb_mode_change(struct vtlb *v, const struct guest_mode *old, const struct guest_mode *now);
 
-/* ---- given: the shadow tables ---- */
+/* ---- given: the guest's RAM (shadow/guest_mem.c) ---- */
 
 /** @brief Pointer to the guest's 32-bit entry at @p gpa, or NULL when outside RAM (or not aligned). */
-static inline uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa)
-{
-	if (gpa % 4 || gpa > mem->size - 4)
-		return NULL;
-	return (uint32_t *)(mem->ram + gpa);
-}
+uint32_t *guest_entry(const struct guest_mem *mem, uint32_t gpa);
+
+/** @brief The host-physical frame holding guest-physical page @p gpa. */
+uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa);
+
+/* ---- given: the shadow entries (shadow/vtlb.c) ---- */
 
 /**
  * @brief Install shadow entry @p spte for the page of @p gva (allocating or evicting a PT).
@@ -265,6 +294,31 @@ void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte);
 /** @brief The shadow entry for @p gva, 0 when there is none. */
 uint32_t vtlb_get_pte(const struct vtlb *v, uint32_t gva);
 
+/** @brief The current root's shadow PDE at index @p pdx (present when a shadow PT is there). */
+uint32_t vtlb_get_pde(const struct vtlb *v, uint32_t pdx);
+
+/**
+ * @brief A place in the current root's shadow tables, for visiting their
+ * present entries in order without knowing the pool:
+ * @code
+ * for (struct vtlb_cursor pde = { 0 }; vtlb_next_pde(v, &pde);)
+ *         for (struct vtlb_cursor pte = { 0 }; vtlb_next_pte(v, pde.index, &pte);)
+ *                 ... pte.index, pte.entry ...
+ * @endcode
+ */
+struct vtlb_cursor {
+	uint32_t next;  /**< the index to look at next (0 to start) */
+	uint32_t index; /**< the index of the entry found */
+	uint32_t entry; /**< the entry found */
+	int pt_page;    /**< the pool page of the shadow PT the entry is in (vtlb_next_pte) or points to (vtlb_next_pde) */
+};
+
+/** @brief The next present shadow PDE of the current root after @p c: true with @p c filled in, false when there is none. */
+bool vtlb_next_pde(const struct vtlb *v, struct vtlb_cursor *c);
+
+/** @brief The next present shadow PTE after @p c in the current root's shadow PT at PD index @p pdx: true with @p c filled in, false when there is none. */
+bool vtlb_next_pte(const struct vtlb *v, uint32_t pdx, struct vtlb_cursor *c);
+
 /** @brief Drop the shadow entry for the page of @p gva; returns 1 if there was one. */
 int vtlb_drop_page(struct vtlb *v, uint32_t gva);
 
@@ -276,17 +330,17 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global);
 
 /* ---- given: lab 6's roots and write protection (shadow/roots.c) ---- */
 
-/** @brief The root shadowing guest page directory @p guest_pd (CR3 & PTE_FRAME), or -1. */
+/** @brief The slot of the root shadowing guest page directory @p guest_pd (CR3 & PTE_FRAME), or -1. */
 int vtlb_root_find(const struct vtlb *v, uint32_t guest_pd);
 
-/** @brief A root slot to load a new address space into: an unused one, else the least recently used other than the current. */
+/** @brief A slot to load a new address space into: an unused one, else the least recently used other than the current. */
 int vtlb_root_lru(const struct vtlb *v);
 
-/** @brief Make root @p r an empty shadow of @p guest_pd, forgetting what it held; protects @p guest_pd. */
-void vtlb_root_load(struct vtlb *v, int r, uint32_t guest_pd);
+/** @brief Make the root in @p slot an empty shadow of @p guest_pd, forgetting what it held; protects @p guest_pd. */
+void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd);
 
-/** @brief Make root @p r the one the CPU walks (the caller sets vcpu.shadow_root = vtlb_root()). */
-void vtlb_root_switch(struct vtlb *v, int r);
+/** @brief Make the root in @p slot the one the CPU walks (the hypervisor then loads vtlb_cr3() as the real CR3). */
+void vtlb_root_switch(struct vtlb *v, int slot);
 
 /**
  * @brief Drop what guest table @p gpa no longer gives: in the shadow PTs
@@ -320,8 +374,7 @@ void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode);
 /** @brief Lab 6: INVLPG @p gva with the cache on: resync, then lab 4's invalidation. */
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
 
-/** @brief The host-physical frame holding guest-physical page @p gpa. */
-uint32_t vtlb_host_frame(const struct vtlb *v, uint32_t gpa);
+/* ---- given: the walk trace (shadow/trace.c) ---- */
 
 /** @brief The words for @p bad in messages: "page directory", "page table" or "page frame". */
 const char *walk_bad_name(enum walk_bad bad);

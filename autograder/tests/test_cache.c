@@ -40,7 +40,7 @@ static void touch(uint32_t gva, bool write)
 		     VTLB_FILLED, "access to %#x: %s (error %#x)", gva, why, error);
 }
 
-/* A MOV to CR3 with the cache on, as kernel/mmu.c makes it. */
+/* A MOV to CR3 with the cache on, as shadow/events.c makes it. */
 static void guest_writes_cr3(uint32_t pd)
 {
 	mode.cr3 = pd;
@@ -67,7 +67,7 @@ Test(cache, switching_back_finds_the_address_space_filled)
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "its shadow was kept: no refill needed");
 	cr_assert_eq(vt.stats.root_hits, 1);
 	cr_assert_eq(vt.stats.root_misses, 1);
-	cr_assert_eq(vtlb_root(&vt), POOL_HPA, "root 0's directory is pool page 0");
+	cr_assert_eq(vtlb_cr3(&vt), POOL_HPA, "slot 0's directory is pool page 0");
 }
 
 Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)

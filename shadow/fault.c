@@ -1,0 +1,124 @@
+/*
+ * The page-fault entry point: what a #PF exit (vtlb_page_fault) or an
+ * access the hypervisor emulates (vtlb_access) does to the virtual TLB.
+ * With guest paging off the shadow is the identity; with paging on lab 3's
+ * vtlb_fill decides. Here the result is checked (a frame outside RAM is
+ * refused, a bad walk explained), counted, and a reflected fault drops the
+ * faulting page.
+ */
+#include "shadow/roots.h"
+
+/* Paging off: guest address x is guest-physical x, for every ring; read-only
+ * until the first write, so that the fault's error code matters from lab 1 on. */
+static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, uint32_t hw_error,
+				      char *why, size_t why_size)
+{
+	uint32_t rights = PTE_P | PTE_US | PTE_A;
+
+	if (gva >= v->mem.size) {
+		snprintf(why, why_size, "accessed guest-physical %#x, outside its %u MiB of RAM",
+			 gva, (uint32_t)(v->mem.size / MiB));
+		return VTLB_BAD;
+	}
+	if (hw_error & (PFERR_W | PFERR_P)) /* on a present identity page only writes fault */
+		rights |= PTE_RW | PTE_D;
+	vtlb_set_pte(v, gva, vtlb_host_frame(v, gva) | rights);
+	return VTLB_FILLED;
+}
+
+/* A not-present fault on a page the shadow maps cannot happen (entries change
+ * only between exits, and VM entry flushes the TLB): the exit's error code is wrong. */
+static bool error_code_contradicts_shadow(const struct vtlb *v, uint32_t gva, uint32_t hw_error,
+					  char *why, size_t why_size)
+{
+	uint32_t spte = vtlb_get_pte(v, gva);
+
+	if ((hw_error & PFERR_P) || !(spte & PTE_P))
+		return false;
+	snprintf(why, why_size, "#PF at %#x with error code 0x%x (not present), but the shadow maps it (%#x): the exit's error code is wrong (lab 1: VM_EXIT_INTR_ERROR_CODE)",
+		 gva, hw_error, spte);
+	return true;
+}
+
+/* Name what lies outside RAM: the guest address, the entries that led there, the limit. */
+static void explain_bad(const struct vtlb *v, const struct guest_mode *mode, const struct walk *w,
+			uint32_t gva, char *why, size_t why_size)
+{
+	int n = snprintf(why, why_size, "guest %s at guest-physical %#x is outside its RAM (%u MiB, limit %#x): gva %#x, ",
+			 walk_bad_name(w->bad), w->bad_gpa, (uint32_t)(v->mem.size / MiB), v->mem.size, gva);
+
+	if (n < 0 || (size_t)n >= why_size)
+		return;
+	if (w->bad == BAD_PAGE_DIRECTORY)
+		snprintf(why + n, why_size - n, "CR3 %#x", mode->cr3);
+	else if (w->bad == BAD_PAGE_FRAME && !w->large)
+		snprintf(why + n, why_size - n, "PDE %#x, PTE %#x", w->pde, w->pte);
+	else
+		snprintf(why + n, why_size - n, "PDE %#x", w->pde);
+}
+
+/* A page fault invalidates the faulting page's translations, every piece of a
+ * large page included, so a handler that remaps it sees the new frame. SDM Vol3A 4.10.4.1 */
+static void drop_faulting_page(struct vtlb *v, uint32_t gva)
+{
+	if (vtlb_get_pte(v, gva) & SPTE_LARGE)
+		vtlb_drop_large(v, gva);
+	else
+		vtlb_drop_page(v, gva);
+}
+
+/* Fill the shadow for an access (hw_error's W and U bits; P as the CPU gave it),
+ * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
+static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+					uint32_t hw_error, uint32_t *error_code, uint32_t *gpa,
+					char *why, size_t why_size)
+{
+	enum vtlb_result r;
+	struct walk w;
+
+	if (!(mode->cr0 & CR0_PG)) {
+		r = identity_fill(v, gva, hw_error, why, why_size);
+		*gpa = gva;
+	} else {
+		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
+		if (r == VTLB_FILLED) /* lab 6: the entry may have met a write-protected guest table */
+			r = vtlb_write_to_guest_table(v, mode, gva, hw_error, error_code, &w, why, why_size);
+		if (r == VTLB_BAD && w.status == WALK_BAD_GPA)
+			explain_bad(v, mode, &w, gva, why, why_size);
+		*gpa = w.gpa;
+	}
+	if (v->refused_spte) {
+		snprintf(why, why_size, "a shadow entry for gva %#x would map host frame %#x, outside this VM's RAM (guest-physical %#x, limit %#x): refused (check the frame test in gwalk and vtlb_fill)",
+			 v->refused_gva, v->refused_spte & PTE_FRAME, (v->refused_spte & PTE_FRAME) - v->mem.hpa,
+			 v->mem.size);
+		v->refused_spte = 0;
+		return VTLB_BAD;
+	}
+	if (r == VTLB_REFLECT) {
+		v->stats.true_faults++;
+		drop_faulting_page(v, gva);
+	}
+	return r;
+}
+
+enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
+{
+	enum vtlb_result r;
+	uint32_t gpa;
+
+	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
+		return VTLB_BAD;
+	r = fill_for_access(v, mode, gva, hw_error, error_code, &gpa, why, why_size);
+	if (r == VTLB_FILLED)
+		v->stats.hidden_faults++;
+	return r;
+}
+
+enum vtlb_result vtlb_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva, bool write,
+			     bool user, uint32_t *gpa, uint32_t *error_code, char *why, size_t why_size)
+{
+	uint32_t access = (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
+
+	return fill_for_access(v, mode, gva, access, error_code, gpa, why, why_size);
+}
