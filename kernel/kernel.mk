@@ -12,6 +12,7 @@ KERNEL_SRCS := \
 	kernel/svm/backend.c kernel/svm/vmcb.c kernel/svm/exit.c kernel/svm/npt.c \
 	kernel/vmx/backend.c kernel/vmx/isolation.c kernel/vmx/hoststate.c kernel/vmx/vmxinsn.c \
 	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c \
+	kernel/show_record.c kernel/show_options.c \
 	shadow/vtlb.c shadow/pool.c shadow/guest_mem.c shadow/refills.c shadow/fault.c shadow/events.c \
 	shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
 	shadow/roots.c shadow/cache.c

@@ -1,36 +1,24 @@
 /*
- * make show's records (docs/show.md): with option show, one JSON object per
- * line, "hv-show: {...}", for tools/show to draw as the patent's figures.
+ * make show's records (docs/show.md): what is recorded, and when; each
+ * record is written by kernel/show_record.c as one JSON line for tools/show
+ * to draw as the patent's figures.
  * Fig. 1: spans of exits, each within one time slice of one VM. Fig. 6:
  * snapshots of a VM's guest page tables (read through guest_entry) beside
  * its virtual TLB (the shadow directory the CPU walks, at vtlb_cr3, and its
  * tables, visited with vtlb_next_pde and vtlb_next_pte), at the moments
- * snap= chooses. Entries are printed raw;
- * tools/show classifies them. Every record is built in one buffer, sized so
- * that it fits.
+ * snap= chooses (kernel/show_options.c parses it). Entries are printed raw;
+ * tools/show classifies them.
  */
 #include "kernel/backend.h"
-#include "kernel/console.h"
 #include "kernel/mmu.h"
 #include "kernel/show.h"
+#include "kernel/show_options.h"
+#include "kernel/show_record.h"
 #include "kernel/x86.h"
-
-#define RECORD_PREFIX    "hv-show: "
-#define RECORD_BYTES     1024 /* one record line */
-#define RECORD_RESERVE   32   /* kept free by a string field for what follows it */
-#define ITEMS_PER_RECORD 16   /* table entries per "gpd", "gpt", "spd" or "spt" record */
-#define OPTION_TEXT_MAX  64   /* bytes of snap='s value kept for messages */
-#define NO_EXTRA         (-1) /* a table entry without a third number */
 
 bool show_enabled;
 
-/* What snap= asked for, besides the end of each VM. */
-static struct {
-	uint32_t every;      /* nonzero: every this many exits of a VM */
-	bool fault;          /* at each page-fault exit on fault_page */
-	uint32_t fault_page; /* page address of fault: */
-	bool paging;         /* at a VM's first page-fault exit with guest paging on */
-} rule;
+static struct snap_rule rule; /* what snap= asked for */
 
 /* The open span: consecutive exits of one VM within one of its time slices. */
 static struct {
@@ -53,120 +41,8 @@ static struct {
 	bool paging_seen;     /* had a page-fault exit with guest paging on */
 } per_vm[VM_MAX];
 
-/* One record line being built. */
-struct record {
-	char text[RECORD_BYTES];
-	size_t len;
-};
-
-/* A table record: entries of one table, ITEMS_PER_RECORD a line. */
-struct table {
-	struct record r;
-	const char *type;
-	int vm, snap, pdx; /* pdx < 0: a directory */
-	int items;         /* entries in the line being built */
-};
-
 static struct record line; /* single CPU, one record at a time */
 static struct table tab;
-
-/* Append formatted text to r; what would not fit is cut (records are sized not to). */
-static __attribute__((format(printf, 2, 3))) void put(struct record *r, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(r->text + r->len, sizeof(r->text) - r->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		r->len = r->len + (size_t)n < sizeof(r->text) ? r->len + (size_t)n : sizeof(r->text) - 1;
-}
-
-/* Start r as {"t":type and, for vm >= 0, "vm":vm. */
-static void begin(struct record *r, const char *type, int vm)
-{
-	r->len = 0;
-	put(r, "{\"t\":\"%s\"", type);
-	if (vm >= 0)
-		put(r, ",\"vm\":%d", vm);
-}
-
-/* Append "key":"s" with JSON escapes, cut short to keep RECORD_RESERVE bytes free. */
-static void put_string(struct record *r, const char *key, const char *s)
-{
-	put(r, ",\"%s\":\"", key);
-	for (; *s && r->len < sizeof(r->text) - RECORD_RESERVE; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			put(r, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7F)
-			put(r, "\\u%04x", c);
-		else
-			put(r, "%c", c);
-	}
-	put(r, "\"");
-}
-
-/* Close r with } and print it as one console line. */
-static void emit(struct record *r)
-{
-	put(r, "}");
-	console_write(RECORD_PREFIX, sizeof(RECORD_PREFIX) - 1);
-	console_write(r->text, r->len);
-	console_write("\n", 1);
-}
-
-/* Append "key":{"kind":n,...} with the kinds whose count is not zero. */
-static void put_kinds(struct record *r, const char *key, const uint64_t *count)
-{
-	const char *sep = "";
-
-	put(r, ",\"%s\":{", key);
-	for (int k = 0; k < EXIT_KIND_COUNT; k++)
-		if (count[k]) {
-			put(r, "%s\"%s\":%lu", sep, exit_kind_name((enum exit_kind)k), count[k]);
-			sep = ",";
-		}
-	put(r, "}");
-}
-
-/* Start the table record of snapshot snap of vm: a directory (pdx < 0) or the table at pdx. */
-static void table_begin(struct table *t, const char *type, int vm, int snap, int pdx)
-{
-	t->type = type;
-	t->vm = vm;
-	t->snap = snap;
-	t->pdx = pdx;
-	t->items = 0;
-	begin(&t->r, type, vm);
-	put(&t->r, ",\"id\":%d", snap);
-	if (pdx >= 0)
-		put(&t->r, ",\"pdx\":%d", pdx);
-	put(&t->r, ",\"e\":[");
-}
-
-/* Print the line being built, if it has entries. */
-static void table_flush(struct table *t)
-{
-	if (!t->items)
-		return;
-	put(&t->r, "]");
-	emit(&t->r);
-	table_begin(t, t->type, t->vm, t->snap, t->pdx);
-}
-
-/* Add entry [index, value] (and extra, unless NO_EXTRA). */
-static void table_add(struct table *t, uint32_t index, uint32_t value, int extra)
-{
-	put(&t->r, "%s[%u,%u", t->items ? "," : "", index, value);
-	if (extra != NO_EXTRA)
-		put(&t->r, ",%d", extra);
-	put(&t->r, "]");
-	if (++t->items == ITEMS_PER_RECORD)
-		table_flush(t);
-}
 
 /* What a snapshot printed, and what it left out. */
 struct snap_counts {
@@ -216,9 +92,9 @@ static bool table_in_ram(const struct vm *vm, uint32_t gpa)
 static void guest_table(const struct vm *vm, int snap, uint32_t pdx, uint32_t gpa, struct snap_counts *c)
 {
 	if (!table_in_ram(vm, gpa)) {
-		begin(&line, "gpt", vm->id);
-		put(&line, ",\"id\":%d,\"pdx\":%u,\"outside\":true,\"e\":[]", snap, pdx);
-		emit(&line);
+		record_begin(&line, "gpt", vm->id);
+		record_put(&line, ",\"id\":%d,\"pdx\":%u,\"outside\":true,\"e\":[]", snap, pdx);
+		record_emit(&line);
 		c->gpt_outside++;
 		return;
 	}
@@ -272,26 +148,26 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 	struct snap_counts c = { 0 };
 	int snap = (int)per_vm[vm->id].snaps++;
 
-	begin(&line, "snap", vm->id);
-	put(&line, ",\"id\":%d", snap);
-	put_string(&line, "why", why);
-	put(&line, ",\"exit\":%u,\"tsc\":%lu,\"cr0\":%u,\"cr3\":%u,\"cr4\":%u,\"root\":%u,\"ram\":%u,\"ram_hpa\":%u",
+	record_begin(&line, "snap", vm->id);
+	record_put(&line, ",\"id\":%d", snap);
+	record_put_string(&line, "why", why);
+	record_put(&line, ",\"exit\":%u,\"tsc\":%lu,\"cr0\":%u,\"cr3\":%u,\"cr4\":%u,\"root\":%u,\"ram\":%u,\"ram_hpa\":%u",
 	    per_vm[vm->id].exits, rdtsc() - tsc_base, m.cr0, m.cr3, m.cr4, vtlb_cr3(&vm->vtlb),
 	    vm->vtlb.mem.size, vm->vtlb.mem.hpa);
 	if (e) {
-		put_string(&line, "kind", exit_kind_name(e->kind));
+		record_put_string(&line, "kind", exit_kind_name(e->kind));
 		if (e->kind == EXIT_PAGE_FAULT)
-			put(&line, ",\"addr\":%u,\"error\":%u", (uint32_t)e->addr, e->error_code);
+			record_put(&line, ",\"addr\":%u,\"error\":%u", (uint32_t)e->addr, e->error_code);
 	}
-	emit(&line);
+	record_emit(&line);
 	shadow_tables(vm, snap, &c);
 	if (m.cr0 & CR0_PG)
 		guest_tables(vm, &m, snap, &c);
-	begin(&line, "snap_end", vm->id);
-	put(&line, ",\"id\":%d,\"gpd\":%u,\"gpt\":%u,\"gpt_left_out\":%u,\"gpt_outside\":%u,\"gpd_outside\":%s",
+	record_begin(&line, "snap_end", vm->id);
+	record_put(&line, ",\"id\":%d,\"gpd\":%u,\"gpt\":%u,\"gpt_left_out\":%u,\"gpt_outside\":%u,\"gpd_outside\":%s",
 	    snap, c.gpd, c.gpt, c.gpt_left_out, c.gpt_outside, c.gpd_outside ? "true" : "false");
-	put(&line, ",\"spd\":%u,\"spt\":%u,\"spt_left_out\":%u", c.spd, c.spt, c.spt_left_out);
-	emit(&line);
+	record_put(&line, ",\"spd\":%u,\"spt\":%u,\"spt_left_out\":%u", c.spd, c.spt, c.spt_left_out);
+	record_emit(&line);
 }
 
 /* Print the open span (unless it has no exit) and close it. */
@@ -307,12 +183,12 @@ static void span_close(void)
 	}
 	for (int k = 0; k < EXIT_KIND_COUNT; k++)
 		kinds[k] = span.kinds[k];
-	begin(&line, "span", span.vm->id);
-	put(&line, ",\"slice\":%u,\"t0\":%lu,\"t1\":%lu,\"exits\":%u", span.slice, span.t0, span.t1, span.exits);
-	put_kinds(&line, "kinds", kinds);
-	put(&line, ",\"hidden\":%lu,\"true\":%lu,\"invlpg\":%u,\"cr3\":%u", s->hidden_faults - span.hidden0,
+	record_begin(&line, "span", span.vm->id);
+	record_put(&line, ",\"slice\":%u,\"t0\":%lu,\"t1\":%lu,\"exits\":%u", span.slice, span.t0, span.t1, span.exits);
+	record_put_kinds(&line, "kinds", kinds);
+	record_put(&line, ",\"hidden\":%lu,\"true\":%lu,\"invlpg\":%u,\"cr3\":%u", s->hidden_faults - span.hidden0,
 	    s->true_faults - span.true0, span.invlpg, span.cr3);
-	emit(&line);
+	record_emit(&line);
 	span.vm = NULL;
 }
 
@@ -386,17 +262,17 @@ static void end_record(const struct vm *vm)
 
 	for (int k = 0; k < EXIT_KIND_COUNT; k++)
 		total += vm->stats.exits[k];
-	begin(&line, "end", vm->id);
-	put(&line, ",\"state\":\"%s\",\"code\":%u,\"total\":%lu", vm->state == VM_EXITED ? "exited" : "stopped",
+	record_begin(&line, "end", vm->id);
+	record_put(&line, ",\"state\":\"%s\",\"code\":%u,\"total\":%lu", vm->state == VM_EXITED ? "exited" : "stopped",
 	    vm->exit_code, total);
-	put_kinds(&line, "exits", vm->stats.exits);
-	put(&line, ",\"vtlb\":{\"hidden\":%lu,\"new\":%lu,\"refills\":%lu,\"true\":%lu,\"invlpg_drops\":%lu",
+	record_put_kinds(&line, "exits", vm->stats.exits);
+	record_put(&line, ",\"vtlb\":{\"hidden\":%lu,\"new\":%lu,\"refills\":%lu,\"true\":%lu,\"invlpg_drops\":%lu",
 	    s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops);
-	put(&line, ",\"cr3_drops\":%lu,\"flush_drops\":%lu,\"evictions\":%lu,\"pages_in_use\":%d,\"pages_peak\":%u}",
+	record_put(&line, ",\"cr3_drops\":%lu,\"flush_drops\":%lu,\"evictions\":%lu,\"pages_in_use\":%d,\"pages_peak\":%u}",
 	    s->cr3_drops, s->flush_drops, s->evictions, vm->vtlb.pages_in_use, s->pages_peak);
-	put(&line, ",\"snaps\":%u,\"snaps_left_out\":%u", per_vm[vm->id].snaps, per_vm[vm->id].snaps_left);
-	put_string(&line, "reason", vm->state == VM_STOPPED ? vm->stop_reason : "");
-	emit(&line);
+	record_put(&line, ",\"snaps\":%u,\"snaps_left_out\":%u", per_vm[vm->id].snaps, per_vm[vm->id].snaps_left);
+	record_put_string(&line, "reason", vm->state == VM_STOPPED ? vm->stop_reason : "");
+	record_emit(&line);
 }
 
 void show_record_end(struct vm *vm)
@@ -408,80 +284,37 @@ void show_record_end(struct vm *vm)
 	last_time = rdtsc() - tsc_base; /* the report's output is nobody's slice */
 }
 
-/* Parse one item of snap= (up to a comma, space or the end) into rule; false if malformed. */
-static bool parse_rule(const char *s, size_t n)
-{
-	uint64_t v = 0;
-	unsigned base = 10;
-	size_t i;
-
-	if (n == 3 && !strncmp(s, "end", 3))
-		return true;
-	if (n == 6 && !strncmp(s, "paging", 6)) {
-		rule.paging = true;
-		return true;
-	}
-	if (n > 6 && !strncmp(s, "every:", 6))
-		i = 6;
-	else if (n > 6 && !strncmp(s, "fault:", 6))
-		i = 6;
-	else
-		return false;
-	if (n > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-		base = 16;
-		i += 2;
-	}
-	for (; i < n; i++) {
-		char c = s[i];
-		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-			   : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-			   : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : base;
-
-		if (d >= base || (v = v * base + d) > UINT32_MAX)
-			return false;
-	}
-	if (s[0] == 'f') {
-		rule.fault = true;
-		rule.fault_page = (uint32_t)v & PTE_FRAME;
-		return true;
-	}
-	rule.every = (uint32_t)v;
-	return v != 0;
-}
-
 bool show_configure(const struct bootinfo *bi)
 {
 	const char *snap = bootinfo_option(bi, "snap");
-	char text[OPTION_TEXT_MAX];
-	size_t n;
 
 	if (!snap && !bootinfo_flag(bi, "show"))
 		return true;
-	for (const char *s = snap; s && *s && *s != ' ';) {
-		size_t len = 0;
-
-		while (s[len] && s[len] != ' ' && s[len] != ',')
-			len++;
-		if (!parse_rule(s, len)) {
-			for (n = 0; snap[n] && snap[n] != ' ' && n < sizeof(text) - 1; n++)
-				text[n] = snap[n];
-			text[n] = '\0';
-			hv_log("snap=%s: expected end, paging, every:N or fault:0xADDR (several separated by commas)", text);
-			return false;
-		}
-		s += len + (s[len] == ',');
-	}
+	if (!snap_parse(snap, &rule))
+		return false;
 	show_enabled = true;
 	tsc_base = rdtsc();
-	begin(&line, "show", -1);
-	put(&line, ",\"v\":%d,\"vms\":%d,\"backend\":\"%s\",\"every\":%u", SHOW_FORMAT_VERSION,
+	record_begin(&line, "show", -1);
+	record_put(&line, ",\"v\":%d,\"vms\":%d,\"backend\":\"%s\",\"every\":%u", SHOW_FORMAT_VERSION,
 	    bi->module_count, active_backend->name, rule.every);
 	if (rule.fault)
-		put(&line, ",\"fault\":%u", rule.fault_page);
+		record_put(&line, ",\"fault\":%u", rule.fault_page);
 	else
-		put(&line, ",\"fault\":null");
-	put(&line, ",\"paging\":%s,\"snaps_per_vm\":%d,\"span_exits\":%d,\"max_sptes\":%d,\"max_gptes\":%d",
+		record_put(&line, ",\"fault\":null");
+	record_put(&line, ",\"paging\":%s,\"snaps_per_vm\":%d,\"span_exits\":%d,\"max_sptes\":%d,\"max_gptes\":%d",
 	    rule.paging ? "true" : "false", SHOW_SNAPS_PER_VM, SHOW_SPAN_EXITS, SHOW_MAX_SPTES, SHOW_MAX_GPTES);
-	emit(&line);
+	record_emit(&line);
 	return true;
+}
+
+void show_exit(struct vm *vm, const struct vm_exit *e)
+{
+	if (show_enabled)
+		show_record_exit(vm, e);
+}
+
+void show_vm_end(struct vm *vm)
+{
+	if (show_enabled)
+		show_record_end(vm);
 }

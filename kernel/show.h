@@ -7,7 +7,9 @@
  * timeline of time slices), snapshots of each VM's guest page tables beside its
  * virtual TLB (Fig. 6), and each VM's end with its counters. tools/show draws
  * them; docs/show.md documents every record. Without the option nothing is
- * printed and each exit costs one test of show_enabled.
+ * printed and each exit costs a call of show_exit() and its test of
+ * show_enabled. kernel/show.c records, kernel/show_record.c writes the
+ * records, kernel/show_options.c reads snap=.
  */
 #ifndef KERNEL_SHOW_H
 #define KERNEL_SHOW_H
@@ -37,17 +39,9 @@ void show_record_exit(struct vm *vm, const struct vm_exit *e);
 void show_record_end(struct vm *vm);
 
 /** @brief The dispatcher's hook: show_record_exit() when recording, else nothing. */
-static inline void show_exit(struct vm *vm, const struct vm_exit *e)
-{
-	if (show_enabled)
-		show_record_exit(vm, e);
-}
+void show_exit(struct vm *vm, const struct vm_exit *e);
 
 /** @brief vm_report()'s hook: show_record_end() when recording, else nothing. */
-static inline void show_vm_end(struct vm *vm)
-{
-	if (show_enabled)
-		show_record_end(vm);
-}
+void show_vm_end(struct vm *vm);
 
 #endif
