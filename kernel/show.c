@@ -88,7 +88,7 @@ static bool table_in_ram(const struct vm *vm, uint32_t gpa)
 	return guest_entry(&vm->vtlb.mem, gpa) && guest_entry(&vm->vtlb.mem, gpa + PAGE_SIZE_4K - 4);
 }
 
-/* The present PTEs of the guest page table at gpa, for PD slot pdx. */
+/* The present PTEs of the guest page table at gpa, for PD index pdx. */
 static void guest_table(const struct vm *vm, int snap, uint32_t pdx, uint32_t gpa, struct snap_counts *c)
 {
 	if (!table_in_ram(vm, gpa)) {

@@ -6,6 +6,8 @@
 #include "kernel/show_options.h"
 #include "shadow/pte.h"
 
+#define SNAP_TEXT_MAX 64 /* bytes of snap='s value kept for messages */
+
 /* Parse one item of snap= (up to a comma, space or the end) into rule; false if malformed. */
 static bool parse_item(const char *s, size_t n, struct snap_rule *rule)
 {

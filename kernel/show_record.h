@@ -1,5 +1,6 @@
-/*
- * make show's record writer, for kernel/show*.c only: one JSON object per
+/**
+ * @file show_record.h
+ * @brief make show's record writer, for kernel/show*.c only: one JSON object per
  * console line, "hv-show: {...}", built in one buffer sized so that it fits.
  * Table records ("gpd", "gpt", "spd", "spt") hold ITEMS_PER_RECORD entries a
  * line, [index, value] or [index, value, extra]. kernel/show_record.c
@@ -10,46 +11,48 @@
 
 #include "kernel/lib.h"
 
-#define RECORD_BYTES     1024 /* one record line */
-#define ITEMS_PER_RECORD 16   /* table entries per "gpd", "gpt", "spd" or "spt" record */
-#define NO_EXTRA         (-1) /* a table entry without a third number */
+#define RECORD_BYTES     1024 /**< one record line */
+#define ITEMS_PER_RECORD 16   /**< table entries per "gpd", "gpt", "spd" or "spt" record */
+#define NO_EXTRA         (-1) /**< a table entry without a third number */
 
-/* One record line being built. */
+/** @brief One record line being built. */
 struct record {
-	char text[RECORD_BYTES];
-	size_t len;
+	char text[RECORD_BYTES]; /**< the line, without the prefix */
+	size_t len;              /**< bytes of it so far */
 };
 
-/* A table record: entries of one table, ITEMS_PER_RECORD a line. */
+/** @brief A table record: entries of one table, ITEMS_PER_RECORD a line. */
 struct table {
-	struct record r;
-	const char *type;
-	int vm, snap, pdx; /* pdx < 0: a directory */
-	int items;         /* entries in the line being built */
+	struct record r;  /**< the line being built */
+	const char *type; /**< "gpd", "gpt", "spd" or "spt" */
+	int vm;           /**< the VM's number */
+	int snap;         /**< the snapshot's number */
+	int pdx;          /**< the table's PD index; < 0: a directory */
+	int items;        /**< entries in the line being built */
 };
 
-/* Start r as {"t":type and, for vm >= 0, "vm":vm. */
+/** @brief Start r as {"t":type and, for vm >= 0, "vm":vm. */
 void record_begin(struct record *r, const char *type, int vm);
 
-/* Append formatted text to r; what would not fit is cut (records are sized not to). */
+/** @brief Append formatted text to r; what would not fit is cut (records are sized not to). */
 void record_put(struct record *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Append "key":"s" with JSON escapes, cut short to keep room for what follows. */
+/** @brief Append "key":"s" with JSON escapes, cut short to keep room for what follows. */
 void record_put_string(struct record *r, const char *key, const char *s);
 
-/* Append "key":{"kind":n,...} with the exit kinds whose count is not zero. */
+/** @brief Append "key":{"kind":n,...} with the exit kinds whose count is not zero. */
 void record_put_kinds(struct record *r, const char *key, const uint64_t *count);
 
-/* Close r with } and print it as one console line. */
+/** @brief Close r with } and print it as one console line. */
 void record_emit(struct record *r);
 
-/* Start the table record of snapshot snap of vm: a directory (pdx < 0) or the table at pdx. */
+/** @brief Start the table record of snapshot snap of vm: a directory (pdx < 0) or the table at pdx. */
 void table_begin(struct table *t, const char *type, int vm, int snap, int pdx);
 
-/* Add entry [index, value] (and extra, unless NO_EXTRA); a full line is printed. */
+/** @brief Add entry [index, value] (and extra, unless NO_EXTRA); a full line is printed. */
 void table_add(struct table *t, uint32_t index, uint32_t value, int extra);
 
-/* Print the line being built, if it has entries. */
+/** @brief Print the line being built, if it has entries. */
 void table_flush(struct table *t);
 
 #endif

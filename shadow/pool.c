@@ -45,7 +45,7 @@ static int free_page(const struct vtlb *v)
 	return -1;
 }
 
-/* A shadow PT without entries (vtlb_empty_pt keeps them in their PD slots), or -1. */
+/* A shadow PT without entries (vtlb_empty_pt keeps them in their PD entries), or -1. */
 static int empty_pt(const struct vtlb *v)
 {
 	for (int i = 1; i < v->high_water; i++)

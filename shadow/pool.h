@@ -21,7 +21,7 @@ uint32_t pool_page_hpa(const struct vtlb *v, int i);
 /* A free pool page, zeroed where it was written, evicting a shadow PT by the clock if none is. */
 int vtlb_take_page(struct vtlb *v);
 
-/* Pool page i now holds slot's PT for PD index use (or, with PD_PAGE, its PD): count it in use. */
+/* Pool page i now holds the PT at PD index use (or, with PD_PAGE, the PD) of the root in slot: count it in use. */
 void vtlb_claim_page(struct vtlb *v, int i, int use, int slot);
 
 /* Replace the entry at index ptx of pool page i's PT, keeping the page's counts. */
@@ -32,11 +32,11 @@ void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte);
  * for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1)) */
 int vtlb_next_present(const struct vtlb *v, int i, uint32_t ptx);
 
-/* Empty the shadow PT in pool page i where it is: it keeps its PD slot, and a
+/* Empty the shadow PT in pool page i where it is: it keeps its PD entry, and a
  * full pool takes it before it evicts. */
 void vtlb_empty_pt(struct vtlb *v, int i);
 
-/* Forget the shadow PT in pool page i (its root's PD slot too) and return the page to the pool. */
+/* Forget the shadow PT in pool page i (its root's PD entry too) and return the page to the pool. */
 void vtlb_free_pt(struct vtlb *v, int i);
 
 #endif

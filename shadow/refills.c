@@ -5,14 +5,14 @@
  * invalidation cost the guest; the grader of lab 4 counts them.
  *
  * seen[] is a small open-addressed hash set of the pages filled in the
- * current epochs; a slot tagged with an earlier epoch counts as free, so a
+ * current epochs; an entry tagged with an earlier epoch counts as free, so a
  * new epoch empties the set without touching it.
  */
 #include "shadow/refills.h"
 
 #define GLOBAL_TAG      0x80000000u /* a tag with this bit is the global epoch's: global pages */
 #define HASH_MULTIPLIER 2654435761u /* Knuth's multiplicative hash: 2^32 divided by the golden ratio */
-#define SEEN_PROBES     8           /* slots tried per page before the set gives up */
+#define SEEN_PROBES     8           /* entries tried per page before the set gives up */
 
 void vtlb_new_epoch(struct vtlb *v, bool mode_change)
 {
@@ -34,7 +34,7 @@ static bool seen_before(struct vtlb *v, uint32_t gva, bool global)
 		if (s->tag == tag && s->page == page)
 			return true;
 		if (s->tag != tag && s->tag != (GLOBAL_TAG | v->global_epoch)) {
-			s->page = page; /* a slot of an earlier epoch: take it */
+			s->page = page; /* an entry of an earlier epoch: take it */
 			s->tag = tag;
 			return false;
 		}

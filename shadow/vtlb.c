@@ -182,7 +182,7 @@ int vtlb_drop_all(struct vtlb *v, bool keep_global)
 	int n = 0;
 
 	/* Page tables without entries to keep are emptied in place: the next address
-	 * space mostly uses the same PD slots, so they are filled again at once. */
+	 * space mostly uses the same PD entries, so they are filled again at once. */
 	for (int i = 1; i < v->high_water; i++) {
 		if (v->pdx_of_page[i] < 0)
 			continue;

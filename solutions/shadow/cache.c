@@ -25,7 +25,7 @@ bool vtlb_cache_init(struct vtlb *v)
 
 void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa)
 {
-	uint32_t frame = gpa >> 12;
+	uint32_t frame = gpa >> PAGE_SHIFT_4K;
 
 	if (v->unsync[frame])
 		return;
@@ -59,7 +59,7 @@ int vtlb_resync(struct vtlb *v)
 
 		v->resyncs++;
 		for (int k = 0; k < v->unsync_count; k++) {
-			uint32_t table = v->unsync_list[k], f = table >> 12;
+			uint32_t table = v->unsync_list[k], f = table >> PAGE_SHIFT_4K;
 
 			n += vtlb_drop_derived(v, table);
 			v->rewrites[f] = v->written_at[f] == (uint16_t)(v->resyncs - 1) ? v->rewrites[f] + 1 : 1;
@@ -68,7 +68,7 @@ int vtlb_resync(struct vtlb *v)
 				v->unsync_list[kept++] = table; /* flooded: stays unsync and listed */
 				continue;
 			}
-			v->unsync[table >> 12] = 0;
+			v->unsync[table >> PAGE_SHIFT_4K] = 0;
 			vtlb_protect(v, table); /* if shadows are still filled from it */
 		}
 		v->unsync_count = kept;
@@ -80,18 +80,18 @@ int vtlb_resync(struct vtlb *v)
 void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 {
 	uint32_t pd = mode->cr3 & PTE_FRAME;
-	int r;
+	int slot;
 
 	vtlb_resync(v);
-	r = vtlb_root_find(v, pd);
-	if (r >= 0) {
+	slot = vtlb_root_find(v, pd);
+	if (slot >= 0) {
 		v->stats.root_hits++;
 	} else {
-		r = vtlb_root_lru(v);
-		vtlb_root_load(v, r, pd);
+		slot = vtlb_root_lru(v);
+		vtlb_root_load(v, slot, pd);
 		v->stats.root_misses++;
 	}
-	vtlb_root_switch(v, r);
+	vtlb_root_switch(v, slot);
 }
 
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
