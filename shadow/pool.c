@@ -112,10 +112,12 @@ void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 
 int vtlb_next_present(const struct vtlb *v, int i, uint32_t ptx)
 {
+	const uint32_t *pt = pool_page(v, i);
+
 	if (ptx < v->written_lo[i])
 		ptx = v->written_lo[i];
 	for (; ptx <= v->written_hi[i]; ptx++)
-		if (pool_page(v, i)[ptx] & PTE_P)
+		if (pt[ptx] & PTE_P)
 			return (int)ptx;
 	return -1;
 }
