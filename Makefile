@@ -44,8 +44,6 @@ LD := ld
 # and the path is not one of STUDENT_FILES; the tree's own file otherwise.
 src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1)),$(if $(filter $(1),$(STUDENT_FILES)),,yes)),solutions/$(1),$(1))
 
-# Prerequisites like $$(call src_for,...) are expanded per target.
-.SECONDEXPANSION:
 # Keep every object file: none is an intermediate to delete after the build.
 .SECONDARY:
 
