@@ -73,10 +73,13 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade classroom mutants fuzz
+.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade classroom mutants fuzz \
+	handout gradescope print-student-files
 
+## all: the kernel of this variant (build/solution or build/handout) and the guests; the default
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
+## deps: install the Debian packages the build needs (tools/install-deps); every build runs it first
 deps:
 	@tools/install-deps
 
@@ -167,6 +170,7 @@ handout:
 gradescope:
 	@tools/package gradescope $(BUILD)/package "$(HIDDEN)" "$(LAB)"
 
+## print-student-files: the files students write, one lab's after another (LAB="n ...": those labs')
 print-student-files:
 	@echo $(if $(LAB),$(call lab_files,$(LAB)),$(LAB_FILES))
 
@@ -174,8 +178,10 @@ print-student-files:
 docs: deps
 	DOXYGEN_OUT=$(BUILD)/docs doxygen docs/Doxyfile
 
+## clean: remove build/, everything made
 clean:
 	rm -rf $(BUILD)
 
+## help: this list: every target named by a word (the files under build/ are targets too, not listed)
 help:
-	@sed -n 's/^## //p' Makefile
+	@sed -n 's/^## //p' $(filter %Makefile %.mk,$(MAKEFILE_LIST))
