@@ -106,8 +106,11 @@ qemu-gdb: all
 		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
 
 ## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols and the helpers of tools/gdb/hv.py
+# No (y or n) question and no "--Type <RET> for more": either would take the
+# commands a student types next as its answer.
 gdb: all
-	gdb -q -ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
+	gdb -q -ex 'set confirm off' -ex 'set pagination off' \
+		-ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
 		$(foreach g,$(filter %.elf,$(GUEST)),-ex 'add-symbol-file $(g)') \
 		-ex 'source tools/gdb/hv.py' \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
