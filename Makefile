@@ -13,18 +13,41 @@ BUILD ?= build
 # With a solutions/ directory (the instructor's tree) the reference is built
 # by default; a student's tree has none and builds the hand-out.
 SOLUTION ?= $(if $(wildcard solutions),1,0)
-# The files each lab's student writes. STUDENT_LABS="2" with SOLUTION=1
-# builds lab 2's files from the tree and every other lab's from solutions/:
-# the grader's stage isolation, so one broken lab does not fail the others.
-LAB_FILES_1 := kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c
-LAB_FILES_2 := shadow/walk.c
-LAB_FILES_3 := shadow/fill.c
-LAB_FILES_4 := shadow/invalidate.c
-LAB_FILES_5 := kernel/sched.c
-LAB_FILES_6 := shadow/cache.c
+# The labs: a line for each file a student writes, "lab:file". The file's
+# reference is solutions/<file>. make print-student-files lists them.
+LABS := \
+	1:kernel/vmx/vmxon.c \
+	1:kernel/vmx/controls.c \
+	1:kernel/vmx/vmcs.c \
+	1:kernel/vmx/run.c \
+	2:shadow/walk.c \
+	3:shadow/fill.c \
+	4:shadow/invalidate.c \
+	5:kernel/sched.c \
+	6:shadow/cache.c
+# LAB_FILES: every lab's files; lab_files(n ...): those of labs n ... ("1 3").
+LAB_FILES := $(filter %.c %.S,$(subst :, ,$(LABS)))
+lab_files = $(filter %.c %.S,$(subst :, ,$(filter $(addsuffix :%,$(1)),$(LABS))))
+
+# The variant built. STUDENT_SRCS are the lab files compiled from the tree:
+# all of them in the hand-out; with SOLUTION=1 those of STUDENT_LABS ("2": the
+# grader's stage isolation, so one broken lab does not fail the others), none
+# by default. SOLUTION_SRCS, the others, are compiled from solutions/<file>.
 STUDENT_LABS ?=
-STUDENT_FILES := $(foreach n,$(STUDENT_LABS),$(LAB_FILES_$(n)))
-VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)$(if $(STUDENT_LABS),-lab$(subst $(eval) ,,$(STUDENT_LABS)))
+STUDENT_SRCS := $(if $(filter 1,$(SOLUTION)),$(call lab_files,$(STUDENT_LABS)),$(LAB_FILES))
+SOLUTION_SRCS := $(filter-out $(STUDENT_SRCS),$(LAB_FILES))
+ifneq ($(SOLUTION_SRCS),)
+ifeq ($(wildcard solutions),)
+$(error SOLUTION=1 builds the reference, and this tree has no solutions/: a student's tree builds SOLUTION=0)
+endif
+endif
+# src_for(path ...): where each path is compiled from: solutions/<path> for one of SOLUTION_SRCS.
+src_for = $(foreach path,$(1),$(if $(filter $(path),$(SOLUTION_SRCS)),solutions/)$(path))
+
+# build/solution, build/handout; STUDENT_LABS="1 3" builds build/solution-lab13.
+EMPTY :=
+SPACE := $(EMPTY) $(EMPTY)
+VARIANT := $(if $(filter 1,$(SOLUTION)),solution,handout)$(if $(STUDENT_LABS),-lab$(subst $(SPACE),,$(STUDENT_LABS)))
 KBUILD := $(BUILD)/$(VARIANT)
 
 EMU ?= bochs
@@ -40,12 +63,6 @@ HVRUN_FLAGS := $(if $(filter 1,$(DETERMINISTIC)),--deterministic)
 CC := gcc
 LD := ld
 
-# src_for(path): the reference file under solutions/ when SOLUTION=1, it exists,
-# and the path is not one of STUDENT_FILES; the tree's own file otherwise.
-src_for = $(if $(and $(filter 1,$(SOLUTION)),$(wildcard solutions/$(1)),$(if $(filter $(1),$(STUDENT_FILES)),,yes)),solutions/$(1),$(1))
-
-# Prerequisites like $$(call src_for,...) are expanded per target.
-.SECONDEXPANSION:
 # Keep every object file: none is an intermediate to delete after the build.
 .SECONDARY:
 
@@ -56,10 +73,13 @@ include autograder/tests.mk
 # The default demo is the patent's Fig. 1: two VMs, each an OS running two applications.
 GUEST ?= $(BUILD)/guest/os.elf seed=1 $(BUILD)/guest/os.elf seed=2
 
-.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade classroom mutants fuzz
+.PHONY: all deps run show test test-all help clean qemu-gdb gdb gdb-demo bochs-debug docs bench grade classroom mutants fuzz \
+	handout gradescope print-student-files
 
+## all: the kernel of this variant (build/solution or build/handout) and the guests; the default
 all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 
+## deps: install the Debian packages the build needs (tools/install-deps); every build runs it first
 deps:
 	@tools/install-deps
 
@@ -86,8 +106,11 @@ qemu-gdb: all
 		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
 
 ## gdb: attach gdb to make qemu-gdb, with the hypervisor's and GUEST's symbols and the helpers of tools/gdb/hv.py
+# No (y or n) question and no "--Type <RET> for more": either would take the
+# commands a student types next as its answer.
 gdb: all
-	gdb -q -ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
+	gdb -q -ex 'set confirm off' -ex 'set pagination off' \
+		-ex 'set architecture i386:x86-64' -ex 'file $(KERNEL_ELF)' \
 		$(foreach g,$(filter %.elf,$(GUEST)),-ex 'add-symbol-file $(g)') \
 		-ex 'source tools/gdb/hv.py' \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
@@ -150,15 +173,18 @@ handout:
 gradescope:
 	@tools/package gradescope $(BUILD)/package "$(HIDDEN)" "$(LAB)"
 
+## print-student-files: the files students write, one lab's after another (LAB="n ...": those labs')
 print-student-files:
-	@echo $(foreach n,$(or $(LAB),1 2 3 4 5 6),$(LAB_FILES_$(n)))
+	@echo $(if $(LAB),$(call lab_files,$(LAB)),$(LAB_FILES))
 
 ## docs: the Doxygen reference in build/docs/html (any warning is an error)
 docs: deps
 	DOXYGEN_OUT=$(BUILD)/docs doxygen docs/Doxyfile
 
+## clean: remove build/, everything made
 clean:
 	rm -rf $(BUILD)
 
+## help: this list: every target named by a word (the files under build/ are targets too, not listed)
 help:
-	@sed -n 's/^## //p' Makefile
+	@sed -n 's/^## //p' $(filter %Makefile %.mk,$(MAKEFILE_LIST))

@@ -2,24 +2,39 @@
 #
 # The pure parts of the hypervisor (the guest loader, the Multiboot info
 # builder, the VMX control fitting, later the virtual TLB) are compiled for
-# the host with -DHOST_TEST, against fake guest memory, using the same
-# src_for rule as the kernel: the binary of the hand-out tests the student's
-# code, the one of SOLUTION=1 the reference.
+# the host with -DHOST_TEST, against fake guest memory, each lab's file from
+# where the kernel's comes (src_for): the binary of the hand-out tests the
+# student's code, the one of SOLUTION=1 the reference.
 
 # HIDDEN=dir (relative to the tree) adds the instructor's unit tests in dir/unit/.
 UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(HIDDEN)/unit/*.c))
-UNIT_CODE_SRCS := kernel/loader.c kernel/mbinfo.c kernel/decode.c kernel/event.c kernel/vmx/controls.c kernel/vmx/vmxon.c kernel/sched.c \
-	shadow/vtlb.c shadow/pool.c shadow/guest_mem.c shadow/refills.c shadow/fault.c shadow/events.c \
-	shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
-	shadow/roots.c shadow/cache.c
+UNIT_CODE_SRCS := \
+	kernel/loader.c \
+	kernel/mbinfo.c \
+	kernel/decode.c \
+	kernel/event.c \
+	kernel/vmx/controls.c \
+	kernel/vmx/vmxon.c \
+	kernel/sched.c \
+	shadow/vtlb.c \
+	shadow/pool.c \
+	shadow/guest_mem.c \
+	shadow/refills.c \
+	shadow/fault.c \
+	shadow/events.c \
+	shadow/trace.c \
+	shadow/walk.c \
+	shadow/fill.c \
+	shadow/invalidate.c \
+	shadow/roots.c \
+	shadow/cache.c
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.
 UNIT_SANITIZE := -fsanitize=bounds -fno-sanitize-recover=bounds
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DHOST_TEST -MMD -MP $(UNIT_SANITIZE)
 # Objects named after their sources and shared by the variants, as the kernel's.
 UNIT_OBJ_DIR := $(BUILD)/unit-obj
-UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ_DIR)/%.o,$(UNIT_TEST_SRCS)) \
-	$(foreach s,$(UNIT_CODE_SRCS),$(UNIT_OBJ_DIR)/$(basename $(call src_for,$(s))).o)
+UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ_DIR)/%.o,$(UNIT_TEST_SRCS) $(call src_for,$(UNIT_CODE_SRCS)))
 UNIT_BIN := $(KBUILD)/unit-tests
 
 $(UNIT_OBJ_DIR)/%.o: %.c | deps

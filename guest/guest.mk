@@ -22,11 +22,13 @@ $(BUILD)/guest/obj/%.o: %.S | deps
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
-# A program is every .c and .S in guest/<name>/, plus the runtime.
+# A program is every .c and .S in guest/<name>/, plus the runtime. Each
+# program is linked again when any program's object changes.
 guest_objs = $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(wildcard guest/$(1)/*.c guest/$(1)/*.S)))
+GUEST_PROGRAM_OBJS := $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
 
-$(BUILD)/guest/%.elf: $$(call guest_objs,%) $(GUEST_LIB_OBJS) guest/lib/guest.ld
-	$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+$(BUILD)/guest/%.elf: $(GUEST_PROGRAM_OBJS) $(GUEST_LIB_OBJS) guest/lib/guest.ld
+	$(LD) $(GUEST_LDFLAGS) -o $@ $(call guest_objs,$*) $(GUEST_LIB_OBJS)
 
 # guest/os: a higher-half kernel with its own boot code (no crt0.S) and linker
 # script, and the user program it loads: guest/os/user, linked on its own at
@@ -46,7 +48,7 @@ $(BUILD)/guest/obj/guest/os/user_image.o: guest/os/user_image.S $(OS_USER_ELF) |
 $(BUILD)/guest/os.elf: $(call guest_objs,os) $(filter-out %/crt0.o,$(GUEST_LIB_OBJS)) guest/os/kernel.ld
 	$(LD) $(GUEST_LDBASE) -T guest/os/kernel.ld -o $@ $(filter %.o,$^)
 
-GUEST_OBJS := $(GUEST_LIB_OBJS) $(OS_USER_OBJS) $(foreach p,$(GUEST_PROGRAMS),$(call guest_objs,$(p)))
+GUEST_OBJS := $(GUEST_LIB_OBJS) $(OS_USER_OBJS) $(GUEST_PROGRAM_OBJS)
 
 # Malformed images: each breaks one check of the guest loader (kernel/loader.c).
 GUEST_BAD_NAMES := notelf elf64 nomultiboot badchecksum outside truncated badphdr lowmem entry

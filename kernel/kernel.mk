@@ -1,21 +1,65 @@
 # The host kernel. Included by the top-level Makefile.
 #
-# Each source is taken from solutions/<path> when SOLUTION=1 and that file
-# exists, from <path> otherwise: the same mechanism serves every lab.
+# A lab's file is compiled from solutions/<path> when the variant's
+# SOLUTION_SRCS (Makefile) name it, from <path> otherwise.
 
 KERNEL_SRCS := \
-	kernel/boot.S kernel/trapentry.S kernel/vmx/entry.S kernel/svm/entry.S \
-	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
-	kernel/machine.c kernel/trap.c kernel/bootinfo.c kernel/palloc.c \
-	kernel/lab.c kernel/lapic.c kernel/vm.c kernel/loader.c kernel/mbinfo.c kernel/mmu.c kernel/cost.c kernel/runloop.c kernel/sched.c kernel/show.c \
-	kernel/debug_macros.c kernel/dispatch.c kernel/devices.c kernel/cr.c kernel/dr.c kernel/event.c kernel/cpustate.c kernel/decode.c \
-	kernel/svm/backend.c kernel/svm/vmcb.c kernel/svm/exit.c kernel/svm/npt.c \
-	kernel/vmx/backend.c kernel/vmx/isolation.c kernel/vmx/hoststate.c kernel/vmx/vmxinsn.c \
-	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c \
-	kernel/show_record.c kernel/show_options.c \
-	shadow/vtlb.c shadow/pool.c shadow/guest_mem.c shadow/refills.c shadow/fault.c shadow/events.c \
-	shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
-	shadow/roots.c shadow/cache.c
+	kernel/boot.S \
+	kernel/trapentry.S \
+	kernel/vmx/entry.S \
+	kernel/svm/entry.S \
+	kernel/main.c \
+	kernel/console.c \
+	kernel/printf.c \
+	kernel/string.c \
+	kernel/machine.c \
+	kernel/trap.c \
+	kernel/bootinfo.c \
+	kernel/palloc.c \
+	kernel/lab.c \
+	kernel/lapic.c \
+	kernel/vm.c \
+	kernel/loader.c \
+	kernel/mbinfo.c \
+	kernel/mmu.c \
+	kernel/cost.c \
+	kernel/runloop.c \
+	kernel/sched.c \
+	kernel/show.c \
+	kernel/show_record.c \
+	kernel/show_options.c \
+	kernel/debug_macros.c \
+	kernel/dispatch.c \
+	kernel/devices.c \
+	kernel/cr.c \
+	kernel/dr.c \
+	kernel/event.c \
+	kernel/cpustate.c \
+	kernel/decode.c \
+	kernel/svm/backend.c \
+	kernel/svm/vmcb.c \
+	kernel/svm/exit.c \
+	kernel/svm/npt.c \
+	kernel/vmx/backend.c \
+	kernel/vmx/isolation.c \
+	kernel/vmx/hoststate.c \
+	kernel/vmx/vmxinsn.c \
+	kernel/vmx/vmxon.c \
+	kernel/vmx/controls.c \
+	kernel/vmx/vmcs.c \
+	kernel/vmx/run.c \
+	shadow/vtlb.c \
+	shadow/pool.c \
+	shadow/guest_mem.c \
+	shadow/refills.c \
+	shadow/fault.c \
+	shadow/events.c \
+	shadow/trace.c \
+	shadow/walk.c \
+	shadow/fill.c \
+	shadow/invalidate.c \
+	shadow/roots.c \
+	shadow/cache.c
 
 KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
@@ -27,7 +71,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-m,elf_x86_64,-z,max-page-size=0
 # solutions/kernel/x.c), and every variant (SOLUTION=0/1, STUDENT_LABS) links
 # from the one object directory: a variant compiles only what no other has.
 KERNEL_OBJ_DIR := $(BUILD)/obj
-KERNEL_OBJS := $(foreach s,$(KERNEL_SRCS),$(KERNEL_OBJ_DIR)/$(basename $(call src_for,$(s))).o)
+KERNEL_OBJS := $(patsubst %,$(KERNEL_OBJ_DIR)/%.o,$(basename $(call src_for,$(KERNEL_SRCS))))
 KERNEL_ELF := $(KBUILD)/hv.elf
 KERNEL_ELF32 := $(KBUILD)/hv.elf32
 
