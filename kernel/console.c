@@ -24,8 +24,9 @@
 #define FIFO_SIZE 16         /* 16550A transmit FIFO; LSR.THRE means it is empty */
 #define RING_SIZE (64 * 1024) /* bytes of output waiting for the UART (a power of two) */
 
-static char console_ring[RING_SIZE]; /* (tools/hvrun reads it from a stopped Bochs run) */
-uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
+/* The queue; tools/hvrun reads all three by name from a stopped Bochs run. */
+static char console_ring[RING_SIZE];
+static uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
 
 void console_init(void)
 {
@@ -38,9 +39,9 @@ void console_init(void)
 	outb(COM1_MCR, 0x03); /* DTR, RTS */
 }
 
-void console_pump_uart(void)
+void console_pump(void)
 {
-	if (!(inb(COM1_LSR) & LSR_THRE))
+	if (console_ring_head == console_ring_tail || !(inb(COM1_LSR) & LSR_THRE))
 		return;
 	for (int i = 0; i < FIFO_SIZE && console_ring_head != console_ring_tail; i++)
 		outb(COM1, (uint8_t)console_ring[console_ring_head++ % RING_SIZE]);
@@ -50,7 +51,7 @@ void console_pump_uart(void)
 static void console_putc(char c)
 {
 	while (console_ring_tail - console_ring_head == RING_SIZE)
-		console_pump_uart();
+		console_pump();
 	console_ring[console_ring_tail++ % RING_SIZE] = c;
 }
 
@@ -96,7 +97,7 @@ void hv_log(const char *fmt, ...)
 void console_drain(void)
 {
 	while (console_ring_head != console_ring_tail)
-		console_pump_uart();
+		console_pump();
 	while (!(inb(COM1_LSR) & LSR_TEMT))
 		;
 }

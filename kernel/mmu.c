@@ -40,7 +40,7 @@ static void flush_if_dropped(struct vm *vm)
 	}
 }
 
-DEBUG_STOP enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
+enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 {
 	struct guest_mode mode = mmu_mode(vm);
 	uint32_t gva = (uint32_t)e->addr, error_code = 0;
@@ -66,7 +66,7 @@ DEBUG_STOP enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	return RESUME_SAME;
 }
 
-DEBUG_STOP enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
+enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
 {
 	struct guest_mode mode = mmu_mode(vm);
 
@@ -86,7 +86,7 @@ static bool paging_bits_changed(const struct guest_mode *old, const struct guest
 	return ((old->cr0 ^ now->cr0) & (CR0_PG | CR0_WP)) || ((old->cr4 ^ now->cr4) & (CR4_PSE | CR4_PGE));
 }
 
-DEBUG_STOP void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
+void mmu_paging_changed(struct vm *vm, const struct guest_mode *old, int cr)
 {
 	struct guest_mode now = mmu_mode(vm);
 

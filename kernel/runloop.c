@@ -56,7 +56,7 @@ static void stop_all(struct vm **vms, int count, uint64_t budget)
 	}
 }
 
-DEBUG_STOP void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
+void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
 {
 	uint64_t start = rdtsc(), slice_end = 0;
 	struct vm *vm = NULL, *prev = NULL;

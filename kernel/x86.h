@@ -120,22 +120,61 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                              \
-	static inline uint64_t read_cr##n(void)                             \
-	{                                                                   \
-		uint64_t v;                                                 \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
-		return v;                                                   \
-	}                                                                   \
-	static inline void write_cr##n(uint64_t v)                          \
-	{                                                                   \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
-	}
-DEFINE_CR_ACCESSORS(0)
-DEFINE_CR_ACCESSORS(2)
-DEFINE_CR_ACCESSORS(3)
-DEFINE_CR_ACCESSORS(4)
-#undef DEFINE_CR_ACCESSORS
+/** @brief Read CR0. */
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR0. */
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR2 (the last page-fault address). */
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR2. */
+static inline void write_cr2(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR3 (the page-directory base). */
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR3. */
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR4. */
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR4. */
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
 #endif /* HOST_TEST */
 
 /** @brief Store the x87/MMX/SSE registers in the 16-byte aligned 512-byte @p area. SDM Vol2A FXSAVE */

@@ -388,7 +388,7 @@ static inline __attribute__((always_inline)) enum vtlb_result fill_for_access(st
 	return r;
 }
 
-DEBUG_STOP enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
 {
 	enum vtlb_result r;

@@ -18,7 +18,7 @@ struct vmx_vcpu {
 };
 
 /** @brief A VMREAD, VMWRITE (of @p field), VMCLEAR or VMPTRLD failed: panic naming it and the VM-instruction error. */
-void vmx_access_failed(const char *insn, uint32_t field) __attribute__((noreturn, cold));
+void vmx_access_failed(const char *insn, uint32_t field) __attribute__((noreturn));
 
 /**
  * @brief VMWRITE @p value to @p field; panics naming the field on failure
