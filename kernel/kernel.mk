@@ -8,9 +8,9 @@ KERNEL_SRCS := \
 	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
 	kernel/machine.c kernel/trap.c kernel/bootinfo.c kernel/palloc.c \
 	kernel/lab.c kernel/lapic.c kernel/vm.c kernel/loader.c kernel/mbinfo.c kernel/mmu.c kernel/cost.c kernel/runloop.c kernel/sched.c kernel/show.c \
-	kernel/dispatch.c kernel/devices.c kernel/cr.c kernel/dr.c kernel/event.c kernel/cpustate.c kernel/decode.c \
+	kernel/dispatch.c kernel/complete.c kernel/devices.c kernel/cr.c kernel/dr.c kernel/event.c kernel/cpustate.c kernel/decode.c \
 	kernel/svm/backend.c kernel/svm/vmcb.c kernel/svm/exit.c kernel/svm/npt.c \
-	kernel/vmx/backend.c kernel/vmx/isolation.c kernel/vmx/hoststate.c kernel/vmx/vmxinsn.c \
+	kernel/vmx/backend.c kernel/vmx/lab1check.c kernel/vmx/isolation.c kernel/vmx/hoststate.c kernel/vmx/vmxinsn.c \
 	kernel/vmx/vmxon.c kernel/vmx/controls.c kernel/vmx/vmcs.c kernel/vmx/run.c \
 	shadow/vtlb.c shadow/trace.c shadow/walk.c shadow/fill.c shadow/invalidate.c \
 	shadow/roots.c shadow/cache.c

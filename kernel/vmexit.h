@@ -65,7 +65,8 @@ enum cr_form {
  *
  * Only the fields of the exit's kind are meaningful. A backend that cannot
  * tell the instruction length or the GPR (AMD-V without decode assists)
- * leaves them EXIT_UNKNOWN and the dispatcher decodes the instruction.
+ * leaves them EXIT_UNKNOWN, and its struct backend complete_exit decodes the
+ * instruction (kernel/complete.c).
  */
 struct vm_exit {
 	enum exit_kind kind;  /**< what happened */

@@ -4,6 +4,7 @@
  * work without nested virtualisation.
  */
 #include "kernel/backend.h"
+#include "kernel/complete.h"
 #include "kernel/console.h"
 #include "kernel/lapic.h"
 #include "kernel/palloc.h"
@@ -165,7 +166,7 @@ static int svm_cpl(struct vcpu *v)
 
 const struct backend svm_backend = {
 	.name = "AMD-V",
-	.reports_instructions = false,
+	.complete_exit = complete_from_instruction,
 	.probe = svm_probe,
 	.cpu_enable = svm_cpu_enable,
 	.set_time_slice = svm_set_time_slice,

@@ -172,7 +172,7 @@ static int vmx_cpl(struct vcpu *v)
 
 const struct backend vmx_backend = {
 	.name = "VT-x",
-	.reports_instructions = true,
+	.complete_exit = vmx_check_exit,
 	.probe = vmx_probe,
 	.cpu_enable = vmx_cpu_enable,
 	.set_time_slice = vmx_set_time_slice,

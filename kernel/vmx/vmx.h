@@ -85,6 +85,16 @@ bool vmx_check_isolation(void);
  */
 bool vmx_check_host_state(void);
 
+struct vm;
+
+/**
+ * @brief VT-x's struct backend complete_exit: stop @p vm, naming the field to
+ * read, when lab 1's vmx_decode_exit left @p e's instruction length unknown or
+ * reported an INVLPG address the instruction does not name
+ * (kernel/vmx/lab1check.c). False when it stopped the VM.
+ */
+bool vmx_check_exit(struct vm *vm, struct vm_exit *e);
+
 /* ---- Lab 1: the functions the student writes ---- */
 
 /**
