@@ -11,14 +11,6 @@
 #include "kernel/vectors.h"
 #include "kernel/x86.h"
 
-/* CPUID bits of features outside the guest contract. SDM Vol2A CPUID, Tables 3-10, 3-11 */
-#define CPUID_1_ECX_VMX        (1u << 5)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31) /* "running under a hypervisor" */
-#define CPUID_1_EDX_PAE        (1u << 6)
-#define CPUID_1_EDX_PSE36      (1u << 17) /* without it, bits 21:13 of a 4 MiB PDE are reserved */
-#define CPUID_EXT_ECX_SVM      (1u << 2)  /* leaf 0x80000001, APM Vol3 E.4.2 */
-#define CPUID_EXT_EDX_LM       (1u << 29)
-
 static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
 	[EXIT_CPUID] = "cpuid",           [EXIT_IO] = "io",
 	[EXIT_HLT] = "hlt",               [EXIT_SHUTDOWN] = "shutdown",
@@ -43,10 +35,10 @@ static enum resume handle_cpuid(struct vm *vm)
 	uint32_t leaf = (uint32_t)gpr[GPR_RAX];
 	struct cpuid_regs r = cpuid(leaf, (uint32_t)gpr[GPR_RCX]);
 
-	if (leaf == 1) {
+	if (leaf == CPUID_LEAF_FEATURES) {
 		r.ecx = (r.ecx & ~CPUID_1_ECX_VMX) | CPUID_1_ECX_HYPERVISOR;
 		r.edx &= ~(CPUID_1_EDX_PAE | CPUID_1_EDX_PSE36);
-	} else if (leaf == 0x80000001) {
+	} else if (leaf == CPUID_LEAF_EXT_FEATURES) {
 		r.ecx &= ~CPUID_EXT_ECX_SVM;
 		r.edx &= ~CPUID_EXT_EDX_LM;
 	}

@@ -19,8 +19,8 @@ static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
 /* SVM is CPUID 8000_0001h ECX bit 2, unless the firmware disabled it. APM Vol2 15.4 */
 static bool svm_probe(void)
 {
-	if (cpuid(0x80000000, 0).eax < 0x80000001 ||
-	    !(cpuid(0x80000001, 0).ecx & CPUID_EXT_ECX_SVM))
+	if (cpuid(CPUID_LEAF_EXT_MAX, 0).eax < CPUID_LEAF_EXT_FEATURES ||
+	    !(cpuid(CPUID_LEAF_EXT_FEATURES, 0).ecx & CPUID_EXT_ECX_SVM))
 		return false;
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
 		hv_log("AMD-V: present but disabled by the firmware (VM_CR.SVMDIS)");

@@ -84,7 +84,7 @@ static void setup_save(struct vmcb_save *s)
 /* Nested paging as a fence around the VM's memory (kernel/svm/npt.c), where the CPU has it. */
 static bool setup_fence(struct vmcb_control *c, struct vcpu *v)
 {
-	if (!(cpuid(0x8000000A, 0).edx & CPUID_SVM_EDX_NP)) {
+	if (!(cpuid(CPUID_LEAF_SVM, 0).edx & CPUID_SVM_EDX_NP)) {
 		hv_log("AMD-V: no nested paging: vm%d runs without the fence around its memory", v->vm->id);
 		return true;
 	}

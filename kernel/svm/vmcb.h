@@ -10,8 +10,7 @@
 
 #include <stdint.h>
 
-/* CPUID and MSRs. APM Vol2 15.4 (Enabling SVM), 15.30 (SVM-Related MSRs) */
-#define CPUID_EXT_ECX_SVM  (1u << 2)  /**< CPUID 8000_0001h ECX */
+/* MSRs. APM Vol2 15.4 (Enabling SVM), 15.30 (SVM-Related MSRs) */
 #define MSR_VM_CR          0xC0010114
 #define VM_CR_SVMDIS       (1u << 4)  /**< SVM disabled by the firmware */
 #define MSR_VM_HSAVE_PA    0xC0010117
@@ -36,7 +35,6 @@
 
 #define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
 #define NP_ENABLE          (1ull << 0) /**< nested paging: guest-physical goes through n_cr3 */
-#define CPUID_SVM_EDX_NP   (1u << 0)   /**< CPUID 8000_000Ah EDX: nested paging */
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */

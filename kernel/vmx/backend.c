@@ -17,7 +17,7 @@ static uint32_t time_slice;       /* VMX-preemption timer start value (timer uni
 /* VMX is CPUID.1:ECX bit 5. SDM Vol3C 23.6 */
 static bool vmx_probe(void)
 {
-	return cpuid(1, 0).ecx & CPUID_1_ECX_VMX;
+	return cpuid(CPUID_LEAF_FEATURES, 0).ecx & CPUID_1_ECX_VMX;
 }
 
 /* The VMX-preemption timer counts down in guest mode and exits at zero. SDM Vol3C 25.5.1 */

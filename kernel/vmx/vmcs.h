@@ -29,9 +29,6 @@
 #define MSR_IA32_VMX_TRUE_EXIT      0x48F
 #define MSR_IA32_VMX_TRUE_ENTRY     0x490
 
-/* CPUID.1:ECX. SDM Vol3C 23.6 (Discovering Support for VMX) */
-#define CPUID_1_ECX_VMX (1u << 5)
-
 /* Guest segment fields: segment i (ES=0 ... TR=7) is at base encoding + 2*i. */
 #define GUEST_ES_SELECTOR       0x0800
 #define GUEST_ES_LIMIT          0x4800
