@@ -2,8 +2,8 @@
  * @file console.h
  * @brief The host console on COM1: every line the hypervisor prints.
  *
- * Hypervisor lines start with "hv: ", guest lines with "[vmN] ", so that a
- * grader can separate them (design.md, "How it is run").
+ * Hypervisor lines start with "hv: ", guest lines with "[vmN] " (kernel/vm.c),
+ * so that a grader can tell them apart.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H

@@ -5,8 +5,8 @@
  * A backend (kernel/vmx/ for Intel VT-x, kernel/svm/ for AMD-V) runs the
  * guest until it exits, then describes the exit as one struct vm_exit.
  * Everything above this line (devices, the virtual TLB, the scheduler) sees
- * only these events and never includes a backend header. design.md, "Two
- * backends, one exit interface".
+ * only these events and never includes a backend header
+ * (docs/architecture.md, "The exit interface").
  */
 #ifndef KERNEL_VMEXIT_H
 #define KERNEL_VMEXIT_H
