@@ -17,6 +17,10 @@
 #define COM1_DLL  (COM1 + 0) /* divisor latch low, with LCR.DLAB */
 #define COM1_DLM  (COM1 + 1) /* divisor latch high, with LCR.DLAB */
 
+#define IER_NONE  0x00       /* no UART interrupts: the console is polled */
+#define DIVISOR_115200 1     /* baud rate divisor: 115200 / 1 */
+#define FCR_ENABLE_CLEAR 0x07 /* enable the FIFOs and clear both */
+#define MCR_DTR_RTS 0x03     /* data terminal ready, request to send */
 #define LCR_8N1   0x03       /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB  0x80       /* divisor latch access */
 #define LSR_THRE  0x20       /* transmitter holding register empty */
@@ -30,13 +34,13 @@ static uint32_t console_ring_head, console_ring_tail; /* next byte to send, next
 
 void console_init(void)
 {
-	outb(COM1_IER, 0x00);
+	outb(COM1_IER, IER_NONE);
 	outb(COM1_LCR, LCR_DLAB);
-	outb(COM1_DLL, 0x01); /* 115200 baud */
-	outb(COM1_DLM, 0x00);
+	outb(COM1_DLL, DIVISOR_115200 & 0xFF);
+	outb(COM1_DLM, DIVISOR_115200 >> 8);
 	outb(COM1_LCR, LCR_8N1);
-	outb(COM1_FCR, 0x07); /* enable and clear FIFOs */
-	outb(COM1_MCR, 0x03); /* DTR, RTS */
+	outb(COM1_FCR, FCR_ENABLE_CLEAR);
+	outb(COM1_MCR, MCR_DTR_RTS);
 }
 
 void console_pump(void)

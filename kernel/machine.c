@@ -47,7 +47,7 @@ void print_backtrace(uint64_t rbp)
 	for (int depth = 0; rbp && depth < 16; depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 
-		if (rbp & 7 || rbp < 0x100000)
+		if (rbp & 7 || rbp < 1 * MiB) /* misaligned, or below the kernel */
 			break;
 		kprintf("hv:   #%d return address %p\n", depth, (void *)frame[1]);
 		rbp = frame[0];

@@ -146,7 +146,7 @@ static void svm_inject(struct vcpu *v, const struct event *e)
 	uint64_t event = SVM_EVENT_VALID | type | e->vector;
 
 	if (e->has_error)
-		event |= SVM_EVENT_ERROR_VALID | (uint64_t)e->error_code << 32;
+		event |= SVM_EVENT_ERROR_VALID | (uint64_t)e->error_code << SVM_EVENT_ERROR_SHIFT;
 	s->vmcb->control.eventinj = event;
 }
 

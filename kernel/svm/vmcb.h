@@ -46,6 +46,7 @@
 #define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)  /**< an exception, also INT3 and INTO */
 #define SVM_EVENT_TYPE_SOFT_INT  (4ull << 8)  /**< INT n */
 #define SVM_EVENT_VECTOR_MASK    0xFFull      /**< bits 7:0: its vector */
+#define SVM_EVENT_ERROR_SHIFT    32           /**< bits 63:32: its error code */
 #define EXITINFO2_TASK_IRET     (1ull << 36) /**< task switch by IRET. APM Vol2 15.14.? */
 #define EXITINFO2_TASK_JMP      (1ull << 38) /**< task switch by JMP */
 
@@ -81,6 +82,7 @@
 #define IOIO_IN            (1u << 0)
 #define IOIO_STRING        (1u << 2)
 #define IOIO_SIZE_SHIFT    4          /**< bits 4-6: one-hot 1, 2, 4 bytes */
+#define IOIO_SIZE_MASK     0x7u       /**< the three size bits, after the shift */
 #define IOIO_PORT_SHIFT    16
 
 /** @brief A segment register in the VMCB save area. */

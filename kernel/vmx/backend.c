@@ -98,7 +98,7 @@ static void read_interrupted_event(struct event *ev)
 	ev->valid = info & INTR_INFO_VALID;
 	if (!ev->valid)
 		return; /* most exits */
-	ev->type = (enum event_type)((info & INTR_TYPE_MASK) >> 8);
+	ev->type = (enum event_type)((info & INTR_TYPE_MASK) >> INTR_TYPE_SHIFT);
 	ev->vector = info & INTR_INFO_VECTOR_MASK;
 	ev->has_error = info & INTR_INFO_DELIVER_ERROR;
 	ev->error_code = ev->has_error ? (uint32_t)vmread(IDT_VECTORING_ERROR_CODE) : 0;
@@ -147,7 +147,7 @@ static void vmx_flush_tlb(struct vcpu *v)
 /* SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 static void vmx_inject(struct vcpu *v, const struct event *e)
 {
-	uint32_t info = INTR_INFO_VALID | (uint32_t)e->type << 8 | e->vector;
+	uint32_t info = INTR_INFO_VALID | (uint32_t)e->type << INTR_TYPE_SHIFT | e->vector;
 
 	make_current(v);
 	if (e->has_error) {

@@ -138,6 +138,7 @@
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 #define INTR_INFO_VALID           (1u << 31)
 #define INTR_INFO_DELIVER_ERROR   (1u << 11)
+#define INTR_TYPE_SHIFT           8         /**< bits 10:8: the event's type */
 #define INTR_TYPE_HW_EXCEPTION    (3u << 8)
 #define INTR_TYPE_MASK            (7u << 8)
 #define INTR_TYPE_SW_INTERRUPT    (4u << 8) /**< INT n: delivery needs the instruction length */
