@@ -1,9 +1,9 @@
 /*
- * Completing an exit from the guest's own bytes: AMD-V in QEMU (TCG, no
- * decode assists) names neither the length nor the registers of a CR or DR
- * access, INVLPG, CPUID or INT1, so the decoder (kernel/decode.c) reads them
- * at CS base + RIP. APM Vol2 15.33 (Decode Assists) is what the CPU would
- * otherwise have said.
+ * Completing an exit from the guest's own bytes: AMD-V in QEMU (TCG offers
+ * neither NRIPS nor decode assists) names neither the length nor the
+ * registers of a CR or DR access, INVLPG, CPUID or INT1, so the decoder
+ * (kernel/decode.c) reads the instruction at CS base + RIP. This is AMD-V's
+ * struct backend complete_exit; VT-x's is kernel/vmx/lab1check.c.
  */
 #include "kernel/backend.h"
 #include "kernel/complete.h"
