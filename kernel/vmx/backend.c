@@ -167,7 +167,7 @@ static uint32_t vmx_segment_base(struct vcpu *v, int seg)
 static int vmx_cpl(struct vcpu *v)
 {
 	make_current(v);
-	return (int)(vmread(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT) & 3;
+	return (int)(vmread(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT & AR_DPL_MASK);
 }
 
 const struct backend vmx_backend = {
