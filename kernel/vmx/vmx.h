@@ -22,7 +22,8 @@ void vmx_access_failed(const char *insn, uint32_t field) __attribute__((noreturn
 
 /**
  * @brief VMWRITE @p value to @p field; panics naming the field on failure
- * (CF or ZF set). Inline: every exit does about a dozen.
+ * (CF or ZF set). The instruction's C name, inline like the wrappers in
+ * kernel/x86.h.
  * SDM Vol3C 31.3 (VMX Instructions: VMWRITE)
  */
 static inline void vmwrite(uint32_t field, uint64_t value)
