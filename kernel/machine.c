@@ -18,9 +18,9 @@
  * physical-address breakpoint here and quits with status 0 when it is hit: a
  * guest can never fetch from the hypervisor's own pages, so unlike Bochs'
  * magic breakpoint (XCHG BX,BX, which any guest may execute) no guest can
- * end the run. Not static, and noinline (the kernel's one attribute that is
- * not a contract of the language): the runner finds it by name and must
- * stop at every call.
+ * end the run. Not static, and noinline (the one function attribute kept
+ * that is not a contract): the runner finds it by name and must stop at
+ * every call.
  */
 __attribute__((noinline)) void machine_success_stop(void)
 {
