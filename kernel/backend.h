@@ -11,15 +11,21 @@
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 
+struct vm;
+
 /** @brief A backend: Intel VT-x or AMD-V. */
 struct backend {
 	const char *name; /**< "VT-x" or "AMD-V", printed at boot */
 	/**
-	 * @brief The backend's exits name the instruction's length and registers
-	 * (VT-x); false where the dispatcher must decode the guest's bytes (AMD-V
-	 * without decode assists). On VT-x a missing field is lab 1's omission.
+	 * @brief Before @p e's handler runs: complete what the exit left unsaid,
+	 * or check it. AMD-V without decode assists decodes the guest's bytes for
+	 * the instruction's length, register and operands (kernel/complete.c);
+	 * VT-x names them all, so there a missing or wrong one is lab 1's
+	 * omission and stops the VM naming it (kernel/vmx/lab1check.c).
+	 * @return false when the exit is over: the VM stopped, or reading an
+	 * operand raised an exception for the guest (vcpu.raised)
 	 */
-	bool reports_instructions;
+	bool (*complete_exit)(struct vm *vm, struct vm_exit *e);
 
 	/** @brief True when this CPU has the extension; otherwise print why not. */
 	bool (*probe)(void);
@@ -61,8 +67,8 @@ struct backend {
 
 	/**
 	 * @brief Base of the guest's segment register @p seg (enum seg_reg,
-	 * kernel/decode.h), for the linear address of an instruction the
-	 * dispatcher decodes: its bytes at CS base + RIP, INVLPG's operand.
+	 * kernel/decode.h), for the linear address of an instruction
+	 * kernel/complete.c decodes: its bytes at CS base + RIP, INVLPG's operand.
 	 */
 	uint32_t (*segment_base)(struct vcpu *v, int seg);
 

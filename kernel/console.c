@@ -17,6 +17,10 @@
 #define COM1_DLL  (COM1 + 0) /* divisor latch low, with LCR.DLAB */
 #define COM1_DLM  (COM1 + 1) /* divisor latch high, with LCR.DLAB */
 
+#define IER_NONE  0x00       /* no UART interrupts: the console is polled */
+#define DIVISOR_115200 1     /* baud rate divisor: 115200 / 1 */
+#define FCR_ENABLE_CLEAR 0x07 /* enable the FIFOs and clear both */
+#define MCR_DTR_RTS 0x03     /* data terminal ready, request to send */
 #define LCR_8N1   0x03       /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB  0x80       /* divisor latch access */
 #define LSR_THRE  0x20       /* transmitter holding register empty */
@@ -24,23 +28,24 @@
 #define FIFO_SIZE 16         /* 16550A transmit FIFO; LSR.THRE means it is empty */
 #define RING_SIZE (64 * 1024) /* bytes of output waiting for the UART (a power of two) */
 
-static char console_ring[RING_SIZE]; /* (tools/hvrun reads it from a stopped Bochs run) */
-uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
+/* The queue; tools/hvrun reads all three by name from a stopped Bochs run. */
+static char console_ring[RING_SIZE];
+static uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
 
 void console_init(void)
 {
-	outb(COM1_IER, 0x00);
+	outb(COM1_IER, IER_NONE);
 	outb(COM1_LCR, LCR_DLAB);
-	outb(COM1_DLL, 0x01); /* 115200 baud */
-	outb(COM1_DLM, 0x00);
+	outb(COM1_DLL, DIVISOR_115200 & 0xFF);
+	outb(COM1_DLM, DIVISOR_115200 >> 8);
 	outb(COM1_LCR, LCR_8N1);
-	outb(COM1_FCR, 0x07); /* enable and clear FIFOs */
-	outb(COM1_MCR, 0x03); /* DTR, RTS */
+	outb(COM1_FCR, FCR_ENABLE_CLEAR);
+	outb(COM1_MCR, MCR_DTR_RTS);
 }
 
-void console_pump_uart(void)
+void console_pump(void)
 {
-	if (!(inb(COM1_LSR) & LSR_THRE))
+	if (console_ring_head == console_ring_tail || !(inb(COM1_LSR) & LSR_THRE))
 		return;
 	for (int i = 0; i < FIFO_SIZE && console_ring_head != console_ring_tail; i++)
 		outb(COM1, (uint8_t)console_ring[console_ring_head++ % RING_SIZE]);
@@ -50,7 +55,7 @@ void console_pump_uart(void)
 static void console_putc(char c)
 {
 	while (console_ring_tail - console_ring_head == RING_SIZE)
-		console_pump_uart();
+		console_pump();
 	console_ring[console_ring_tail++ % RING_SIZE] = c;
 }
 
@@ -96,7 +101,7 @@ void hv_log(const char *fmt, ...)
 void console_drain(void)
 {
 	while (console_ring_head != console_ring_tail)
-		console_pump_uart();
+		console_pump();
 	while (!(inb(COM1_LSR) & LSR_TEMT))
 		;
 }

@@ -2,8 +2,8 @@
  * @file console.h
  * @brief The host console on COM1: every line the hypervisor prints.
  *
- * Hypervisor lines start with "hv: ", guest lines with "[vmN] ", so that a
- * grader can separate them (design.md, "How it is run").
+ * Hypervisor lines start with "hv: ", guest lines with "[vmN] " (kernel/vm.c),
+ * so that a grader can tell them apart.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -16,18 +16,12 @@ void console_init(void);
 /** @brief Queue @p n bytes for COM1 as they are (console_pump() sends them). */
 void console_write(const char *s, size_t n);
 
-/** @brief Move queued bytes into COM1's transmit FIFO if it is empty; never waits. */
-void console_pump_uart(void);
-
-extern uint32_t console_ring_head; /**< console.c's queue: the next byte to send (free-running) */
-extern uint32_t console_ring_tail; /**< console.c's queue: the next free slot (free-running) */
-
-/** @brief console_pump_uart() when bytes are queued: cheap enough for every exit. */
-static inline void console_pump(void)
-{
-	if (console_ring_head != console_ring_tail)
-		console_pump_uart();
-}
+/**
+ * @brief Move queued bytes into COM1's transmit FIFO if it is empty; never
+ * waits. The run loop calls it after every exit, so that the UART drains
+ * while the guests run.
+ */
+void console_pump(void);
 
 /** @brief printf to COM1 without any prefix. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

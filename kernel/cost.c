@@ -1,12 +1,16 @@
 /*
  * Exit cost accounting for make bench: two RDTSC in the world switch (always
  * there, they are the cost's two ends) and, with option bench, a few
- * additions and one sampled store per exit, its own time left out.
+ * additions and one sampled store per exit, its own time left out; and the
+ * cost of a VM switch, counted by the run loop's call at each one.
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
 #include "kernel/cost.h"
 #include "kernel/x86.h"
+
+/* VM switches so far, and their ticks in all (cost_switch). */
+static uint64_t switches, switch_ticks;
 
 /* Next pseudo-random number (xorshift32; Marsaglia 2003). */
 static uint32_t next_random(uint32_t *state)
@@ -104,4 +108,21 @@ void cost_report(const struct cost *c, int vm_id)
 			       exit_kind_name((enum exit_kind)k), s->seen, percentile(s, 50),
 			       percentile(s, 90), c->ticks[k]);
 	}
+}
+
+void cost_slice_over(struct cost *c)
+{
+	c->pending_exit_tsc = 0;
+}
+
+void cost_switch(uint64_t slice_end)
+{
+	switches++;
+	switch_ticks += tsc_at_entry - slice_end;
+}
+
+void cost_switch_report(void)
+{
+	hv_log("scheduler: %lu VM switches, %lu ticks each on average (from the end of one VM's slice to the next VM's entry)",
+	       switches, switches ? switch_ticks / switches : 0);
 }

@@ -9,6 +9,8 @@
  * the hypervisor option bench, so that other runs pay nothing for it. The
  * bookkeeping runs inside the exit it measures: it times itself and leaves
  * its own ticks out, all but the few instructions around its two clock reads.
+ * The cost of a VM switch, from the end of one VM's slice to the entry into
+ * the next VM, is counted here too.
  */
 #ifndef KERNEL_COST_H
 #define KERNEL_COST_H
@@ -43,6 +45,19 @@ struct cost {
  * exit a hidden fault.
  */
 void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults);
+
+/** @brief The VM's slice is over: until it runs again, the time is the other VMs', not its last exit's. */
+void cost_slice_over(struct cost *c);
+
+/**
+ * @brief A VM switch has just happened: the previous VM's slice ended (its
+ * last exit handled) at TSC @p slice_end, and the next VM was entered at
+ * tsc_at_entry. Counted whether or not option bench is on.
+ */
+void cost_switch(uint64_t slice_end);
+
+/** @brief Print the VM switches counted and their average cost ("hv: scheduler: ..."). */
+void cost_switch_report(void);
 
 /**
  * @brief Print the median hidden-fault round trip, then one line per exit kind

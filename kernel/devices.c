@@ -1,5 +1,5 @@
 /*
- * The guest contract's devices (design.md): COM1 output, a line status that
+ * The guest contract's devices (docs/guest-contract.md): COM1 output, a line status that
  * always says "ready", and the exit port 0xF4. Any other port is reported
  * once per VM; writes are dropped and reads return all ones, like an empty
  * ISA bus.

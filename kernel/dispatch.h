@@ -15,8 +15,9 @@ enum resume {
 };
 
 /**
- * @brief Handle exit @p e of @p vm: count it, call its handler, advance RIP
- * when the handler emulated the instruction. The VM's state says whether it
+ * @brief Handle exit @p e of @p vm: count it, have the backend complete it
+ * (struct backend complete_exit), call its handler, advance RIP when the
+ * handler emulated the instruction. The VM's state says whether it
  * goes on.
  */
 void dispatch_exit(struct vm *vm, struct vm_exit *e);

@@ -28,8 +28,8 @@ KERNEL_SRCS := \
 	kernel/show.c \
 	kernel/show_record.c \
 	kernel/show_options.c \
-	kernel/debug_macros.c \
 	kernel/dispatch.c \
+	kernel/complete.c \
 	kernel/devices.c \
 	kernel/cr.c \
 	kernel/dr.c \
@@ -48,6 +48,7 @@ KERNEL_SRCS := \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmcs.c \
 	kernel/vmx/run.c \
+	kernel/vmx/lab1check.c \
 	shadow/vtlb.c \
 	shadow/pool.c \
 	shadow/guest_mem.c \

@@ -9,6 +9,7 @@ static const char *const handouts[] = {
 	[3] = "labs/lab3-vtlb-fill.md",
 	[4] = "labs/lab4-invalidation.md",
 	[5] = "labs/lab5-two-guests.md",
+	[6] = "labs/lab6-shadow-caching.md",
 };
 
 void lab_not_implemented(int lab, const char *function, const char *file)

@@ -42,14 +42,6 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 #endif
 
-/**
- * @brief A function a debugger stops in by name (docs/debugging.md, and the
- * Bochs breakpoints of make bench and tools/exit-profile): never inlined
- * into a caller in its own file, so that a breakpoint on its address, a
- * backtrace and Bochs' symbols find every call.
- */
-#define DEBUG_STOP __attribute__((noinline, noclone))
-
 /** @brief Number of elements of a true array. */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

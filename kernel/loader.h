@@ -10,7 +10,7 @@
 
 #include "kernel/lib.h"
 
-#define GUEST_LOAD_MIN (1 * MiB) /**< guests load at 1 MiB and up (design.md, guest contract) */
+#define GUEST_LOAD_MIN (1 * MiB) /**< guests load at 1 MiB and up (docs/guest-contract.md, "Image") */
 
 /** @brief What a successful load tells the caller. */
 struct guest_image {

@@ -1,6 +1,8 @@
 /*
  * The end of a run. Emulators offer no common way to return a status, so
- * this does what each one understands; see ../shared/platform/README.md.
+ * this does what each one understands: QEMU's isa-debug-exit port, Bochs'
+ * shutdown port, and for a success in Bochs a breakpoint tools/hvrun sets on
+ * machine_success_stop.
  */
 #include "kernel/console.h"
 #include "kernel/machine.h"
@@ -16,7 +18,9 @@
  * physical-address breakpoint here and quits with status 0 when it is hit: a
  * guest can never fetch from the hypervisor's own pages, so unlike Bochs'
  * magic breakpoint (XCHG BX,BX, which any guest may execute) no guest can
- * end the run. Not static and never inlined: the runner finds it by name.
+ * end the run. Not static, and noinline (the one function attribute kept
+ * that is not a contract): the runner finds it by name and must stop at
+ * every call.
  */
 __attribute__((noinline)) void machine_success_stop(void)
 {
@@ -43,7 +47,7 @@ void print_backtrace(uint64_t rbp)
 	for (int depth = 0; rbp && depth < 16; depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 
-		if (rbp & 7 || rbp < 0x100000)
+		if (rbp & 7 || rbp < 1 * MiB) /* misaligned, or below the kernel */
 			break;
 		kprintf("hv:   #%d return address %p\n", depth, (void *)frame[1]);
 		rbp = frame[0];

@@ -13,6 +13,7 @@
 #include "kernel/machine.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
+#include "kernel/runloop.h"
 #include "kernel/sched.h"
 #include "kernel/show.h"
 #include "kernel/trap.h"
@@ -137,6 +138,6 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	    !create_vms(&bi, vms, console_kib) || !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
 	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");
-	sched_run(vms, bi.module_count, slice, budget);
+	runloop_run(vms, bi.module_count, slice, budget);
 	machine_exit(all_succeeded(vms, bi.module_count));
 }

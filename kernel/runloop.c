@@ -7,12 +7,9 @@
 #include "kernel/console.h"
 #include "kernel/cpustate.h"
 #include "kernel/dispatch.h"
+#include "kernel/runloop.h"
 #include "kernel/sched.h"
 #include "kernel/x86.h"
-
-/* What switching VMs costs: from the end of one VM's slice (its last exit
- * handled) to the entry into the next VM (in Bochs, hypervisor instructions). */
-static uint64_t switches, switch_ticks;
 
 /*
  * Run vm until its slice is over, it ends, or the TSC passes deadline (the
@@ -29,11 +26,9 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 	do {
 		active_backend->run(&vm->vcpu, &e);
-		if (switch_start) {
-			switches++;
-			switch_ticks += tsc_at_entry - switch_start;
-			switch_start = 0;
-		}
+		if (switch_start) /* the first entry after a VM switch (kernel/cost.c) */
+			cost_switch(switch_start);
+		switch_start = 0;
 		if (vm->report_cost)
 			cost_account(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults);
 		dispatch_exit(vm, &e);
@@ -41,7 +36,7 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		now = rdtsc();
 	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, now, slice) &&
 		 !(deadline && now >= deadline));
-	vm->cost.pending_exit_tsc = 0; /* until it runs again, the time is the other VMs' */
+	cost_slice_over(&vm->cost);
 	return rdtsc();
 }
 
@@ -56,7 +51,7 @@ static void stop_all(struct vm **vms, int count, uint64_t budget)
 	}
 }
 
-DEBUG_STOP void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
+void runloop_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
 {
 	uint64_t start = rdtsc(), slice_end = 0;
 	struct vm *vm = NULL, *prev = NULL;
@@ -75,6 +70,5 @@ DEBUG_STOP void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t b
 		}
 	}
 	if (count && vms[0]->report_cost)
-		hv_log("scheduler: %lu VM switches, %lu ticks each on average (from the end of one VM's slice to the next VM's entry)",
-		       switches, switches ? switch_ticks / switches : 0);
+		cost_switch_report();
 }

@@ -32,10 +32,4 @@ bool sched_slice_over(const struct vm *vm, const struct vm_exit *e, uint64_t now
 /** @brief Lab 5: make @p next the VM the CPU runs (its VMCS/VMCB, its virtual TLB) and start its slice at @p now. */
 void sched_switch(struct vm *next, uint64_t now);
 
-/**
- * @brief Run every VM until each has ended, round-robin in slices of @p slice
- * ticks; after @p budget ticks in all (0: no limit) stop the VMs still running.
- */
-void sched_run(struct vm **vms, int count, uint64_t slice, uint64_t budget);
-
 #endif

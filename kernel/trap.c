@@ -17,6 +17,7 @@
 #define TSS_AVAILABLE      0x89 /* present, 64-bit available TSS */
 #define PIC1_DATA          0x21 /* 8259 interrupt mask registers */
 #define PIC2_DATA          0xA1
+#define PIC_MASK_ALL       0xFF /* every IRQ line masked */
 
 /* SDM Vol3A 8.7 (Task Management in 64-bit Mode), Figure 8-11 */
 struct tss64 {
@@ -37,6 +38,18 @@ struct idt_gate {
 	uint8_t type_attr;
 	uint16_t offset_mid;
 	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+/* A 64-bit TSS descriptor, two GDT slots. SDM Vol3A 8.2.3 (TSS Descriptor in 64-bit mode), Figure 8-4 */
+struct tss_descriptor {
+	uint16_t limit_low;  /* limit 15:0 */
+	uint16_t base_low;   /* base 15:0 */
+	uint8_t base_mid;    /* base 23:16 */
+	uint8_t type_attr;   /* present, DPL, type */
+	uint8_t limit_high;  /* limit 19:16; granularity and AVL 0 */
+	uint8_t base_high;   /* base 31:24 */
+	uint32_t base_upper; /* base 63:32 */
 	uint32_t reserved;
 } __attribute__((packed));
 
@@ -89,13 +102,19 @@ uint64_t idt_base(void)
 static void tss_install(void)
 {
 	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	struct tss_descriptor d = {
+		.limit_low = (uint16_t)limit,
+		.base_low = (uint16_t)base,
+		.base_mid = (uint8_t)(base >> 16),
+		.type_attr = TSS_AVAILABLE,
+		.limit_high = (uint8_t)(limit >> 16),
+		.base_high = (uint8_t)(base >> 24),
+		.base_upper = (uint32_t)(base >> 32),
+	};
 
 	tss.ist[0] = (uint64_t)(double_fault_stack + sizeof(double_fault_stack));
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
-	gdt64[SEL_TSS / 8] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
-			     ((uint64_t)TSS_AVAILABLE << 40) |
-			     ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
-	gdt64[SEL_TSS / 8 + 1] = base >> 32;
+	memcpy(&gdt64[SEL_TSS / 8], &d, sizeof(d));
 	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SEL_TSS));
 }
 
@@ -103,8 +122,8 @@ static void tss_install(void)
  * would look like a double fault, and no device interrupt may reach a guest. */
 static void mask_legacy_pic(void)
 {
-	outb(PIC1_DATA, 0xFF);
-	outb(PIC2_DATA, 0xFF);
+	outb(PIC1_DATA, PIC_MASK_ALL);
+	outb(PIC2_DATA, PIC_MASK_ALL);
 }
 
 /* IDT entry for vector v: an interrupt gate to the stub at address a. */

@@ -102,15 +102,10 @@ void vm_exit_with(struct vm *vm, uint32_t code)
 	vm->state = VM_EXITED;
 }
 
-_Static_assert(VM_MAX <= 10, "the console prefix has room for one digit");
-
-/* Print the buffered line with the VM's prefix "[vmN] " (no printf: every guest line comes here). */
+/* Print the buffered line with the VM's prefix "[vmN] ". */
 static void console_flush_line(struct vm *vm)
 {
-	char prefix[] = "[vm0] ";
-
-	prefix[3] = (char)('0' + vm->id);
-	console_write(prefix, sizeof(prefix) - 1);
+	kprintf("[vm%d] ", vm->id);
 	console_write(vm->line, vm->line_len);
 	console_write("\n", 1);
 	vm->line_len = 0;

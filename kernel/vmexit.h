@@ -5,8 +5,8 @@
  * A backend (kernel/vmx/ for Intel VT-x, kernel/svm/ for AMD-V) runs the
  * guest until it exits, then describes the exit as one struct vm_exit.
  * Everything above this line (devices, the virtual TLB, the scheduler) sees
- * only these events and never includes a backend header. design.md, "Two
- * backends, one exit interface".
+ * only these events and never includes a backend header
+ * (docs/architecture.md, "The exit interface").
  */
 #ifndef KERNEL_VMEXIT_H
 #define KERNEL_VMEXIT_H
@@ -65,7 +65,8 @@ enum cr_form {
  *
  * Only the fields of the exit's kind are meaningful. A backend that cannot
  * tell the instruction length or the GPR (AMD-V without decode assists)
- * leaves them EXIT_UNKNOWN and the dispatcher decodes the instruction.
+ * leaves them EXIT_UNKNOWN, and its struct backend complete_exit decodes the
+ * instruction (kernel/complete.c).
  */
 struct vm_exit {
 	enum exit_kind kind;  /**< what happened */

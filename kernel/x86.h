@@ -74,6 +74,20 @@ static inline void outl(uint16_t port, uint32_t v)
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+/* CPUID leaves and the feature bits the hypervisor reads or hides.
+ * SDM Vol2A CPUID (Tables 3-10, 3-11); APM Vol3 E.4.2, E.4.10 */
+#define CPUID_LEAF_FEATURES     0x00000001u /**< leaf 1: standard feature flags */
+#define CPUID_LEAF_EXT_MAX      0x80000000u /**< EAX: the largest extended leaf */
+#define CPUID_LEAF_EXT_FEATURES 0x80000001u /**< extended feature flags */
+#define CPUID_LEAF_SVM          0x8000000Au /**< AMD: SVM revision and features */
+#define CPUID_1_ECX_VMX        (1u << 5)  /**< leaf 1 ECX: VT-x. SDM Vol3C 23.6 */
+#define CPUID_1_ECX_HYPERVISOR (1u << 31) /**< leaf 1 ECX: "running under a hypervisor" */
+#define CPUID_1_EDX_PAE        (1u << 6)  /**< leaf 1 EDX: PAE paging */
+#define CPUID_1_EDX_PSE36      (1u << 17) /**< leaf 1 EDX: without it, bits 21:13 of a 4 MiB PDE are reserved */
+#define CPUID_EXT_ECX_SVM      (1u << 2)  /**< leaf 8000_0001h ECX: AMD-V. APM Vol2 15.4 */
+#define CPUID_EXT_EDX_LM       (1u << 29) /**< leaf 8000_0001h EDX: long mode */
+#define CPUID_SVM_EDX_NP       (1u << 0)  /**< leaf 8000_000Ah EDX: nested paging */
+
 /** @brief Registers returned by CPUID. */
 struct cpuid_regs {
 	uint32_t eax; /**< EAX */
@@ -120,22 +134,61 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                              \
-	static inline uint64_t read_cr##n(void)                             \
-	{                                                                   \
-		uint64_t v;                                                 \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
-		return v;                                                   \
-	}                                                                   \
-	static inline void write_cr##n(uint64_t v)                          \
-	{                                                                   \
-		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
-	}
-DEFINE_CR_ACCESSORS(0)
-DEFINE_CR_ACCESSORS(2)
-DEFINE_CR_ACCESSORS(3)
-DEFINE_CR_ACCESSORS(4)
-#undef DEFINE_CR_ACCESSORS
+/** @brief Read CR0. */
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR0. */
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR2 (the last page-fault address). */
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR2. */
+static inline void write_cr2(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR3 (the page-directory base). */
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR3. */
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/** @brief Read CR4. */
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/** @brief Write CR4. */
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
 #endif /* HOST_TEST */
 
 /** @brief Store the x87/MMX/SSE registers in the 16-byte aligned 512-byte @p area. SDM Vol2A FXSAVE */

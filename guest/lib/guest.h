@@ -2,7 +2,7 @@
  * @file guest.h
  * @brief The runtime of the teaching guests: console, exit, Multiboot arguments, memory helpers.
  *
- * Everything here follows the guest contract (design.md), so a guest built on
+ * Everything here follows the guest contract (docs/guest-contract.md), so a guest built on
  * it prints the same natively and under the hypervisor.
  */
 #ifndef GUEST_GUEST_H

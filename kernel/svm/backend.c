@@ -4,6 +4,7 @@
  * work without nested virtualisation.
  */
 #include "kernel/backend.h"
+#include "kernel/complete.h"
 #include "kernel/console.h"
 #include "kernel/lapic.h"
 #include "kernel/palloc.h"
@@ -18,8 +19,8 @@ static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
 /* SVM is CPUID 8000_0001h ECX bit 2, unless the firmware disabled it. APM Vol2 15.4 */
 static bool svm_probe(void)
 {
-	if (cpuid(0x80000000, 0).eax < 0x80000001 ||
-	    !(cpuid(0x80000001, 0).ecx & CPUID_EXT_ECX_SVM))
+	if (cpuid(CPUID_LEAF_EXT_MAX, 0).eax < CPUID_LEAF_EXT_FEATURES ||
+	    !(cpuid(CPUID_LEAF_EXT_FEATURES, 0).ecx & CPUID_EXT_ECX_SVM))
 		return false;
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
 		hv_log("AMD-V: present but disabled by the firmware (VM_CR.SVMDIS)");
@@ -145,7 +146,7 @@ static void svm_inject(struct vcpu *v, const struct event *e)
 	uint64_t event = SVM_EVENT_VALID | type | e->vector;
 
 	if (e->has_error)
-		event |= SVM_EVENT_ERROR_VALID | (uint64_t)e->error_code << 32;
+		event |= SVM_EVENT_ERROR_VALID | (uint64_t)e->error_code << SVM_EVENT_ERROR_SHIFT;
 	s->vmcb->control.eventinj = event;
 }
 
@@ -165,7 +166,7 @@ static int svm_cpl(struct vcpu *v)
 
 const struct backend svm_backend = {
 	.name = "AMD-V",
-	.reports_instructions = false,
+	.complete_exit = complete_from_instruction,
 	.probe = svm_probe,
 	.cpu_enable = svm_cpu_enable,
 	.set_time_slice = svm_set_time_slice,

@@ -18,7 +18,7 @@ static void decode_ioio(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e
 
 	e->kind = EXIT_IO;
 	e->port = (uint16_t)(info >> IOIO_PORT_SHIFT);
-	e->size = (info >> IOIO_SIZE_SHIFT) & 0x7; /* one-hot 1, 2, 4 is the size itself */
+	e->size = (info >> IOIO_SIZE_SHIFT) & IOIO_SIZE_MASK; /* one-hot 1, 2, 4 is the size itself */
 	e->in = info & IOIO_IN;
 	e->string = info & IOIO_STRING;
 	e->insn_len = (int)(vmcb->control.exitinfo2 - rip);
@@ -64,7 +64,7 @@ static void decode_task_switch(const struct vmcb *vmcb, struct vm_exit *e)
 static struct event interrupted_event(uint64_t info)
 {
 	struct event ev = { .valid = info & SVM_EVENT_VALID, .vector = info & SVM_EVENT_VECTOR_MASK,
-			    .has_error = info & SVM_EVENT_ERROR_VALID, .error_code = (uint32_t)(info >> 32) };
+			    .has_error = info & SVM_EVENT_ERROR_VALID, .error_code = (uint32_t)(info >> SVM_EVENT_ERROR_SHIFT) };
 
 	switch (info & SVM_EVENT_TYPE_MASK) {
 	case SVM_EVENT_TYPE_INTR: ev.type = EVENT_EXTERNAL; break;

@@ -62,29 +62,37 @@ static bool setup_control(struct vmcb_control *c, int asid)
 	return true;
 }
 
+/* The Multiboot state's segments: flat 4 GiB code and data, and a 32-bit TSS
+ * (104 bytes); the selectors are any the guest's own GDT replaces. */
+#define GUEST_SEL_CODE 0x08
+#define GUEST_SEL_DATA 0x10
+#define GUEST_SEL_TSS  0x18
+#define LIMIT_4GIB     0xFFFFFFFFu
+#define LIMIT_TSS32    0x67u
+
 /* The Multiboot state, except RIP, RSP, RFLAGS, RAX and CRs, which the run loop writes. */
 static void setup_save(struct vmcb_save *s)
 {
-	struct vmcb_segment code = { 0x08, ATTR_CODE32, 0xFFFFFFFF, 0 };
-	struct vmcb_segment data = { 0x10, ATTR_DATA32, 0xFFFFFFFF, 0 };
+	struct vmcb_segment code = { GUEST_SEL_CODE, ATTR_CODE32, LIMIT_4GIB, 0 };
+	struct vmcb_segment data = { GUEST_SEL_DATA, ATTR_DATA32, LIMIT_4GIB, 0 };
 
 	s->cs = code;
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
-	s->tr = (struct vmcb_segment){ 0x18, ATTR_TSS32_BUSY, 0x67, 0 };
+	s->tr = (struct vmcb_segment){ GUEST_SEL_TSS, ATTR_TSS32_BUSY, LIMIT_TSS32, 0 };
 	s->ldtr = (struct vmcb_segment){ 0, 0, 0, 0 };
 	s->gdtr = (struct vmcb_segment){ 0, 0, 0, 0 };
 	s->idtr = (struct vmcb_segment){ 0, 0, 0, 0 };
 	s->cpl = 0;
 	s->efer = EFER_SVME; /* APM Vol2 15.5.1: VMRUN requires guest EFER.SVME */
-	s->dr6 = 0xFFFF0FF0;
-	s->dr7 = 0x400;
+	s->dr6 = DR6_FIXED1; /* the reset values */
+	s->dr7 = DR7_FIXED1;
 	s->g_pat = PAT_DEFAULT;
 }
 
 /* Nested paging as a fence around the VM's memory (kernel/svm/npt.c), where the CPU has it. */
 static bool setup_fence(struct vmcb_control *c, struct vcpu *v)
 {
-	if (!(cpuid(0x8000000A, 0).edx & CPUID_SVM_EDX_NP)) {
+	if (!(cpuid(CPUID_LEAF_SVM, 0).edx & CPUID_SVM_EDX_NP)) {
 		hv_log("AMD-V: no nested paging: vm%d runs without the fence around its memory", v->vm->id);
 		return true;
 	}

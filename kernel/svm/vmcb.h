@@ -10,8 +10,7 @@
 
 #include <stdint.h>
 
-/* CPUID and MSRs. APM Vol2 15.4 (Enabling SVM), 15.30 (SVM-Related MSRs) */
-#define CPUID_EXT_ECX_SVM  (1u << 2)  /**< CPUID 8000_0001h ECX */
+/* MSRs. APM Vol2 15.4 (Enabling SVM), 15.30 (SVM-Related MSRs) */
 #define MSR_VM_CR          0xC0010114
 #define VM_CR_SVMDIS       (1u << 4)  /**< SVM disabled by the firmware */
 #define MSR_VM_HSAVE_PA    0xC0010117
@@ -36,7 +35,6 @@
 
 #define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
 #define NP_ENABLE          (1ull << 0) /**< nested paging: guest-physical goes through n_cr3 */
-#define CPUID_SVM_EDX_NP   (1u << 0)   /**< CPUID 8000_000Ah EDX: nested paging */
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */
@@ -48,6 +46,7 @@
 #define SVM_EVENT_TYPE_EXCEPTION (3ull << 8)  /**< an exception, also INT3 and INTO */
 #define SVM_EVENT_TYPE_SOFT_INT  (4ull << 8)  /**< INT n */
 #define SVM_EVENT_VECTOR_MASK    0xFFull      /**< bits 7:0: its vector */
+#define SVM_EVENT_ERROR_SHIFT    32           /**< bits 63:32: its error code */
 #define EXITINFO2_TASK_IRET     (1ull << 36) /**< task switch by IRET. APM Vol2 15.14.? */
 #define EXITINFO2_TASK_JMP      (1ull << 38) /**< task switch by JMP */
 
@@ -83,6 +82,7 @@
 #define IOIO_IN            (1u << 0)
 #define IOIO_STRING        (1u << 2)
 #define IOIO_SIZE_SHIFT    4          /**< bits 4-6: one-hot 1, 2, 4 bytes */
+#define IOIO_SIZE_MASK     0x7u       /**< the three size bits, after the shift */
 #define IOIO_PORT_SHIFT    16
 
 /** @brief A segment register in the VMCB save area. */

@@ -17,7 +17,7 @@ static uint32_t time_slice;       /* VMX-preemption timer start value (timer uni
 /* VMX is CPUID.1:ECX bit 5. SDM Vol3C 23.6 */
 static bool vmx_probe(void)
 {
-	return cpuid(1, 0).ecx & CPUID_1_ECX_VMX;
+	return cpuid(CPUID_LEAF_FEATURES, 0).ecx & CPUID_1_ECX_VMX;
 }
 
 /* The VMX-preemption timer counts down in guest mode and exits at zero. SDM Vol3C 25.5.1 */
@@ -98,7 +98,7 @@ static void read_interrupted_event(struct event *ev)
 	ev->valid = info & INTR_INFO_VALID;
 	if (!ev->valid)
 		return; /* most exits */
-	ev->type = (enum event_type)((info & INTR_TYPE_MASK) >> 8);
+	ev->type = (enum event_type)((info & INTR_TYPE_MASK) >> INTR_TYPE_SHIFT);
 	ev->vector = info & INTR_INFO_VECTOR_MASK;
 	ev->has_error = info & INTR_INFO_DELIVER_ERROR;
 	ev->error_code = ev->has_error ? (uint32_t)vmread(IDT_VECTORING_ERROR_CODE) : 0;
@@ -147,7 +147,7 @@ static void vmx_flush_tlb(struct vcpu *v)
 /* SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 static void vmx_inject(struct vcpu *v, const struct event *e)
 {
-	uint32_t info = INTR_INFO_VALID | (uint32_t)e->type << 8 | e->vector;
+	uint32_t info = INTR_INFO_VALID | (uint32_t)e->type << INTR_TYPE_SHIFT | e->vector;
 
 	make_current(v);
 	if (e->has_error) {
@@ -167,12 +167,12 @@ static uint32_t vmx_segment_base(struct vcpu *v, int seg)
 static int vmx_cpl(struct vcpu *v)
 {
 	make_current(v);
-	return (int)(vmread(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT) & 3;
+	return (int)(vmread(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT & AR_DPL_MASK);
 }
 
 const struct backend vmx_backend = {
 	.name = "VT-x",
-	.reports_instructions = true,
+	.complete_exit = vmx_check_exit,
 	.probe = vmx_probe,
 	.cpu_enable = vmx_cpu_enable,
 	.set_time_slice = vmx_set_time_slice,

@@ -29,15 +29,13 @@
 #define MSR_IA32_VMX_TRUE_EXIT      0x48F
 #define MSR_IA32_VMX_TRUE_ENTRY     0x490
 
-/* CPUID.1:ECX. SDM Vol3C 23.6 (Discovering Support for VMX) */
-#define CPUID_1_ECX_VMX (1u << 5)
-
 /* Guest segment fields: segment i (ES=0 ... TR=7) is at base encoding + 2*i. */
 #define GUEST_ES_SELECTOR       0x0800
 #define GUEST_ES_LIMIT          0x4800
 #define GUEST_ES_AR_BYTES       0x4814
 #define GUEST_SS_AR_BYTES       0x4818
 #define AR_DPL_SHIFT            5 /**< access rights: DPL in bits 6:5. SDM Vol3C 24.4.1, Table 24-2 */
+#define AR_DPL_MASK             3u /**< the DPL's two bits, after the shift */
 #define GUEST_ES_BASE           0x6806
 #define GUEST_CS_SELECTOR       0x0802
 #define GUEST_TR_SELECTOR       0x080E
@@ -141,6 +139,7 @@
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 #define INTR_INFO_VALID           (1u << 31)
 #define INTR_INFO_DELIVER_ERROR   (1u << 11)
+#define INTR_TYPE_SHIFT           8         /**< bits 10:8: the event's type */
 #define INTR_TYPE_HW_EXCEPTION    (3u << 8)
 #define INTR_TYPE_MASK            (7u << 8)
 #define INTR_TYPE_SW_INTERRUPT    (4u << 8) /**< INT n: delivery needs the instruction length */

@@ -1,5 +1,6 @@
 /*
- * VMREAD and VMWRITE with their failure reporting, and the table of
+ * VMXON, VMCLEAR and VMPTRLD, the failure report of every VMX instruction
+ * (VMREAD and VMWRITE are inline in kernel/vmx/vmx.h), and the table of
  * VM-instruction error numbers. SDM Vol3C 31.2 (Conventions), 31.4
  * (VM Instruction Error Numbers).
  */

@@ -1,0 +1,37 @@
+/**
+ * @file complete.h
+ * @brief Completing an exit from the guest's instruction bytes, for a backend
+ * whose exits do not name the instruction's length, register or operands
+ * (AMD-V without decode assists).
+ */
+#ifndef KERNEL_COMPLETE_H
+#define KERNEL_COMPLETE_H
+
+#include "kernel/decode.h"
+#include "kernel/vm.h"
+
+/**
+ * @brief Exit @p e's handler may emulate its instruction, so the exit must
+ * name its length: CPUID, I/O, CR and DR accesses, INVLPG, and INT1.
+ */
+bool exit_needs_length(const struct vm_exit *e);
+
+/**
+ * @brief Decode the guest's instruction at CS:RIP into @p in, its @p n bytes
+ * read into @p bytes; false, with @p err filled, when it is none the decoder knows.
+ */
+bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], size_t *n,
+		   char *err, size_t err_size);
+
+/** @brief The linear address of @p in's memory operand: its segment's base plus the effective address. */
+uint32_t operand_linear(struct vm *vm, const struct insn *in);
+
+/**
+ * @brief AMD-V's struct backend complete_exit: when @p e needs its length and
+ * has none, fill the length, the GPR and the operands from the guest's bytes.
+ * False when the exit is over: the VM stopped (the bytes are not the
+ * instruction that exited), or reading LMSW's memory operand raised a \#PF.
+ */
+bool complete_from_instruction(struct vm *vm, struct vm_exit *e);
+
+#endif
