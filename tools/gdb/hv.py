@@ -28,38 +28,60 @@ import gdb
 # ---- the C program's constants ----
 
 # Where the macros are visible: gdb knows a macro only at a source location
-# whose compilation unit defined or included it. kernel/debug_macros.c
-# includes every header these helpers read.
-SCOPE = "debug_macros_scope"
+# whose compilation unit defined or included it. Each scope is a plain function
+# of the kernel whose file includes the headers named after it; a macro is read
+# at the first scope that knows it.
+SCOPES = (
+    "vtlb_page_fault",  # shadow/pte.h, shadow/vtlb.h (and kernel/x86.h through pte.h)
+    "vtlb_init",        # shadow/pool.h (NO_PT)
+    "dispatch_exit",    # kernel/vmexit.h, kernel/vectors.h
+    "svm_decode_exit",  # kernel/svm/vmcb.h (SVM_EXIT_*)
+)
 
 _macro_tables = {}
 _macro_values = {}
 
 
 def macro_table(scope):
-    """{name: body} of the object-like macros gdb sees at linespec SCOPE."""
+    """{name: body} of the object-like macros gdb sees at linespec SCOPE ({} if none)."""
     if scope not in _macro_tables:
-        text = gdb.execute("info macros %s" % scope, to_string=True)
+        try:
+            text = gdb.execute("info macros %s" % scope, to_string=True)
+        except gdb.error:
+            text = ""  # no such function in this kernel
         _macro_tables[scope] = dict(re.findall(r"^#define ([A-Za-z_]\w*) (.*)$", text, re.M))
     return _macro_tables[scope]
 
 
-def const(name, scope=SCOPE):
-    """The value of macro NAME (e.g. PTE_P) as the C code at SCOPE sees it."""
-    key = (scope, name)
-    if key not in _macro_values:
-        table = macro_table(scope)
-        if name not in table:
-            raise gdb.GdbError(
-                "hv.py: gdb does not know the macro %s at %s: the kernel was built without "
-                "macro information; rebuild it with -g3 (kernel/kernel.mk): make clean all"
-                % (name, scope))
+def scope_of(name):
+    """The first of SCOPES where gdb knows macro NAME."""
+    for scope in SCOPES:
+        if name in macro_table(scope):
+            return scope
+    raise gdb.GdbError(
+        "hv.py: gdb does not know the macro %s in %s: the kernel was built without "
+        "macro information; rebuild it with -g3 (kernel/kernel.mk): make clean all"
+        % (name, ", ".join(SCOPES)))
+
+
+def const(name):
+    """The value of macro NAME (e.g. PTE_P) as the C code that includes its header sees it."""
+    if name not in _macro_values:
+        table = macro_table(scope_of(name))
         # Expand the macros the body names, then let gdb's C parser evaluate it.
         body = re.sub(r"\b[A-Za-z_]\w*\b",
-                      lambda m: "(%d)" % const(m.group(0), scope) if m.group(0) in table
+                      lambda m: "(%d)" % const(m.group(0)) if m.group(0) in table
                       else m.group(0), table[name])
-        _macro_values[key] = int(eval_c(body))
-    return _macro_values[key]
+        _macro_values[name] = int(eval_c(body))
+    return _macro_values[name]
+
+
+def known(*names):
+    """The first of NAMES that is a macro of the kernel (one spelling, old or new)."""
+    for name in names:
+        if any(name in macro_table(scope) for scope in SCOPES):
+            return name
+    return scope_of(names[0])  # raises: none is known
 
 
 def eval_c(expression):
@@ -72,9 +94,9 @@ def eval_c(expression):
         gdb.execute("set language %s" % language, to_string=True)
 
 
-def flag_names(value, names, scope=SCOPE):
+def flag_names(value, names):
     """The macro names in NAMES whose bits are set in VALUE, joined by '|'."""
-    set_bits = [short_name(n) for n in names if value & const(n, scope)]
+    set_bits = [short_name(n) for n in names if value & const(n)]
     return "|".join(set_bits) or "-"
 
 
@@ -86,8 +108,20 @@ def short_name(macro):
 # Bits 9-11 are the software's own: SPTE_* in shadow entries, anything in the guest's.
 GUEST_FLAGS = ("PTE_P", "PTE_RW", "PTE_US", "PTE_PWT", "PTE_PCD", "PTE_A", "PTE_D", "PTE_PS", "PTE_G")
 SHADOW_FLAGS = GUEST_FLAGS + ("SPTE_GLOBAL", "SPTE_LARGE")
-CR0_FLAGS = ("CR0_PG_BIT", "CR0_WP_BIT")
-CR4_FLAGS = ("CR4_PSE_BIT", "CR4_PGE_BIT")
+
+
+def cr_bit(name):
+    """The macro of control-register bit NAME (e.g. CR0_PG): kernel/x86.h's name, or
+    shadow/pte.h's CR0_PG_BIT of the kernels before the two vocabularies became one."""
+    return known(name, name + "_BIT")
+
+
+def cr0_flags():
+    return (cr_bit("CR0_PG"), cr_bit("CR0_WP"))
+
+
+def cr4_flags():
+    return (cr_bit("CR4_PSE"), cr_bit("CR4_PGE"))
 
 
 def entry_size():
@@ -251,7 +285,7 @@ class Guest:
         return struct.unpack("<I", read_bytes(self.ram + gpa, size))[0]
 
     def paging_on(self):
-        return bool(self.cr0 & const("CR0_PG_BIT"))
+        return bool(self.cr0 & const(cr_bit("CR0_PG")))
 
     def walk(self, gva, write=False, user=False):
         """Walk the guest's tables for an access to GVA, like gwalk() in shadow/walk.c."""
@@ -265,7 +299,7 @@ class Guest:
             return self.outside(w, "page directory", w.pde_gpa)
         if not w.pde & const("PTE_P"):
             return self.fault(w, False, write, user)
-        if w.pde & const("PTE_PS") and self.cr4 & const("CR4_PSE_BIT"):
+        if w.pde & const("PTE_PS") and self.cr4 & const(cr_bit("CR4_PSE")):
             w.large, leaf = True, w.pde  # leaf: the entry that maps the page
             w.user = bool(w.pde & const("PTE_US"))
             w.writable = bool(w.pde & const("PTE_RW"))
@@ -281,12 +315,12 @@ class Guest:
             w.user = bool(w.pde & w.pte & const("PTE_US"))
             w.writable = bool(w.pde & w.pte & const("PTE_RW"))
             w.gpa = page_of(w.pte) | (gva & (page_size() - 1))
-        w.global_page = bool(leaf & const("PTE_G") and self.cr4 & const("CR4_PGE_BIT"))
+        w.global_page = bool(leaf & const("PTE_G") and self.cr4 & const(cr_bit("CR4_PGE")))
         # SDM Vol3A 4.6.1: user needs U/S everywhere; writes need R/W, but
         # supervisor writes only with CR0.WP.
         if user and not w.user:
             return self.fault(w, True, write, user)
-        if write and not w.writable and (user or self.cr0 & const("CR0_WP_BIT")):
+        if write and not w.writable and (user or self.cr0 & const(cr_bit("CR0_WP"))):
             return self.fault(w, True, write, user)
         return self.check_frame(w)
 
@@ -344,7 +378,7 @@ def describe_entry(value, names=GUEST_FLAGS):
 
 def describe_mode(g):
     return "CR0 %#x (%s), CR3 %#x, CR4 %#x (%s)" % (
-        g.cr0, flag_names(g.cr0, CR0_FLAGS), g.cr3, g.cr4, flag_names(g.cr4, CR4_FLAGS))
+        g.cr0, flag_names(g.cr0, cr0_flags()), g.cr3, g.cr4, flag_names(g.cr4, cr4_flags()))
 
 
 def describe_rights(w):
@@ -431,7 +465,7 @@ def svm_last_exit(vm):
     s = vm["vcpu"]["backend"].cast(gdb.lookup_type("struct svm_vcpu").pointer())
     control = s["vmcb"]["control"]
     code = u32(int(control["exitcode"]))  # as svm_decode_exit reads it
-    table = {const(n): n for n in macro_table(SCOPE) if n.startswith("SVM_EXIT_")}
+    table = {const(n): n for n in macro_table(scope_of("SVM_EXIT_EXCP_BASE")) if n.startswith("SVM_EXIT_")}
     if const("SVM_EXIT_EXCP_BASE") <= code <= const("SVM_EXIT_EXCP_LAST"):
         vector = code - const("SVM_EXIT_EXCP_BASE")
         name = "exception %d%s" % (vector, " (#PF: exitinfo1 is the error code, exitinfo2 the address)"
@@ -545,7 +579,7 @@ def stale_reason(g, gva, spte):
     if spte & const("PTE_US") and not w.user:
         return "STALE: user access the guest no longer grants"
     # With CR0.WP=0 a supervisor-only shadow entry may be writable (shadow/fill.c).
-    wp_off_supervisor = not g.cr0 & const("CR0_WP_BIT") and not spte & const("PTE_US")
+    wp_off_supervisor = not g.cr0 & const(cr_bit("CR0_WP")) and not spte & const("PTE_US")
     if spte & const("PTE_RW") and not w.writable and not wp_off_supervisor:
         return "STALE: write access the guest no longer grants"
     return ""
