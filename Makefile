@@ -115,9 +115,9 @@ gdb: all
 		-ex 'source tools/gdb/hv.py' \
 		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
 
-## gdb-demo: a scripted gdb session (QEMU, AMD-V): a hidden fault, its fill, a reflected fault, a stale entry
-gdb-demo: all
-	@tools/gdb-demo --kernel $(KERNEL_ELF) --out $(BUILD)/gdb-demo
+## gdb-demo: the gdb sessions of docs/debugging.md, run and checked as written (QEMU, AMD-V)
+gdb-demo:
+	@tools/gdb-demo --out $(BUILD)/gdb-demo
 
 ## bochs-debug: GUEST under the hypervisor in Bochs (VT-x), in Bochs' own debugger with the kernel's symbols
 bochs-debug: all

@@ -64,12 +64,13 @@ KERNEL_SRCS := \
 
 # Built for the debugger: gcc inlines only functions declared inline (the
 # instructions' C names in kernel/x86.h), so every other function is one gdb
-# breaks on, steps into and finishes, with its own lines and locals. -g3 keeps
-# the macros that tools/gdb/hv.py reads. make bench shows what this costs.
+# breaks on, steps into and finishes, with its own lines and locals; and no
+# call becomes a jump, so every caller is in a backtrace. -g3 keeps the macros
+# that tools/gdb/hv.py reads. make bench shows what this costs.
 KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -O2 -fno-inline-small-functions -fno-inline-functions-called-once \
-	-g3 -Wall -Wextra -Werror -I. -MMD -MP
+	-fno-optimize-sibling-calls 	-g3 -Wall -Wextra -Werror -I. -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-m,elf_x86_64,-z,max-page-size=0x1000,-z,noexecstack,--build-id=none \
 	-T kernel/kernel.ld
 

@@ -609,7 +609,7 @@ VM: an index into vms[] (default: the vm in scope, else vm 0)."""
         v = g.vm["vtlb"]
         pool, entries, size = int(v["pool"]), const("ENTRIES"), entry_size()
         root = v["roots"][int(v["cur"])]
-        print("vm%d virtual TLB: shadow PD at host %#x (root %d, pool page %d), %d pool pages in use; guest %s"
+        print("vm%d virtual TLB: shadow PD at host %#x (slot %d, pool page %d), %d pool pages in use; guest %s"
               % (g.id, pool + int(root["pd_page"]) * page_size(), int(v["cur"]), int(root["pd_page"]),
                  int(v["pages_in_use"]), describe_mode(g)))
         print("  %-10s  %-10s  %-28s %s" % ("gva", "host", "flags", "the guest's tables now"))
@@ -641,7 +641,7 @@ def show_cache(v):
         if int(root["pd_page"]) < 0:
             continue
         pd = int(root["guest_pd"])
-        print("    root %d%s: guest PD %s, shadow PD in pool page %d, last used at switch %d"
+        print("    slot %d%s: guest PD %s, shadow PD in pool page %d, last used at switch %d"
               % (r, " (current)" if r == int(v["cur"]) else "",
                  "none (paging off)" if pd == const("VTLB_NO_FRAME") else "%#x" % pd,
                  int(root["pd_page"]), int(root["last_used"])))
