@@ -1,6 +1,6 @@
 /*
  * Lab 1: vmx_adjust_controls against capability MSR values read from Bochs'
- * corei7_skylake_x (../shared/platform/README.md) and against a bit-by-bit
+ * corei7_skylake_x (the CPU model tools/hvrun gives Bochs) and against a bit-by-bit
  * model of SDM Vol3D A.3.1 written here independently.
  */
 #include <criterion/criterion.h>
