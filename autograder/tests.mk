@@ -16,18 +16,7 @@ UNIT_CODE_SRCS := \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmxon.c \
 	kernel/sched.c \
-	shadow/vtlb.c \
-	shadow/pool.c \
-	shadow/guest_mem.c \
-	shadow/refills.c \
-	shadow/fault.c \
-	shadow/events.c \
-	shadow/trace.c \
-	shadow/walk.c \
-	shadow/fill.c \
-	shadow/invalidate.c \
-	shadow/roots.c \
-	shadow/cache.c
+	$(SHADOW_SRCS)
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.
 UNIT_SANITIZE := -fsanitize=bounds -fno-sanitize-recover=bounds
