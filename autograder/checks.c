@@ -29,7 +29,8 @@
 #define QEMU_TIMEOUT  "20"   /* seconds */
 #define UNIT_CPU_LIMIT "--cpu=2:3" /* prlimit(1): CPU-seconds of each unit test's process (SIGXCPU,
 				       * then SIGKILL); they take milliseconds */
-#define UNIT_TIMEOUT "20"     /* seconds for a lab's unit tests together */
+#define UNIT_TIMEOUT "60"     /* seconds for a lab's unit tests together: a loop meets UNIT_CPU_LIMIT first; this
+			      * ends one that sleeps, with room for a loaded machine (they take under a second) */
 #define MAX_GUESTS  4
 
 /* Append a formatted sentence to the test's output. */
