@@ -1,62 +1,104 @@
 /*
- * The guest contract's devices (docs/guest-contract.md): COM1 output, a line status that
- * always says "ready", and the exit port 0xF4. Any other port is reported
- * once per VM; writes are dropped and reads return all ones, like an empty
- * ISA bus.
+ * The port dispatcher: which chip owns which I/O ports (port_owners, the one
+ * place that says so), and the guest contract's rules for the rest
+ * (docs/guest-contract.md). The chips live in kernel/pc/, one file each,
+ * with each VM's state in vm->pc. Port 0xF4 is no PC chip: it is the
+ * project's own debug-exit port (natively QEMU's isa-debug-exit device),
+ * through which a guest ends its VM. Any other port is reported once per
+ * VM; writes are dropped and reads return all ones, like an empty ISA bus.
  */
 #include "kernel/console.h"
 #include "kernel/dispatch.h"
+#include "kernel/pc/pc.h"
 
-#define COM1_DATA      0x3F8
-#define COM1_IIR       0x3FA /* interrupt identification */
-#define COM1_LSR       0x3FD /* line status */
-#define COM1_LAST      0x3FF
-#define EXIT_PORT      0xF4
-#define LSR_READY      0x60  /* THR empty and transmitter empty */
-#define IIR_NO_PENDING 0x01  /* no interrupt pending */
+#define DEBUG_EXIT_PORT 0xF4 /* OUT v: the VM ends with exit code v */
+#define BUS_ALL_ONES    0xFFFFFFFF
+
+/* A range of ports and the chip that answers them. */
+struct port_owner {
+	uint16_t first, last; /* the ports, inclusive */
+	bool byte_wide;       /* an 8-bit chip: a wider access is one byte per port, as the ISA bus splits it */
+	uint32_t (*read)(struct vm *vm, uint16_t port, unsigned size);        /* NULL: reads as unknown */
+	void (*write)(struct vm *vm, uint16_t port, unsigned size, uint32_t value); /* NULL: unknown */
+};
+
+static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
+
+static const struct port_owner port_owners[] = {
+	{ PS2_DATA_PORT, PS2_DATA_PORT, true, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
+	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, ps2_read, ps2_write },    /* 8042 */
+	{ DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, false, NULL, debug_exit_write }, /* the project's exit port */
+	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
+	{ COM1_PORT, COM1_LAST_PORT, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
+};
+
+/* The project's debug-exit port: the guest contract's end of a VM. */
+static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port;
+	(void)size;
+	vm_exit_with(vm, value);
+}
+
+/* The owner of @p port, or NULL when no chip answers it. */
+static const struct port_owner *port_owner(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof(port_owners) / sizeof(port_owners[0]); i++)
+		if (port >= port_owners[i].first && port <= port_owners[i].last)
+			return &port_owners[i];
+	return NULL;
+}
 
 /* Say once per VM and port that the guest used a port outside the contract,
  * for its first VM_WARNED_PORTS ports: a guest walking every port cannot
  * flood the console. */
-static void warn_unknown_port(struct vm *vm, const struct vm_exit *e)
+static void warn_unknown_port(struct vm *vm, uint16_t port, bool in)
 {
 	for (int i = 0; i < vm->warned_count; i++)
-		if (vm->warned_ports[i] == e->port)
+		if (vm->warned_ports[i] == port)
 			return;
 	if (vm->warned_count < VM_WARNED_PORTS) {
-		vm->warned_ports[vm->warned_count++] = e->port;
+		vm->warned_ports[vm->warned_count++] = port;
 		hv_log("vm%d: %s of unknown port %#x ignored (reported once)", vm->id,
-		       e->in ? "read" : "write", e->port);
+		       in ? "read" : "write", port);
 	} else if (!vm->warned_more_ports) {
 		vm->warned_more_ports = true;
 		hv_log("vm%d: %s of unknown port %#x ignored; further unknown ports go unreported (%d reported)",
-		       vm->id, e->in ? "read" : "write", e->port, VM_WARNED_PORTS);
+		       vm->id, in ? "read" : "write", port, VM_WARNED_PORTS);
 	}
 }
 
-/* The value an IN from the port gives. */
-static uint32_t port_read(struct vm *vm, const struct vm_exit *e)
+/* The value an IN of @p size bytes from @p port gives. */
+static uint32_t port_read(struct vm *vm, uint16_t port, unsigned size)
 {
-	if (e->port == COM1_LSR)
-		return LSR_READY;
-	if (e->port == COM1_IIR)
-		return IIR_NO_PENDING;
-	if (e->port >= COM1_DATA && e->port <= COM1_LAST)
-		return 0;
-	warn_unknown_port(vm, e);
-	return 0xFFFFFFFF;
+	const struct port_owner *o = port_owner(port);
+	uint32_t value = 0;
+
+	if (o && o->read && o->byte_wide && size > 1) {
+		for (unsigned i = 0; i < size; i++)
+			value |= (port_read(vm, (uint16_t)(port + i), 1) & 0xFF) << (8 * i);
+		return value;
+	}
+	if (o && o->read)
+		return o->read(vm, port, size);
+	warn_unknown_port(vm, port, true);
+	return BUS_ALL_ONES;
 }
 
-/* Carry out an OUT of value to the port. */
-static void port_write(struct vm *vm, const struct vm_exit *e, uint32_t value)
+/* Carry out an OUT of @p value (@p size bytes) to @p port. */
+static void port_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 {
-	if (e->port == COM1_DATA)
-		vm_console_byte(vm, (uint8_t)value);
-	else if (e->port == EXIT_PORT)
-		vm_exit_with(vm, value);
-	else if (e->port < COM1_DATA || e->port > COM1_LAST)
-		warn_unknown_port(vm, e);
-	/* other COM1 registers (baud rate, line control) need no emulation */
+	const struct port_owner *o = port_owner(port);
+
+	if (o && o->write && o->byte_wide && size > 1) {
+		for (unsigned i = 0; i < size; i++)
+			port_write(vm, (uint16_t)(port + i), 1, (value >> (8 * i)) & 0xFF);
+		return;
+	}
+	if (o && o->write)
+		o->write(vm, port, size, value);
+	else
+		warn_unknown_port(vm, port, false);
 }
 
 enum resume devices_io(struct vm *vm, const struct vm_exit *e)
@@ -75,9 +117,9 @@ enum resume devices_io(struct vm *vm, const struct vm_exit *e)
 	}
 	mask = e->size == 4 ? 0xFFFFFFFF : (1u << (8 * e->size)) - 1;
 	if (e->in) /* IN writes AL, AX or EAX; a 32-bit write clears RAX's top half */
-		*rax = e->size == 4 ? port_read(vm, e)
-				    : (*rax & ~(uint64_t)mask) | (port_read(vm, e) & mask);
+		*rax = e->size == 4 ? port_read(vm, e->port, e->size)
+				    : (*rax & ~(uint64_t)mask) | (port_read(vm, e->port, e->size) & mask);
 	else
-		port_write(vm, e, (uint32_t)*rax & mask);
+		port_write(vm, e->port, e->size, (uint32_t)*rax & mask);
 	return RESUME_NEXT;
 }

@@ -46,6 +46,9 @@ KERNEL_SRCS := \
 	kernel/dispatch.c \
 	kernel/complete.c \
 	kernel/devices.c \
+	kernel/pc/uart.c \
+	kernel/pc/crtc.c \
+	kernel/pc/ps2.c \
 	kernel/cr.c \
 	kernel/dr.c \
 	kernel/event.c \

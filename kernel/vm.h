@@ -7,6 +7,7 @@
 
 #include "kernel/bootinfo.h"
 #include "kernel/cost.h"
+#include "kernel/pc/pc.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 #include "shadow/vtlb.h"
@@ -52,6 +53,7 @@ struct vm {
 	bool report_cost;               /**< print the exit costs at the end (option bench) */
 	struct cost cost;               /**< what its exits cost the hypervisor */
 	uint64_t slice_start;           /**< TSC when its current time slice began */
+	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
 };
 
 /**
