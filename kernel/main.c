@@ -19,6 +19,8 @@
 #include "kernel/trap.h"
 #include "kernel/vm.h"
 
+#define VM_CONTROL_PAGES 32 /* host pages of a VM beside RAM and pool: VMCS or VMCB, bitmaps, top nested tables */
+
 const struct backend *active_backend;
 uint64_t tsc_at_entry, tsc_at_exit;
 uint8_t tsc_stamps;
@@ -47,22 +49,66 @@ static uint64_t parse_number(const char *s)
 	return (*s == '\0' || *s == ' ') ? v : 0;
 }
 
-/* The option key=N as a number, def when absent; false (printed) when malformed. */
-static bool number_option(const struct bootinfo *bi, const char *key, uint64_t def, uint64_t max,
-			  uint64_t *out)
+/* Copy the option value at text, up to its end (a space), into word. */
+static void option_word(const char *text, char *word, size_t size)
+{
+	size_t n = 0;
+
+	while (text[n] && text[n] != ' ' && n + 1 < size) {
+		word[n] = text[n];
+		n++;
+	}
+	word[n] = '\0';
+}
+
+/* The option key=N as a number, def when absent; false (printed) when malformed or not in [min, max]. */
+static bool number_option(const struct bootinfo *bi, const char *key, uint64_t def, uint64_t min,
+			  uint64_t max, uint64_t *out)
 {
 	const char *text = bootinfo_option(bi, key);
+	char word[32];
 
 	*out = text ? parse_number(text) : def;
-	if (text && (*out == 0 || *out > max)) {
-		hv_log("%s=%s: must be a number from 1 to %lu", key, text, max);
+	if (text && (*out < min || *out > max)) {
+		option_word(text, word, sizeof(word));
+		hv_log("%s=%s: must be a number from %lu to %lu", key, word, min, max);
 		return false;
 	}
 	return true;
 }
 
+/* Host pages a VM with ram bytes of RAM takes: the RAM, its shadow pool, the nested page
+ * tables that map both (AMD-V: 1/512 of them; 1/256 counted) and its control pages. */
+static uint64_t vm_host_pages(uint64_t ram)
+{
+	uint64_t pages = ram / PAGE_SIZE + VTLB_POOL_PAGES;
+
+	return pages + pages / 256 + VM_CONTROL_PAGES;
+}
+
+/* The option mem=MiB as each VM's RAM in bytes, VM_RAM_DEFAULT when absent; false (printed)
+ * when malformed, out of range, or when count such VMs do not fit in the host's free memory. */
+static bool ram_option(const struct bootinfo *bi, int count, uint64_t *ram)
+{
+	uint64_t mib, most, free_pages = palloc_free_count();
+
+	if (!number_option(bi, "mem", VM_RAM_DEFAULT / MiB, VM_RAM_MIN / MiB, VM_RAM_MAX / MiB, &mib))
+		return false;
+	*ram = mib * MiB;
+	if (vm_host_pages(*ram) * count > free_pages) {
+		for (most = mib; most > VM_RAM_MIN / MiB && vm_host_pages(most * MiB) * count > free_pages; most--)
+			;
+		hv_log("mem=%lu: %d VMs of %lu MiB (and their shadow pools) do not fit in the host's %lu MiB "
+		       "of free memory: at most mem=%lu", mib, count, mib, free_pages * PAGE_SIZE / MiB, most);
+		return false;
+	}
+	if (bootinfo_option(bi, "mem"))
+		hv_log("%lu MiB of RAM per VM", mib);
+	return true;
+}
+
 /* Build a VM for every guest image; false (reasons printed) if any is refused. */
-static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t console_kib)
+static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t console_kib, uint64_t ram)
 {
 	const char *trace = bootinfo_option(bi, "trace");
 	bool trace_faults = trace && !strncmp(trace, "pf", 2);
@@ -70,7 +116,7 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t cons
 
 	tsc_stamps = report_cost;
 	for (int i = 0; i < bi->module_count; i++) {
-		vms[i] = vm_create(i, &bi->modules[i], VM_RAM_DEFAULT);
+		vms[i] = vm_create(i, &bi->modules[i], ram);
 		if (!vms[i])
 			return false;
 		hv_log("vm%d: \"%s\" loaded, entry %#lx", i, bi->modules[i].cmdline, vms[i]->vcpu.rip);
@@ -108,7 +154,7 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 {
 	static struct bootinfo bi;
 	struct vm *vms[VM_MAX] = { 0 };
-	uint64_t slice, budget, console_kib;
+	uint64_t slice, budget, console_kib, ram;
 
 	console_init();
 	trap_init();
@@ -132,10 +178,11 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 		hv_log("%d guest images, at most %d VMs", bi.module_count, VM_MAX);
 		machine_exit(false);
 	}
-	if (!number_option(&bi, "slice", SCHED_SLICE_DEFAULT, UINT32_MAX, &slice) ||
-	    !number_option(&bi, "budget", 0, UINT64_MAX, &budget) ||
-	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1024 * 1024, &console_kib) || !show_configure(&bi) ||
-	    !create_vms(&bi, vms, console_kib) || !start_backend(bi.module_count, vms, (uint32_t)slice))
+	if (!number_option(&bi, "slice", SCHED_SLICE_DEFAULT, 1, UINT32_MAX, &slice) ||
+	    !number_option(&bi, "budget", 0, 1, UINT64_MAX, &budget) ||
+	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1, 1024 * 1024, &console_kib) ||
+	    !ram_option(&bi, bi.module_count, &ram) || !show_configure(&bi) ||
+	    !create_vms(&bi, vms, console_kib, ram) || !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
 	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");
 	runloop_run(vms, bi.module_count, slice, budget);

@@ -14,7 +14,8 @@
  * @brief Write the info block for a VM of @p ram_size bytes into @p ram at MBINFO_GPA.
  *
  * It holds mem_lower/mem_upper and a memory map as QEMU reports them for the
- * same RAM size (16 MiB: 639 KiB low, 15232 KiB high),
+ * same RAM size (639 KiB low; high, the RAM less its first MiB and the
+ * firmware's top 128 KiB: 15232 KiB for 16 MiB, 64384 KiB for 64 MiB),
  * and @p cmdline.
  * @return false, with a reason in @p err, when @p cmdline does not fit
  */

@@ -3,12 +3,15 @@
  * bytes, set when the page is free. Contiguous runs (a VM's RAM) are found
  * by a first-fit scan that jumps past each page in use; single pages the
  * same way. Allocation happens only when VMs and shadow pools are built.
+ * The usable memory is the host's Multiboot memory map (bootinfo_parse), up
+ * to PALLOC_MAX: every page handed out lies below 4 GiB, as the shadow page
+ * tables' 32-bit frames need.
  */
 #include "kernel/console.h"
 #include "kernel/machine.h"
 #include "kernel/palloc.h"
 
-#define PALLOC_MAX   (1024 * MiB) /* memory above this is not used */
+#define PALLOC_MAX   (3072 * MiB) /* memory above is not used: boot.S maps it uncached, for devices */
 #define NUM_PAGES    (PALLOC_MAX / PAGE_SIZE)
 
 static uint64_t free_bits[NUM_PAGES / 64];

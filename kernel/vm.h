@@ -13,7 +13,9 @@
 #include "shadow/vtlb.h"
 
 #define VM_MAX           4          /**< VMs at once */
-#define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM (docs/guest-contract.md, "Start") */
+#define VM_RAM_DEFAULT   (16 * MiB) /**< guest-physical RAM per VM without option mem= (docs/guest-contract.md, "Memory") */
+#define VM_RAM_MIN       (2 * MiB)  /**< the least RAM option mem= gives: the low MiB and one above it */
+#define VM_RAM_MAX       (3072 * MiB) /**< the most: a PC's device memory begins at 3 GiB */
 #define VM_LINE_MAX      200        /**< a longer guest line is split */
 #define VM_WARNED_PORTS  8          /**< unknown ports reported, once each; later ones are not */
 #define VM_CONSOLE_KIB   256        /**< console KiB printed per VM by default (option console=) */

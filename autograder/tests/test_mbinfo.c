@@ -37,6 +37,24 @@ Test(mbinfo, memory_sizes_match_native_qemu)
 	cr_assert_eq(mbi->mem_upper, 15232, "got %u", mbi->mem_upper); /* QEMU -m 16M */
 }
 
+Test(mbinfo, memory_sizes_follow_the_ram_size)
+{
+	/* Option mem=: QEMU -m 64M and -m 256M report the RAM less its first MiB and the
+	 * firmware's top 128 KiB. Only the info area is written, so the 16 MiB buffer serves. */
+	static const struct {
+		uint64_t ram_size;
+		uint32_t mem_upper;
+	} native[] = { { 64u << 20, 64384 }, { 256u << 20, 260992 } };
+	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
+
+	for (size_t i = 0; i < sizeof(native) / sizeof(native[0]); i++) {
+		cr_assert(mbinfo_build(ram, native[i].ram_size, "lab1.elf", err, sizeof(err)));
+		cr_assert_eq(mbi->mem_lower, 639);
+		cr_assert_eq(mbi->mem_upper, native[i].mem_upper, "%lu MiB: got %u",
+			     (unsigned long)(native[i].ram_size >> 20), mbi->mem_upper);
+	}
+}
+
 Test(mbinfo, command_line_is_copied)
 {
 	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
