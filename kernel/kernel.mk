@@ -77,7 +77,7 @@ KERNEL_SRCS := \
 KERNEL_CFLAGS := -std=gnu11 -m64 -mcmodel=small -mno-red-zone -mgeneral-regs-only \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -O2 -fno-inline-small-functions -fno-inline-functions-called-once \
-	-fno-optimize-sibling-calls 	-g3 -Wall -Wextra -Werror -I. -MMD -MP
+	-fno-optimize-sibling-calls -g3 -Wall -Wextra -Werror -I. -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-m,elf_x86_64,-z,max-page-size=0x1000,-z,noexecstack,--build-id=none \
 	-T kernel/kernel.ld
 
