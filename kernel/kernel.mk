@@ -37,6 +37,8 @@ KERNEL_SRCS := \
 	kernel/loader.c \
 	kernel/mbinfo.c \
 	kernel/mmu.c \
+	kernel/pc/vlapic.c \
+	kernel/pc/vioapic.c \
 	kernel/cost.c \
 	kernel/runloop.c \
 	kernel/sched.c \
