@@ -7,6 +7,8 @@
 
 #include "kernel/bootinfo.h"
 #include "kernel/cost.h"
+#include "kernel/pc/vioapic.h"
+#include "kernel/pc/vlapic.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 #include "shadow/vtlb.h"
@@ -52,6 +54,8 @@ struct vm {
 	bool report_cost;               /**< print the exit costs at the end (option bench) */
 	struct cost cost;               /**< what its exits cost the hypervisor */
 	uint64_t slice_start;           /**< TSC when its current time slice began */
+	struct vlapic lapic;            /**< its local APIC's registers (kernel/mmio.c) */
+	struct vioapic ioapic;          /**< its I/O APIC's registers (kernel/mmio.c) */
 };
 
 /**
