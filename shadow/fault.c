@@ -55,7 +55,8 @@ static bool walk_reaches_device(struct vtlb *v, const struct guest_mode *mode, u
 	struct walk w;
 	uint32_t *pde, *pte;
 
-	if (gwalk(&v->mem, mode, gva, write, hw_error & PFERR_U, &w) != WALK_BAD_GPA ||
+	if (!v->device_count || /* no device memory to find: the fill walks alone */
+	    gwalk(&v->mem, mode, gva, write, hw_error & PFERR_U, &w) != WALK_BAD_GPA ||
 	    w.bad != BAD_PAGE_FRAME || !vtlb_is_device(v, w.bad_gpa))
 		return false;
 	*gpa = w.bad_gpa | (gva & (PAGE_SIZE_4K - 1));
