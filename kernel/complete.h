@@ -19,6 +19,7 @@ bool exit_needs_length(const struct vm_exit *e);
 /**
  * @brief Decode the guest's instruction at CS:RIP into @p in, its @p n bytes
  * read into @p bytes; false, with @p err filled, when it is none the decoder knows.
+ * Also used on both backends for a device access (kernel/mmio.c), which no exit describes.
  */
 bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], size_t *n,
 		   char *err, size_t err_size);

@@ -1,10 +1,10 @@
 /*
- * Decoding MOV to/from CR and DR, INVLPG, CLTS, LMSW, SMSW, CPUID and INT1
- * in 32-bit code.
+ * Decoding MOV to/from CR and DR, INVLPG, CLTS, LMSW, SMSW, CPUID, INT1 and
+ * MOV between memory and a register or an immediate, in 32-bit code.
  * SDM Vol2A 2.1 (Instruction Format), Table 2-2 (32-Bit Addressing Forms
  * with the ModR/M Byte), Table 2-3 (with the SIB Byte); Vol2B MOV (Control
  * Registers) and MOV (Debug Registers): "the mod field is ignored"; INVLPG,
- * CLTS, LMSW, SMSW.
+ * CLTS, LMSW, SMSW; MOV (Move): 88, 89, 8A, 8B, A0-A3, C6 /0, C7 /0.
  */
 #include "kernel/decode.h"
 
@@ -22,6 +22,9 @@
 #define GROUP7_SMSW  4 /* 0F 01 /4 */
 #define GROUP7_LMSW  6 /* 0F 01 /6 */
 #define GROUP7_INVLPG 7 /* 0F 01 /7 (memory operand only) */
+#define REG_EAX      0 /* AL, AX or EAX: the register of the moffs forms */
+#define MOV_IMM_REG  0 /* C6 /0, C7 /0: MOV r/m, imm */
+#define OPCODE_WIDE  1 /* in 88-8B, A0-A3, C6-C7: 0 a byte operand, 1 a word or doubleword */
 
 /* Decoding state: the bytes and how far we have read. */
 struct cursor {
@@ -104,6 +107,57 @@ static bool effective_address(struct cursor *c, uint8_t modrm, const uint64_t *g
 	return true;
 }
 
+/* A little-endian unsigned immediate of 1, 2 or 4 bytes. */
+static bool immediate(struct cursor *c, int size, uint32_t *imm)
+{
+	uint8_t b;
+
+	*imm = 0;
+	for (int i = 0; i < size; i++) {
+		if (!next(c, &b))
+			return false;
+		*imm |= (uint32_t)b << (8 * i);
+	}
+	return true;
+}
+
+/* The one-byte opcodes of MOV with a memory operand. */
+static bool is_mov_memory(uint8_t op)
+{
+	return (op >= 0x88 && op <= 0x8B) || (op >= 0xA0 && op <= 0xA3) || op == 0xC6 || op == 0xC7;
+}
+
+/* MOV between memory and a register or an immediate; opsize is 2 with the
+ * operand-size prefix, else 4 (bytes for the even opcodes). SDM Vol2B MOV (Move) */
+static bool decode_mov(struct cursor *c, uint8_t op, int opsize, const uint64_t *gpr, struct insn *out)
+{
+	uint8_t modrm;
+
+	out->opsize = op & OPCODE_WIDE ? opsize : 1;
+	out->mem = true;
+	if (op >= 0xA0 && op <= 0xA3) { /* moffs: a 32-bit offset in DS, with AL/AX/EAX */
+		out->kind = op <= 0xA1 ? INSN_MOV_LOAD : INSN_MOV_STORE;
+		out->gpr = REG_EAX;
+		out->seg = SEG_DS;
+		return immediate(c, 4, &out->addr);
+	}
+	if (!next(c, &modrm))
+		return false;
+	if (MODRM_MOD(modrm) == 3)
+		return fail(c, "MOV without a memory operand");
+	if (op == 0xC6 || op == 0xC7) {
+		if (MODRM_REG(modrm) != MOV_IMM_REG)
+			return fail(c, "C6/C7 with a reg field other than 0 (not MOV)");
+		out->kind = INSN_MOV_STORE;
+		out->has_imm = true;
+		return effective_address(c, modrm, gpr, &out->addr, &out->seg) &&
+		       immediate(c, out->opsize, &out->imm);
+	}
+	out->kind = op <= 0x89 ? INSN_MOV_STORE : INSN_MOV_LOAD;
+	out->gpr = MODRM_REG(modrm);
+	return effective_address(c, modrm, gpr, &out->addr, &out->seg);
+}
+
 /* Skip the prefixes that do not change these instructions, noting a segment
  * override in *seg and an operand-size prefix in *opsize; refuse the rest. */
 static bool prefixes(struct cursor *c, uint8_t *op, int *seg, int *opsize)
@@ -124,7 +178,7 @@ static bool prefixes(struct cursor *c, uint8_t *op, int *seg, int *opsize)
 		case 0x67:
 			return fail(c, "address-size prefix (16-bit addressing is not supported)");
 		case 0xF0: case 0xF2: case 0xF3:
-			return fail(c, "LOCK/REP prefix on a system instruction");
+			return fail(c, "LOCK/REP prefix (string instructions and locked accesses are not emulated)");
 		default:
 			return true;
 		}
@@ -176,8 +230,16 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 		out->len = (int)c.pos;
 		return true;
 	}
+	if (is_mov_memory(op)) {
+		if (!decode_mov(&c, op, opsize, gpr, out))
+			return false;
+		if (override >= 0)
+			out->seg = (enum seg_reg)override;
+		out->len = (int)c.pos;
+		return true;
+	}
 	if (op != 0x0F)
-		return fail(&c, "not a two-byte (0F) opcode");
+		return fail(&c, "not a two-byte (0F) opcode, nor MOV to or from memory");
 	if (!next(&c, &op2))
 		return false;
 	switch (op2) {

@@ -3,7 +3,8 @@
  * @brief The one instruction decoder: the few guest instructions the hypervisor emulates.
  *
  * Used when a backend cannot tell what the exiting instruction was (AMD-V
- * without decode assists, as QEMU's TCG emulates it). Pure code, unit-tested
+ * without decode assists, as QEMU's TCG emulates it), and on both backends
+ * for an access to device memory (kernel/mmio.c), which no exit describes. Pure code, unit-tested
  * on the host against a table of encodings. 32-bit code, 32-bit addressing;
  * it names the segment of a memory operand, and the dispatcher adds that
  * segment's base (and CS's to RIP), which the backend reports.
@@ -27,6 +28,8 @@ enum insn_kind {
 	INSN_CLTS,        /**< CLTS (0F 06) */
 	INSN_LMSW,        /**< LMSW r/m16 (0F 01 /6) */
 	INSN_SMSW,        /**< SMSW r/m (0F 01 /4) */
+	INSN_MOV_LOAD,    /**< MOV r, m (8A /r, 8B /r) or MOV AL/AX/EAX, moffs (A0, A1) */
+	INSN_MOV_STORE,   /**< MOV m, r (88 /r, 89 /r), MOV m, imm (C6 /0, C7 /0) or MOV moffs, AL/AX/EAX (A2, A3) */
 };
 
 /** @brief Segment registers, in the order of the VMCS and VMCB encodings. */
@@ -38,9 +41,13 @@ struct insn {
 	int len;             /**< its length in bytes, prefixes included */
 	int cr;              /**< MOV CR: the control register number */
 	int dr;              /**< MOV DR: the debug register number */
-	int gpr;             /**< MOV CR, MOV DR, a register operand of LMSW/SMSW: the general register (enum gpr) */
-	bool mem;            /**< LMSW, SMSW: the operand is in memory at @c seg : @c addr (INVLPG: always) */
-	int opsize;          /**< SMSW into a register: 2 (operand-size prefix) or 4 bytes */
+	int gpr;             /**< MOV CR, MOV DR, a register operand of LMSW/SMSW or of a MOV to or from
+				  memory: the general register (enum gpr); with @c opsize 1, 0-3 are AL, CL,
+				  DL, BL and 4-7 AH, CH, DH, BH (SDM Vol2A Table 2-2, r8) */
+	bool mem;            /**< LMSW, SMSW: the operand is in memory at @c seg : @c addr (INVLPG, MOV: always) */
+	int opsize;          /**< SMSW into a register: 2 (operand-size prefix) or 4 bytes; MOV: 1, 2 or 4 */
+	bool has_imm;        /**< MOV m, imm: the value stored is @c imm, not a register */
+	uint32_t imm;        /**< that immediate (@c opsize bytes) */
 	uint32_t addr;       /**< a memory operand's effective address (an offset into @c seg) */
 	enum seg_reg seg;    /**< a memory operand's segment (an override prefix, else DS or SS) */
 };

@@ -10,6 +10,7 @@ SHADOW_SRCS := \
 	shadow/guest_mem.c \
 	shadow/refills.c \
 	shadow/fault.c \
+	shadow/device.c \
 	shadow/events.c \
 	shadow/trace.c \
 	shadow/walk.c \
@@ -37,6 +38,9 @@ KERNEL_SRCS := \
 	kernel/loader.c \
 	kernel/mbinfo.c \
 	kernel/mmu.c \
+	kernel/mmio.c \
+	kernel/pc/vlapic.c \
+	kernel/pc/vioapic.c \
 	kernel/cost.c \
 	kernel/runloop.c \
 	kernel/sched.c \

@@ -8,6 +8,7 @@
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
+#include "kernel/mmio.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
 #include "kernel/vectors.h"
@@ -52,10 +53,11 @@ static void raise_page_fault(struct vm *vm, uint32_t gva, uint32_t error_code)
 	vm->vcpu.raised = event_exception(VEC_PAGE_FAULT, true, error_code);
 }
 
-enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
+enum resume mmu_page_fault(struct vm *vm, struct vm_exit *e)
 {
 	struct guest_mode mode = mmu_mode(vm);
-	uint32_t gva = (uint32_t)e->addr, error_code = 0;
+	uint32_t gva = (uint32_t)e->addr, error_code = 0, gpa = 0;
+	enum resume resume = RESUME_SAME;
 	char why[FAULT_WHY_BYTES];
 
 	if (vm->trace_faults) {
@@ -63,7 +65,7 @@ enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 			   e->error_code & PFERR_U, why, sizeof(why));
 		hv_log("vm%d: #PF %#x (error %#x): %s", vm->id, gva, e->error_code, why);
 	}
-	switch (vtlb_page_fault(&vm->vtlb, &mode, gva, e->error_code, &error_code, why, sizeof(why))) {
+	switch (vtlb_page_fault(&vm->vtlb, &mode, gva, e->error_code, &error_code, &gpa, why, sizeof(why))) {
 	case VTLB_FILLED:
 		break;
 	case VTLB_REFLECT:
@@ -72,9 +74,12 @@ enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e)
 	case VTLB_BAD:
 		vm_stop(vm, "%s", why);
 		break;
+	case VTLB_DEVICE:
+		resume = mmio_access(vm, e, gpa);
+		break;
 	}
 	flush_if_dropped(vm); /* a full pool evicts */
-	return RESUME_SAME;
+	return resume;
 }
 
 enum resume mmu_invlpg(struct vm *vm, uint32_t gva)
@@ -129,6 +134,10 @@ bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
 			break;
 		case VTLB_BAD:
 			vm_stop(vm, "%s", why);
+			break;
+		case VTLB_DEVICE:
+			vm_stop(vm, "device access at gpa %#x by an instruction the hypervisor does not emulate (an operand it reads or writes itself)",
+				gpa[i]);
 			break;
 		}
 		flush_if_dropped(vm);

@@ -14,8 +14,8 @@
 /** @brief Give @p vm an empty virtual TLB; false (printed) when the shadow pool cannot be had. */
 bool mmu_init(struct vm *vm);
 
-/** @brief A \#PF exit: fill the shadow (hidden fault), reflect it (true fault), or stop the VM. */
-enum resume mmu_page_fault(struct vm *vm, const struct vm_exit *e);
+/** @brief A \#PF exit: fill the shadow (hidden fault), reflect it (true fault), emulate a device access (kernel/mmio.c), or stop the VM. */
+enum resume mmu_page_fault(struct vm *vm, struct vm_exit *e);
 
 /** @brief An INVLPG exit at @p gva. */
 enum resume mmu_invlpg(struct vm *vm, uint32_t gva);

@@ -6,6 +6,7 @@
 #include "kernel/cpustate.h"
 #include "kernel/loader.h"
 #include "kernel/mbinfo.h"
+#include "kernel/mmio.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
 #include "kernel/show.h"
@@ -54,7 +55,7 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	}
 	vm->vcpu.vm = vm;
 	vcpu_reset_multiboot(&vm->vcpu, &g);
-	if (!mmu_init(vm))
+	if (!mmu_init(vm) || !mmio_init(vm))
 		return NULL;
 	return vm;
 }

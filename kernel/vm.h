@@ -8,6 +8,8 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cost.h"
 #include "kernel/pc/pc.h"
+#include "kernel/pc/vioapic.h"
+#include "kernel/pc/vlapic.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 #include "shadow/vtlb.h"
@@ -56,6 +58,8 @@ struct vm {
 	struct cost cost;               /**< what its exits cost the hypervisor */
 	uint64_t slice_start;           /**< TSC when its current time slice began */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
+	struct vlapic lapic;            /**< its local APIC's registers (kernel/mmio.c) */
+	struct vioapic ioapic;          /**< its I/O APIC's registers (kernel/mmio.c) */
 };
 
 /**

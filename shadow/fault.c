@@ -2,9 +2,11 @@
  * The page-fault entry point: what a #PF exit (vtlb_page_fault) or an
  * access the hypervisor emulates (vtlb_access) does to the virtual TLB.
  * With guest paging off the shadow is the identity; with paging on lab 3's
- * vtlb_fill decides. Here the result is checked (a frame outside RAM is
- * refused, a bad walk explained), counted, and a reflected fault drops the
- * faulting page.
+ * vtlb_fill decides, except for an access that reaches device memory
+ * (shadow/device.c), which given code recognises from the guest walk and
+ * leaves to the hypervisor's emulation. Here the result is checked (a frame
+ * outside RAM is refused, a bad walk explained), counted, and a reflected
+ * fault drops the faulting page.
  */
 #include "shadow/roots.h"
 
@@ -15,6 +17,8 @@ static enum vtlb_result identity_fill(struct vtlb *v, uint32_t gva, uint32_t hw_
 {
 	uint32_t rights = PTE_P | PTE_US | PTE_A;
 
+	if (gva >= v->mem.size && vtlb_is_device(v, gva))
+		return VTLB_DEVICE; /* never mapped: the hypervisor emulates the access */
 	if (gva >= v->mem.size) {
 		snprintf(why, why_size, "accessed guest-physical %#x, outside its %u MiB of RAM",
 			 gva, (uint32_t)(v->mem.size / MiB));
@@ -37,6 +41,31 @@ static bool error_code_contradicts_shadow(const struct vtlb *v, uint32_t gva, ui
 		return false;
 	snprintf(why, why_size, "#PF at %#x with error code 0x%x (not present), but the shadow maps it (%#x): the exit's error code is wrong (lab 1: VM_EXIT_INTR_ERROR_CODE)",
 		 gva, hw_error, spte);
+	return true;
+}
+
+/* With paging on: true when the guest's tables allow the access (hw_error's W
+ * and U) and its frame is device memory. Then *gpa is the address reached, and
+ * the guest's entries get A (and D on a write), as the CPU's own walk would
+ * set them (SDM Vol3A 4.8); the shadow is left without the page. */
+static bool walk_reaches_device(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
+				uint32_t hw_error, uint32_t *gpa)
+{
+	bool write = hw_error & PFERR_W;
+	struct walk w;
+	uint32_t *pde, *pte;
+
+	if (!v->device_count || /* no device memory to find: the fill walks alone */
+	    gwalk(&v->mem, mode, gva, write, hw_error & PFERR_U, &w) != WALK_BAD_GPA ||
+	    w.bad != BAD_PAGE_FRAME || !vtlb_is_device(v, w.bad_gpa))
+		return false;
+	*gpa = w.bad_gpa | (gva & (PAGE_SIZE_4K - 1));
+	pde = guest_entry(&v->mem, w.pde_gpa);
+	*pde |= PTE_A | (w.large && write ? PTE_D : 0);
+	if (!w.large) {
+		pte = guest_entry(&v->mem, w.pte_gpa);
+		*pte |= PTE_A | (write ? PTE_D : 0);
+	}
 	return true;
 }
 
@@ -79,6 +108,8 @@ static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode 
 	if (!(mode->cr0 & CR0_PG)) {
 		r = identity_fill(v, gva, hw_error, why, why_size);
 		*gpa = gva;
+	} else if (walk_reaches_device(v, mode, gva, hw_error, gpa)) {
+		return VTLB_DEVICE; /* before, and without, lab 3's fill */
 	} else {
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_FILLED) /* lab 6: the entry may have met a write-protected guest table */
@@ -102,14 +133,14 @@ static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode 
 }
 
 enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
-				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size)
+				 uint32_t hw_error, uint32_t *error_code, uint32_t *gpa, char *why,
+				 size_t why_size)
 {
 	enum vtlb_result r;
-	uint32_t gpa;
 
 	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
 		return VTLB_BAD;
-	r = fill_for_access(v, mode, gva, hw_error, error_code, &gpa, why, why_size);
+	r = fill_for_access(v, mode, gva, hw_error, error_code, gpa, why, why_size);
 	if (r == VTLB_FILLED)
 		v->stats.hidden_faults++;
 	return r;

@@ -15,7 +15,8 @@
  * (shadow/cache.c, the vtlb_cache_* functions). The rest is given: the
  * entries (shadow/vtlb.c) in a pool of shadow pages (shadow/pool.c), the
  * guest's RAM (shadow/guest_mem.c), the page-fault entry point
- * (shadow/fault.c), one entry point per invalidating event
+ * (shadow/fault.c) and the device memory it leaves to the hypervisor
+ * (shadow/device.c), one entry point per invalidating event
  * (shadow/events.c), the refill statistics (shadow/refills.c), lab 6's
  * roots and write protection (shadow/roots.c) and the walk trace
  * (shadow/trace.c).
@@ -35,12 +36,19 @@
 #define VTLB_GUEST_FRAMES 16384 /**< guest frames lab 6 can write-protect: 64 MiB of guest RAM */
 #define VTLB_UNSYNC_MAX   64    /**< guest page tables remembered as written between resyncs */
 #define VTLB_NO_FRAME     0xFFFFFFFFu /**< derived_from[] of a shadow PT filled from a 4 MiB page */
+#define VTLB_DEVICES_MAX  4     /**< ranges of device memory per VM (vtlb_add_device) */
 
 /** @brief A VM's guest-physical RAM as the virtual TLB sees it. */
 struct guest_mem {
 	uint8_t *ram;  /**< guest-physical 0, as a host pointer */
 	uint32_t size; /**< bytes of RAM */
 	uint32_t hpa;  /**< host-physical address of guest-physical 0 */
+};
+
+/** @brief A range of guest-physical device memory, outside RAM: never mapped in a shadow. */
+struct vtlb_device {
+	uint32_t base; /**< its first guest-physical address (page-aligned) */
+	uint32_t size; /**< its bytes (whole pages) */
 };
 
 /** @brief The guest's paging state: its view of CR0, CR3, CR4. */
@@ -165,6 +173,8 @@ struct vtlb {
 	uint32_t protected_gpa;             /**< that frame (guest-physical) */
 	uint32_t refused_gva;               /**< nonzero refused_spte: the page vtlb_set_pte() would not map */
 	uint32_t refused_spte;              /**< the entry it refused (its frame lies outside the VM's RAM) */
+	struct vtlb_device devices[VTLB_DEVICES_MAX]; /**< the VM's device memory (vtlb_add_device) */
+	int device_count;                   /**< entries in devices */
 };
 
 /** @brief What the hypervisor must do about a page fault. */
@@ -172,6 +182,8 @@ enum vtlb_result {
 	VTLB_FILLED,  /**< a hidden fault: the shadow now has the entry; re-execute */
 	VTLB_REFLECT, /**< a true fault: inject \#PF with @c error_code, CR2 = the address */
 	VTLB_BAD,     /**< outside its RAM, or an exit the shadow contradicts: stop the VM */
+	VTLB_DEVICE,  /**< the guest's tables allow the access and it reaches device memory:
+			   the hypervisor emulates the instruction; nothing was filled */
 };
 
 /**
@@ -179,6 +191,16 @@ enum vtlb_result {
  * @p pool (host-physical @p pool_hpa, below 4 GiB, zeroed).
  */
 void vtlb_init(struct vtlb *v, struct guest_mem mem, uint8_t *pool, uint32_t pool_hpa, int pages);
+
+/**
+ * @brief Make guest-physical [@p base, @p base + @p size) device memory: an
+ * access there is answered VTLB_DEVICE instead of stopping the VM. Both
+ * page-aligned, outside RAM; false when they are not or the list is full.
+ */
+bool vtlb_add_device(struct vtlb *v, uint32_t base, uint32_t size);
+
+/** @brief True when guest-physical @p gpa lies in one of the VM's device ranges. */
+bool vtlb_is_device(const struct vtlb *v, uint32_t gpa);
 
 /**
  * @brief A new CR3 (@p mode_change false) or a new paging mode (true) begins:
@@ -203,7 +225,12 @@ void vtlb_on_mode_change(struct vtlb *v, const struct guest_mode *old, const str
  * @brief Handle a page fault at @p gva with the CPU's error code @p hw_error.
  *
  * With guest paging off the shadow maps guest address x to guest-physical x,
- * read-only until the first write. With paging on it calls vtlb_fill().
+ * read-only until the first write. With paging on it walks the guest's
+ * tables (gwalk()) and, unless the access reaches device memory, calls
+ * vtlb_fill(). An allowed access to device memory (vtlb_add_device) is
+ * VTLB_DEVICE, with its guest-physical address in @p gpa: the guest's A (and
+ * D) bits are set, the shadow is left without the page, vtlb_fill() is not
+ * called; a forbidden one is a true fault as anywhere.
  * A not-present @p hw_error on a page the shadow maps is impossible on the
  * CPU: it is reported as VTLB_BAD, naming the exit's error code. A fault
  * reflected to the guest drops the faulting page's shadow entry (all pieces
@@ -214,24 +241,26 @@ void vtlb_on_mode_change(struct vtlb *v, const struct guest_mode *old, const str
  * @param gva        the faulting address (CR2)
  * @param hw_error   the error code the CPU gave for the shadow walk
  * @param error_code receives the guest's error code for VTLB_REFLECT
+ * @param gpa        receives the guest-physical address for VTLB_DEVICE
  * @param why        receives the reason for VTLB_BAD
  * @param why_size   bytes of @p why
  */
 enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
-				 uint32_t hw_error, uint32_t *error_code, char *why, size_t why_size);
+				 uint32_t hw_error, uint32_t *error_code, uint32_t *gpa, char *why,
+				 size_t why_size);
 
 /**
  * @brief The hypervisor emulates an instruction's access to @p gva (SMSW's
  * or LMSW's memory operand): as the CPU would, walk the guest's tables with
  * the access's rights, set A (and D), and fill the shadow; or reflect the
  * fault (VTLB_REFLECT, @p error_code), invalidating the page as
- * vtlb_page_fault() does.
+ * vtlb_page_fault() does; device memory is VTLB_DEVICE, as there.
  * @param v          the VM's virtual TLB
  * @param mode       the guest's paging state
  * @param gva        the address accessed
  * @param write      the access is a write
  * @param user       the access is made at CPL 3
- * @param gpa        receives the guest-physical address for VTLB_FILLED
+ * @param gpa        receives the guest-physical address for VTLB_FILLED and VTLB_DEVICE
  * @param error_code receives the guest's error code for VTLB_REFLECT
  * @param why        receives the reason for VTLB_BAD
  * @param why_size   bytes of @p why

@@ -33,10 +33,10 @@ TestSuite(cache, .init = setup, .fini = fixture_teardown);
 /* The hidden fault the CPU would take for an access to gva (P set if the shadow maps it); asserts it filled. */
 static void touch(uint32_t gva, bool write)
 {
-	uint32_t error = 0, hw = (write ? PFERR_W : 0) | (vtlb_get_pte(&vt, gva) & PTE_P ? PFERR_P : 0);
+	uint32_t error = 0, gpa, hw = (write ? PFERR_W : 0) | (vtlb_get_pte(&vt, gva) & PTE_P ? PFERR_P : 0);
 	char why[200];
 
-	cr_assert_eq(vtlb_page_fault(&vt, &mode, gva, hw, &error, why, sizeof(why)),
+	cr_assert_eq(vtlb_page_fault(&vt, &mode, gva, hw, &error, &gpa, why, sizeof(why)),
 		     VTLB_FILLED, "access to %#x: %s (error %#x)", gva, why, error);
 }
 

@@ -2,7 +2,8 @@
  * The instruction decoder against a table of encodings: every GPR of MOV
  * to/from CR0/CR3/CR4, and the 32-bit addressing forms of INVLPG a compiler
  * emits (register, disp8, disp32, SIB with and without base, absolute);
- * CLTS, LMSW and SMSW with register and memory operands.
+ * CLTS, LMSW and SMSW with register and memory operands; MOV between memory
+ * and a register or an immediate (8, 16 and 32 bits, moffs, prefixes).
  * Encodings checked against `objdump -d` of gas output.
  */
 #include <criterion/criterion.h>
@@ -180,7 +181,7 @@ Test(decode, truncated_instruction_is_refused)
 
 Test(decode, other_instruction_is_refused)
 {
-	cr_assert_not(DECODE("\x89\xd8")); /* mov %ebx,%eax */
+	cr_assert_not(DECODE("\x01\xd8")); /* add %ebx,%eax */
 	cr_assert(strstr(err, "not a two-byte"), "%s", err);
 	cr_assert_not(DECODE("\x0f\x01\xf8")); /* swapgs (0F 01 /7 with mod 11) */
 	cr_assert(strstr(err, "INVLPG with a register operand"), "%s", err);
@@ -268,4 +269,95 @@ Test(decode, int1_counts_its_prefixes)
 	cr_assert(DECODE("\x3e\xf1"), "%s", err); /* ds int1 */
 	cr_assert_eq(in.kind, INSN_ICEBP);
 	cr_assert_eq(in.len, 2);
+}
+
+/* Decode a MOV with a memory operand and check what every caller reads. */
+static void check_mov(enum insn_kind kind, int opsize, int reg, uint32_t addr, enum seg_reg seg, int len)
+{
+	cr_assert_eq(in.kind, kind);
+	cr_assert_eq(in.opsize, opsize);
+	cr_assert(in.mem);
+	cr_assert_eq(in.gpr, reg);
+	cr_assert_eq(in.addr, addr, "address %#x", in.addr);
+	cr_assert_eq(in.seg, seg);
+	cr_assert_eq(in.len, len);
+}
+
+Test(decode, mov_load_and_store_32_bits)
+{
+	cr_assert(DECODE("\x8b\x43\x20"), "%s", err); /* mov 0x20(%ebx),%eax */
+	check_mov(INSN_MOV_LOAD, 4, GPR_RAX, 0x4020, SEG_DS, 3);
+	cr_assert_not(in.has_imm);
+	cr_assert(DECODE("\x89\x8e\x80\x00\x00\x00"), "%s", err); /* mov %ecx,0x80(%esi) */
+	check_mov(INSN_MOV_STORE, 4, GPR_RCX, 0x7080, SEG_DS, 6);
+	cr_assert(DECODE("\x89\x45\xfc"), "%s", err); /* mov %eax,-0x4(%ebp): SS */
+	check_mov(INSN_MOV_STORE, 4, GPR_RAX, 0x5ffc, SEG_SS, 3);
+	cr_assert(DECODE("\x8b\x14\x8d\x00\x00\xe0\xfe"), "%s", err); /* mov 0xfee00000(,%ecx,4),%edx */
+	check_mov(INSN_MOV_LOAD, 4, GPR_RDX, 0xfee08000u, SEG_DS, 7);
+}
+
+Test(decode, mov_8_bits_names_the_byte_register)
+{
+	cr_assert(DECODE("\x8a\x23"), "%s", err); /* mov (%ebx),%ah */
+	check_mov(INSN_MOV_LOAD, 1, 4, 0x4000, SEG_DS, 2); /* 4 is AH with opsize 1 */
+	cr_assert(DECODE("\x88\x0f"), "%s", err); /* mov %cl,(%edi) */
+	check_mov(INSN_MOV_STORE, 1, GPR_RCX, 0x8000, SEG_DS, 2);
+	cr_assert(DECODE("\x66\x88\x0f"), "%s", err); /* the operand-size prefix does not widen a byte */
+	check_mov(INSN_MOV_STORE, 1, GPR_RCX, 0x8000, SEG_DS, 3);
+}
+
+Test(decode, mov_16_bits_with_the_operand_size_prefix)
+{
+	cr_assert(DECODE("\x66\x8b\x06"), "%s", err); /* mov (%esi),%ax */
+	check_mov(INSN_MOV_LOAD, 2, GPR_RAX, 0x7000, SEG_DS, 3);
+	cr_assert(DECODE("\x66\x89\x1d\x80\x00\xe0\xfe"), "%s", err); /* mov %bx,0xfee00080 */
+	check_mov(INSN_MOV_STORE, 2, GPR_RBX, 0xfee00080u, SEG_DS, 7);
+}
+
+Test(decode, mov_immediate_to_memory)
+{
+	cr_assert(DECODE("\xc7\x05\xf0\x00\xe0\xfe\xff\x01\x00\x00"), "%s", err); /* movl $0x1ff,0xfee000f0 */
+	check_mov(INSN_MOV_STORE, 4, 0, 0xfee000f0u, SEG_DS, 10);
+	cr_assert(in.has_imm);
+	cr_assert_eq(in.imm, 0x1ff);
+	cr_assert(DECODE("\x66\xc7\x40\x10\x34\x12"), "%s", err); /* movw $0x1234,0x10(%eax) */
+	check_mov(INSN_MOV_STORE, 2, 0, 0x1010, SEG_DS, 6);
+	cr_assert_eq(in.imm, 0x1234);
+	cr_assert(DECODE("\xc6\x02\x80"), "%s", err); /* movb $0x80,(%edx) */
+	check_mov(INSN_MOV_STORE, 1, 0, 0x3000, SEG_DS, 3);
+	cr_assert_eq(in.imm, 0x80);
+	cr_assert_not(DECODE("\xc7\x08\x01\x00\x00\x00")); /* C7 /1 is not MOV */
+	cr_assert(strstr(err, "not MOV"), "%s", err);
+}
+
+Test(decode, mov_moffs_forms)
+{
+	cr_assert(DECODE("\xa1\x30\x00\xe0\xfe"), "%s", err); /* mov 0xfee00030,%eax */
+	check_mov(INSN_MOV_LOAD, 4, GPR_RAX, 0xfee00030u, SEG_DS, 5);
+	cr_assert(DECODE("\xa0\x30\x00\xe0\xfe"), "%s", err); /* mov 0xfee00030,%al */
+	check_mov(INSN_MOV_LOAD, 1, GPR_RAX, 0xfee00030u, SEG_DS, 5);
+	cr_assert(DECODE("\x66\xa3\x80\x00\xe0\xfe"), "%s", err); /* mov %ax,0xfee00080 */
+	check_mov(INSN_MOV_STORE, 2, GPR_RAX, 0xfee00080u, SEG_DS, 6);
+	cr_assert(DECODE("\x64\xa2\x00\x00\x00\x00"), "%s", err); /* mov %al,%fs:0 */
+	check_mov(INSN_MOV_STORE, 1, GPR_RAX, 0, SEG_FS, 6);
+}
+
+Test(decode, mov_segment_override)
+{
+	cr_assert(DECODE("\x26\x8b\x45\x00"), "%s", err); /* mov %es:0x0(%ebp),%eax */
+	check_mov(INSN_MOV_LOAD, 4, GPR_RAX, 0x6000, SEG_ES, 4);
+}
+
+Test(decode, what_mmio_refuses)
+{
+	cr_assert_not(DECODE("\x89\xd8")); /* mov %ebx,%eax */
+	cr_assert(strstr(err, "without a memory operand"), "%s", err);
+	cr_assert_not(DECODE("\xf3\xa5")); /* rep movsl */
+	cr_assert(strstr(err, "REP prefix"), "%s", err);
+	cr_assert_not(DECODE("\xa5")); /* movsl */
+	cr_assert(strstr(err, "nor MOV to or from memory"), "%s", err);
+	cr_assert_not(DECODE("\x8b\x05\x00\xe0")); /* truncated disp32 */
+	cr_assert(strstr(err, "past the readable bytes"), "%s", err);
+	cr_assert_not(DECODE("\x67\x8b\x07")); /* 16-bit addressing */
+	cr_assert(strstr(err, "address-size"), "%s", err);
 }

@@ -12,6 +12,7 @@
 #define FRAME 0x00300000u
 
 static uint32_t err;
+static uint32_t gpa; /* VTLB_DEVICE only */
 static char why[200];
 
 static void setup(void) { fixture_setup(16); }
@@ -24,7 +25,7 @@ TestSuite(identity, .init = setup, .fini = fixture_teardown);
 static enum vtlb_result fault(const struct guest_mode *mode, uint32_t gva, uint32_t hw_error)
 {
 	err = 0xDEAD;
-	return vtlb_page_fault(&vt, mode, gva, hw_error, &err, why, sizeof(why));
+	return vtlb_page_fault(&vt, mode, gva, hw_error, &err, &gpa, why, sizeof(why));
 }
 
 Test(fill, read_fault_fills_read_only_until_dirty_and_sets_accessed)

@@ -9,6 +9,7 @@
 #include "vtlb_fixture.h"
 
 static uint32_t err;
+static uint32_t gpa; /* VTLB_DEVICE only */
 static char why[200];
 
 static void setup(void) { fixture_setup(16); }
@@ -18,7 +19,7 @@ TestSuite(invalidate, .init = setup, .fini = fixture_teardown);
 /* Fill gva (mapped to frame) with a supervisor read. */
 static void fill(const struct guest_mode *mode, uint32_t gva)
 {
-	cr_assert_eq(vtlb_page_fault(&vt, mode, gva, 0, &err, why, sizeof(why)), VTLB_FILLED,
+	cr_assert_eq(vtlb_page_fault(&vt, mode, gva, 0, &err, &gpa, why, sizeof(why)), VTLB_FILLED,
 		     "fill %#x: %s", gva, why);
 }
 

@@ -1,0 +1,151 @@
+/*
+ * A guest that uses the two memory-mapped chips of a PC, as under the
+ * hypervisor (kernel/pc/) so natively (QEMU has both): with paging off,
+ * then with paging on (the two device pages mapped supervisor-only in its
+ * own tables), it reads the local APIC's ID and version and writes and reads
+ * back TPR and SVR, then reads the IOAPIC's version and programs and reads
+ * back a redirection entry. Last, a ring-3 read of the supervisor-only APIC
+ * page is a #PF, which it reports. Nothing is ever delivered: interrupts stay
+ * off, every LVT entry and redirection entry masked.
+ * SDM Vol3A Table 10-1 (Local APIC Register Address Map); 82093AA: 3.1, 3.2.
+ *
+ * Arguments, each ending the run where the hypervisor stops it by name:
+ * `movs` copies a word into TPR with MOVS; `narrow` reads the version with a 16-bit MOV.
+ */
+#include "cpu.h"
+#include "guest.h"
+#include "paging.h"
+#include "x86.h"
+
+#define LAPIC          0xFEE00000u
+#define LAPIC_ID       (LAPIC + 0x020)
+#define LAPIC_VERSION  (LAPIC + 0x030)
+#define LAPIC_TPR      (LAPIC + 0x080)
+#define LAPIC_SVR      (LAPIC + 0x0F0)
+#define LAPIC_DFR      (LAPIC + 0x0E0)
+#define LAPIC_LVT_TIMER (LAPIC + 0x320)
+#define IOAPIC         0xFEC00000u
+#define IOAPIC_REGSEL  (IOAPIC + 0x00)
+#define IOAPIC_WINDOW  (IOAPIC + 0x10)
+#define IOAPIC_REG_ID  0x00
+#define IOAPIC_REG_VER 0x01
+#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
+#define PIN            4     /* COM1's ISA IRQ, a pin every PC wires */
+#define REDIR_MASKED   0x00010000u
+#define SVR_ENABLE     0x100u
+
+static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4 MiB, identity, user */
+static uint32_t pt_chips[ENTRIES] __attribute__((aligned(PAGE_SIZE))); /* 0xFEC00000-0xFEFFFFFF: the two pages */
+static uint8_t user_stack[1024] __attribute__((aligned(16)));
+static struct kjmp user_done;
+extern const char user_read[]; /* user.S */
+
+static uint32_t peek(uint32_t a)
+{
+	return *(volatile uint32_t *)a;
+}
+
+static void poke(uint32_t a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
+
+/* An IOAPIC register, through IOREGSEL and IOWIN. */
+static uint32_t ioapic_read(uint32_t reg)
+{
+	poke(IOAPIC_REGSEL, reg);
+	return peek(IOAPIC_WINDOW);
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+	poke(IOAPIC_REGSEL, reg);
+	poke(IOAPIC_WINDOW, v);
+}
+
+/* Read, write and read back each chip's registers; tpr and vector make each pass's values its own. */
+static void use_chips(const char *mode, uint32_t tpr, uint32_t vector)
+{
+	gprintf("apics: %s: lapic id %x version %x dfr %x lvt timer %x\n", mode, peek(LAPIC_ID),
+		peek(LAPIC_VERSION), peek(LAPIC_DFR), peek(LAPIC_LVT_TIMER));
+	gprintf("apics: %s: tpr %x", mode, peek(LAPIC_TPR)); /* not SVR: natively the firmware set it */
+	poke(LAPIC_TPR, tpr);
+	poke(LAPIC_SVR, SVR_ENABLE | vector);
+	gprintf(", then tpr %x svr %x\n", peek(LAPIC_TPR), peek(LAPIC_SVR));
+	gprintf("apics: %s: ioapic id %x version %x, pin %d %x:%x", mode, ioapic_read(IOAPIC_REG_ID),
+		ioapic_read(IOAPIC_REG_VER), PIN, ioapic_read(IOAPIC_REDIR(PIN) + 1), ioapic_read(IOAPIC_REDIR(PIN)));
+	ioapic_write(IOAPIC_REDIR(PIN), REDIR_MASKED | vector);
+	ioapic_write(IOAPIC_REDIR(PIN) + 1, 0x01000000u);
+	gprintf(", then %x:%x\n", ioapic_read(IOAPIC_REDIR(PIN) + 1), ioapic_read(IOAPIC_REDIR(PIN)));
+}
+
+/* Identity-map 0-4 MiB for ring 3 too, and the two chips' pages for ring 0 only. */
+static void paging_on(void)
+{
+	for (uint32_t i = 0; i < ENTRIES; i++)
+		pt0[i] = (i * PAGE_SIZE) | PTE_P | PTE_RW | PTE_US;
+	pt_chips[PTX(LAPIC)] = LAPIC | PTE_P | PTE_RW | PTE_PCD;
+	pt_chips[PTX(IOAPIC)] = IOAPIC | PTE_P | PTE_RW | PTE_PCD;
+	pgdir[0] = (uint32_t)pt0 | PTE_P | PTE_RW | PTE_US;
+	pgdir[PDX(LAPIC)] = (uint32_t)pt_chips | PTE_P | PTE_RW | PTE_US;
+	write_cr3((uint32_t)pgdir);
+	write_cr0(read_cr0() | CR0_WP | CR0_PG);
+}
+
+static void on_page_fault(struct trap_frame *tf)
+{
+	gprintf("apics: ring 3 read of %x: #PF error %x at cr2 %x\n", (uint32_t)LAPIC_VERSION, tf->error, read_cr2());
+	klongjmp(&user_done, 1);
+}
+
+static void on_user_done(struct trap_frame *tf)
+{
+	gprintf("apics: ring 3 read the supervisor-only page: %x\n", tf->eax);
+	klongjmp(&user_done, 1);
+}
+
+/* Read the APIC's version register at CPL 3, where the page is supervisor-only. */
+static void read_from_ring3(void)
+{
+	struct trap_frame tf;
+
+	trap_set_handler(T_PF, on_page_fault);
+	trap_set_handler(T_SYSCALL, on_user_done);
+	if (ksetjmp(&user_done) == 0) {
+		trap_frame_user(&tf, (uint32_t)user_read, (uint32_t)(user_stack + sizeof(user_stack)));
+		tf.ebx = LAPIC_VERSION;
+		trap_return(&tf);
+	}
+}
+
+/* The hostile forms: a string move into TPR, a 16-bit read of the version. */
+static void hostile(const char *args)
+{
+	static const uint32_t word = 0x40;
+	const uint32_t *from = &word;
+	uint32_t to = LAPIC_TPR;
+	uint16_t version;
+
+	if (arg_flag(args, "movs")) {
+		__asm__ volatile("movsl" : "+S"(from), "+D"(to) : : "memory");
+		gprintf("apics: movs into tpr: tpr %x\n", peek(LAPIC_TPR));
+	}
+	if (arg_flag(args, "narrow")) {
+		__asm__ volatile("movw (%1), %0" : "=r"(version) : "r"(LAPIC_VERSION));
+		gprintf("apics: 16-bit read of the version: %x\n", version);
+	}
+}
+
+int guest_main(uint32_t magic, const struct mb_info *mbi)
+{
+	(void)magic;
+	console_init();
+	cpu_init();
+	hostile(mb_args(mbi));
+	use_chips("paging off", 0x20, 0x3F);
+	paging_on();
+	use_chips("paging on", 0x30, 0xEF);
+	read_from_ring3();
+	return GUEST_SUCCESS;
+}
