@@ -24,12 +24,13 @@ struct port_owner {
 
 static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
 
+/* Searched in order: COM1 first, as every byte a guest prints is an exit on it. */
 static const struct port_owner port_owners[] = {
-	{ PS2_DATA_PORT, PS2_DATA_PORT, true, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
-	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, ps2_read, ps2_write },    /* 8042 */
+	{ COM1_PORT, COM1_LAST_PORT, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
 	{ DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, false, NULL, debug_exit_write }, /* the project's exit port */
 	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
-	{ COM1_PORT, COM1_LAST_PORT, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
+	{ PS2_DATA_PORT, PS2_DATA_PORT, true, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
+	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, ps2_read, ps2_write },    /* 8042 */
 };
 
 /* The project's debug-exit port: the guest contract's end of a VM. */
@@ -43,7 +44,7 @@ static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32
 /* The owner of @p port, or NULL when no chip answers it. */
 static const struct port_owner *port_owner(uint16_t port)
 {
-	for (size_t i = 0; i < sizeof(port_owners) / sizeof(port_owners[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(port_owners); i++)
 		if (port >= port_owners[i].first && port <= port_owners[i].last)
 			return &port_owners[i];
 	return NULL;
