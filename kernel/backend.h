@@ -86,8 +86,6 @@ extern uint64_t tsc_at_entry;
 /** @brief TSC the world-switch code takes just after coming back from the guest. */
 extern uint64_t tsc_at_exit;
 
-/** @brief Nonzero: the world switch takes tsc_at_entry and tsc_at_exit (option bench); else it spares the two RDTSC. */
-extern uint8_t tsc_stamps;
 
 /** @brief The backend this CPU uses, chosen once at boot (kernel/main.c). */
 extern const struct backend *active_backend;

@@ -39,6 +39,8 @@ KERNEL_SRCS := \
 	kernel/mbinfo.c \
 	kernel/mmu.c \
 	kernel/mmio.c \
+	kernel/vclock.c \
+	kernel/pc/platform.c \
 	kernel/pc/vlapic.c \
 	kernel/pc/vioapic.c \
 	kernel/cost.c \

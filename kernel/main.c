@@ -23,7 +23,6 @@
 
 const struct backend *active_backend;
 uint64_t tsc_at_entry, tsc_at_exit;
-uint8_t tsc_stamps;
 
 static const struct backend *const backends[] = { &vmx_backend, &svm_backend };
 
@@ -114,7 +113,6 @@ static bool create_vms(const struct bootinfo *bi, struct vm **vms, uint64_t cons
 	bool trace_faults = trace && !strncmp(trace, "pf", 2);
 	bool report_cost = bootinfo_flag(bi, "bench");
 
-	tsc_stamps = report_cost;
 	for (int i = 0; i < bi->module_count; i++) {
 		vms[i] = vm_create(i, &bi->modules[i], ram);
 		if (!vms[i])

@@ -9,6 +9,7 @@
 #include "kernel/dispatch.h"
 #include "kernel/runloop.h"
 #include "kernel/sched.h"
+#include "kernel/vclock.h"
 #include "kernel/x86.h"
 
 /*
@@ -26,6 +27,8 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 	do {
 		active_backend->run(&vm->vcpu, &e);
+		if (e.kind != EXIT_ENTRY_FAILED) /* the guest ran: its clock advances */
+			vclock_advance(vm, tsc_at_exit - tsc_at_entry);
 		if (switch_start) /* the first entry after a VM switch (kernel/cost.c) */
 			cost_switch(switch_start);
 		switch_start = 0;

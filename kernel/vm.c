@@ -9,6 +9,7 @@
 #include "kernel/mmio.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
+#include "kernel/pc/platform.h"
 #include "kernel/show.h"
 #include "kernel/vm.h"
 #include "kernel/x86.h"
@@ -57,6 +58,7 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	vcpu_reset_multiboot(&vm->vcpu, &g);
 	if (!mmu_init(vm) || !mmio_init(vm))
 		return NULL;
+	pc_reset(vm);
 	return vm;
 }
 

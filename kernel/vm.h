@@ -57,6 +57,7 @@ struct vm {
 	bool report_cost;               /**< print the exit costs at the end (option bench) */
 	struct cost cost;               /**< what its exits cost the hypervisor */
 	uint64_t slice_start;           /**< TSC when its current time slice began */
+	uint64_t clock;                 /**< its clock, in ticks (kernel/vclock.h) */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
 	struct vlapic lapic;            /**< its local APIC's registers (kernel/mmio.c) */
 	struct vioapic ioapic;          /**< its I/O APIC's registers (kernel/mmio.c) */

@@ -36,13 +36,10 @@ svm_enter:
 
 	movq %rdx, %rax
 	vmsave %rax                     /* host FS, GS, TR, LDTR, syscall MSRs */
-	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time ends here */
-	je 1f
-	rdtsc
+	rdtsc                           /* the VM's clock and the exit costs: guest time starts here */
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
-1:
 	movq RCX(%rsi), %rcx
 	movq RDX(%rsi), %rdx
 	movq RBX(%rsi), %rbx
@@ -67,13 +64,10 @@ svm_enter:
 	movq %rdi, RDI(%rsi)
 	popq %rax
 	movq %rax, RSI(%rsi)
-	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time starts here */
-	je 2f
-	rdtsc
+	rdtsc                           /* the VM's clock and the exit costs: guest time ends here */
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_exit(%rip)
-2:
 
 	addq $16, %rsp                  /* VMCB, gpr pointer */
 	popq %rax                       /* host save page */

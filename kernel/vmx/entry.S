@@ -34,13 +34,10 @@ vmx_enter:
 	vmwrite %rsp, %rax
 	jbe .Lfail_before_entry
 
-	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time ends here */
-	je 1f
-	rdtsc
+	rdtsc                           /* the VM's clock and the exit costs: guest time starts here */
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_entry(%rip)
-1:
 	cmpl $0, %esi                   /* flags survive the MOVs below */
 	movq RAX(%rdi), %rax
 	movq RCX(%rdi), %rcx
@@ -71,13 +68,10 @@ vmx_exit_entry:
 	movq %rsi, RSI(%rdi)
 	popq %rax
 	movq %rax, RDI(%rdi)
-	cmpb $0, tsc_stamps(%rip)       /* cost accounting (option bench): host time starts here */
-	je 2f
-	rdtsc
+	rdtsc                           /* the VM's clock and the exit costs: guest time ends here */
 	shlq $32, %rdx
 	orq %rdx, %rax
 	movq %rax, tsc_at_exit(%rip)
-2:
 	xorl %eax, %eax
 .Lreturn:                               /* eax: 0 after an exit, 1 on VMfail */
 	addq $8, %rsp                   /* the gpr pointer */

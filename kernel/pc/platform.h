@@ -1,0 +1,51 @@
+/**
+ * @file platform.h
+ * @brief The PC around one VM's CPU, as the rest of the hypervisor sees it:
+ * its chips' timers, its ISA interrupt lines, and the interrupt the
+ * controllers present to the CPU.
+ *
+ * The wiring follows the MP table the hypervisor gives the guest (MP
+ * specification 1.4, 5.3 Default Configurations, Figure 5-3): ISA IRQ n
+ * drives input n of the 8259A pair and pin n of the IOAPIC; the master PIC's
+ * output reaches the local APIC's LINT0, which takes it when LINT0 is
+ * programmed ExtINT (the "virtual wire" mode every PC firmware leaves).
+ */
+#ifndef KERNEL_PC_PLATFORM_H
+#define KERNEL_PC_PLATFORM_H
+
+#include "kernel/lib.h"
+
+struct vm;
+
+#define PC_ISA_IRQS 16 /**< ISA interrupt lines IRQ 0-15 */
+#define PC_NO_VECTOR (-1) /**< pc_intr_pending: no interrupt for the CPU */
+
+/** @brief Put every chip of @p vm in the state the firmware leaves at the guest's entry. */
+void pc_reset(struct vm *vm);
+
+/** @brief Fire every timer of @p vm's chips whose deadline its clock has reached (kernel/vclock.h). */
+void pc_update(struct vm *vm);
+
+/** @brief The earliest time on @p vm's clock at which one of its chips' timers fires, or VCLOCK_NEVER. */
+uint64_t pc_deadline(const struct vm *vm);
+
+/**
+ * @brief Drive ISA interrupt line @p irq (0-15) of @p vm @p high or low. An
+ * edge-triggered chip raises a pulse: high, then low.
+ */
+void pc_set_irq(struct vm *vm, unsigned irq, bool high);
+
+/**
+ * @brief The vector @p vm's interrupt controllers ask the CPU to take now:
+ * the local APIC's highest-priority pending interrupt, or the PIC's through
+ * LINT0; PC_NO_VECTOR when none. Reading it changes nothing.
+ */
+int pc_intr_pending(const struct vm *vm);
+
+/**
+ * @brief The CPU took @p vector, the one pc_intr_pending() named: the local
+ * APIC moves it from IRR to ISR, or the PIC runs its INTA cycle.
+ */
+void pc_intr_ack(struct vm *vm, uint8_t vector);
+
+#endif
