@@ -25,35 +25,13 @@ struct mmio_chip {
 	bool (*write)(struct vm *vm, uint32_t offset, uint32_t value);
 };
 
-static bool lapic_read(struct vm *vm, uint32_t offset, uint32_t *value)
-{
-	return vlapic_read(&vm->lapic, offset, value);
-}
-
-static bool lapic_write(struct vm *vm, uint32_t offset, uint32_t value)
-{
-	return vlapic_write(&vm->lapic, offset, value);
-}
-
-static bool ioapic_read(struct vm *vm, uint32_t offset, uint32_t *value)
-{
-	return vioapic_read(&vm->ioapic, offset, value);
-}
-
-static bool ioapic_write(struct vm *vm, uint32_t offset, uint32_t value)
-{
-	return vioapic_write(&vm->ioapic, offset, value);
-}
-
 static const struct mmio_chip chips[] = {
-	{ VLAPIC_BASE, "local APIC", "SDM Vol3A 10.4.1: aligned 32-bit loads and stores", lapic_read, lapic_write },
-	{ VIOAPIC_BASE, "IOAPIC", "82093AA: 3.1, 32-bit registers", ioapic_read, ioapic_write },
+	{ VLAPIC_BASE, "local APIC", "SDM Vol3A 10.4.1: aligned 32-bit loads and stores", vlapic_read, vlapic_write },
+	{ VIOAPIC_BASE, "IOAPIC", "82093AA: 3.1, 32-bit registers", vioapic_read, vioapic_write },
 };
 
 bool mmio_init(struct vm *vm)
 {
-	vlapic_reset(&vm->lapic, 0);
-	vioapic_reset(&vm->ioapic);
 	if (!vtlb_add_device(&vm->vtlb, VLAPIC_BASE, VLAPIC_SIZE) ||
 	    !vtlb_add_device(&vm->vtlb, VIOAPIC_BASE, VIOAPIC_SIZE)) {
 		hv_log("vm%d: the device pages overlap its RAM", vm->id);

@@ -8,8 +8,6 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cost.h"
 #include "kernel/pc/pc.h"
-#include "kernel/pc/vioapic.h"
-#include "kernel/pc/vlapic.h"
 #include "kernel/vcpu.h"
 #include "kernel/vmexit.h"
 #include "shadow/vtlb.h"
@@ -59,8 +57,6 @@ struct vm {
 	uint64_t slice_start;           /**< TSC when its current time slice began */
 	uint64_t clock;                 /**< its clock, in ticks (kernel/vclock.h) */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
-	struct vlapic lapic;            /**< its local APIC's registers (kernel/mmio.c) */
-	struct vioapic ioapic;          /**< its I/O APIC's registers (kernel/mmio.c) */
 };
 
 /**

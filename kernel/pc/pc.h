@@ -12,6 +12,8 @@
 #define KERNEL_PC_PC_H
 
 #include "kernel/lib.h"
+#include "kernel/pc/vioapic.h"
+#include "kernel/pc/vlapic.h"
 
 struct vm;
 
@@ -39,6 +41,8 @@ struct ps2 {
 struct pc_chips {
 	struct crtc crtc; /**< the CGA/VGA CRT controller */
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
+	struct vlapic lapic;   /**< the local APIC (kernel/pc/vlapic.c) */
+	struct vioapic ioapic; /**< the I/O APIC (kernel/pc/vioapic.c) */
 };
 
 /** @brief COM1, an IN of @p size bytes from @p port (kernel/pc/uart.c). */

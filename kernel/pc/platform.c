@@ -4,40 +4,46 @@
  * the CPU asks for an interrupt. Each chip lives in its own file beside this one.
  */
 #include "kernel/pc/platform.h"
+#include "kernel/pc/vioapic.h"
+#include "kernel/pc/vlapic.h"
 #include "kernel/vclock.h"
 #include "kernel/vm.h"
 
 void pc_reset(struct vm *vm)
 {
-	(void)vm;
+	vlapic_reset(vm);
+	vioapic_reset(vm);
 }
 
 void pc_update(struct vm *vm)
 {
-	(void)vm;
+	vlapic_update(vm, vclock_now(vm));
 }
 
 uint64_t pc_deadline(const struct vm *vm)
 {
-	(void)vm;
-	return VCLOCK_NEVER;
+	uint64_t deadline = VCLOCK_NEVER;
+
+	if (vlapic_deadline(vm) < deadline)
+		deadline = vlapic_deadline(vm);
+	return deadline;
 }
 
 void pc_set_irq(struct vm *vm, unsigned irq, bool high)
 {
-	(void)vm;
-	(void)irq;
-	(void)high;
+	vioapic_set_pin(vm, irq, high);
 }
 
 int pc_intr_pending(const struct vm *vm)
 {
-	(void)vm;
-	return PC_NO_VECTOR;
+	int vector = PC_NO_VECTOR;
+
+	if (vector == PC_NO_VECTOR)
+		vector = vlapic_pending(vm);
+	return vector;
 }
 
 void pc_intr_ack(struct vm *vm, uint8_t vector)
 {
-	(void)vm;
-	(void)vector;
+	vlapic_ack(vm, vector);
 }

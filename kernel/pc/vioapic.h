@@ -1,15 +1,17 @@
 /**
  * @file vioapic.h
- * @brief The guest's I/O APIC as a register file at 0xFEC00000.
+ * @brief The guest's I/O APIC at 0xFEC00000: its redirection table, its 24
+ * input pins, and delivery to the one local APIC (kernel/pc/vlapic.h).
  *
  * 82093AA: Intel 82093AA I/O Advanced Programmable Interrupt Controller
- * (IOAPIC) datasheet, 3.0 (Register Description). No interrupt is delivered
- * yet: the redirection table is storage, and no pin is ever raised.
+ * (IOAPIC) datasheet, 3.0 (Register Description), 2.4 (Interrupt Signals).
  */
 #ifndef KERNEL_PC_VIOAPIC_H
 #define KERNEL_PC_VIOAPIC_H
 
 #include "kernel/lib.h"
+
+struct vm;
 
 #define VIOAPIC_BASE 0xFEC00000u /**< its page, where PC firmware puts it (and QEMU, and Bochs) */
 #define VIOAPIC_SIZE 0x1000u     /**< one page (only IOREGSEL, IOWIN and EOI are decoded) */
@@ -19,22 +21,38 @@
 struct vioapic {
 	uint32_t regsel;                   /**< IOREGSEL: the register IOWIN reaches */
 	uint32_t id;                       /**< IOAPICID (ID in bits 27:24) */
-	uint64_t redirection[VIOAPIC_PINS]; /**< IOREDTBL: one 64-bit entry per pin */
+	uint64_t redirection[VIOAPIC_PINS]; /**< IOREDTBL as written (remote IRR and delivery status not kept here) */
+	uint32_t high;                     /**< bit n: pin n's line is high */
+	uint32_t remote_irr;               /**< bit n: pin n's level-triggered interrupt is in service at the local APIC */
 };
 
-/** @brief Put @p io in its reset state: every pin masked. 82093AA: 3.2.4 (IOREDTBL[23:0]) */
-void vioapic_reset(struct vioapic *io);
+/** @brief Put @p vm's IOAPIC in its reset state: every pin masked and low. 82093AA: 3.2.4 (IOREDTBL[23:0]) */
+void vioapic_reset(struct vm *vm);
 
 /**
  * @brief Read the memory-mapped register at @p offset (a multiple of 16).
- * @return false when none is there, or IOWIN selects no register
+ * @return false when none is there (IOREGSEL and IOWIN are; the EOI register is write-only)
  */
-bool vioapic_read(const struct vioapic *io, uint32_t offset, uint32_t *value);
+bool vioapic_read(struct vm *vm, uint32_t offset, uint32_t *value);
 
 /**
  * @brief Write @p value to the memory-mapped register at @p offset (a multiple of 16).
- * @return false when none is there, or IOWIN selects no writable register
+ * @return false when none is there
  */
-bool vioapic_write(struct vioapic *io, uint32_t offset, uint32_t value);
+bool vioapic_write(struct vm *vm, uint32_t offset, uint32_t value);
+
+/**
+ * @brief Drive input pin @p pin (0-23) @p high or low: an edge-triggered pin
+ * sends its interrupt on the rising edge, a level-triggered one while high
+ * and its remote IRR is clear. A masked pin sends nothing. 82093AA: 3.2.4.
+ */
+void vioapic_set_pin(struct vm *vm, unsigned pin, bool high);
+
+/**
+ * @brief The local APIC ended level-triggered @p vector (its EOI): each pin
+ * with that vector clears its remote IRR and, still high, sends again.
+ * 82093AA: 3.2.4 (Remote IRR).
+ */
+void vioapic_eoi(struct vm *vm, uint8_t vector);
 
 #endif
