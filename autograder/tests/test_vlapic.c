@@ -235,9 +235,13 @@ Test(vlapic, esr_shows_what_the_last_write_latched)
 	cr_assert(!bit(IRR(3), 3), "an illegal vector is not sent");
 	cr_assert_eq(rd(ESR), 0, "SDM Vol3A 10.5.3: not visible before the next write");
 	wr(ESR, 0);
-	cr_assert_eq(rd(ESR), 0x20, "send illegal vector");
+	cr_assert_eq(rd(ESR), 0x60, "send illegal vector, and receive illegal vector: it reached itself");
 	wr(ESR, 0);
 	cr_assert_eq(rd(ESR), 0, "the write cleared it");
+	wr(ICR_HIGH, 0x05000000);
+	wr(ICR_LOW, 3);
+	wr(ESR, 0);
+	cr_assert_eq(rd(ESR), 0x20, "to another APIC ID: send illegal vector only");
 	cr_assert_eq(rd(RESERVED), 0);
 	wr(RESERVED, 1);
 	wr(ESR, 0);

@@ -1,29 +1,24 @@
 /*
  * A guest that uses the two memory-mapped chips of a PC, as under the
- * hypervisor (kernel/pc/) so natively (QEMU has both): with paging off,
- * then with paging on (the two device pages mapped supervisor-only in its
- * own tables), it reads the local APIC's ID and version and writes and reads
- * back TPR and SVR, then reads the IOAPIC's version and programs and reads
- * back a redirection entry. Last, a ring-3 read of the supervisor-only APIC
- * page is a #PF, which it reports. Nothing is ever delivered: interrupts stay
- * off, every LVT entry and redirection entry masked.
+ * hypervisor (kernel/pc/) so natively (QEMU has both): first it prints the
+ * local APIC as the firmware left it (pending.c); with paging off, then with
+ * paging on (the two device pages mapped supervisor-only in its own tables),
+ * it reads the local APIC's ID and version and writes and reads back TPR
+ * and SVR, then reads the IOAPIC's version and programs and reads back a
+ * redirection entry. A ring-3 read of the supervisor-only APIC page is a
+ * #PF, which it reports. Last, with interrupts off (IF=0) throughout, self
+ * IPIs and the timer set IRR bits it reads (pending.c): nothing is ever taken.
  * SDM Vol3A Table 10-1 (Local APIC Register Address Map); 82093AA: 3.1, 3.2.
  *
  * Arguments, each ending the run where the hypervisor stops it by name:
  * `movs` copies a word into TPR with MOVS; `narrow` reads the version with a 16-bit MOV.
+ * Argument `sdm` checks ESR against the SDM instead (QEMU's differs natively) and ends.
  */
+#include "apics.h"
 #include "cpu.h"
-#include "guest.h"
 #include "paging.h"
 #include "x86.h"
 
-#define LAPIC          0xFEE00000u
-#define LAPIC_ID       (LAPIC + 0x020)
-#define LAPIC_VERSION  (LAPIC + 0x030)
-#define LAPIC_TPR      (LAPIC + 0x080)
-#define LAPIC_SVR      (LAPIC + 0x0F0)
-#define LAPIC_DFR      (LAPIC + 0x0E0)
-#define LAPIC_LVT_TIMER (LAPIC + 0x320)
 #define IOAPIC         0xFEC00000u
 #define IOAPIC_REGSEL  (IOAPIC + 0x00)
 #define IOAPIC_WINDOW  (IOAPIC + 0x10)
@@ -32,7 +27,6 @@
 #define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
 #define PIN            4     /* COM1's ISA IRQ, a pin every PC wires */
 #define REDIR_MASKED   0x00010000u
-#define SVR_ENABLE     0x100u
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4 MiB, identity, user */
@@ -41,12 +35,12 @@ static uint8_t user_stack[1024] __attribute__((aligned(16)));
 static struct kjmp user_done;
 extern const char user_read[]; /* user.S */
 
-static uint32_t peek(uint32_t a)
+uint32_t peek(uint32_t a)
 {
 	return *(volatile uint32_t *)a;
 }
 
-static void poke(uint32_t a, uint32_t v)
+void poke(uint32_t a, uint32_t v)
 {
 	*(volatile uint32_t *)a = v;
 }
@@ -142,10 +136,16 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	(void)magic;
 	console_init();
 	cpu_init();
+	apics_firmware();
 	hostile(mb_args(mbi));
+	if (arg_flag(mb_args(mbi), "sdm")) {
+		apics_sdm();
+		return GUEST_SUCCESS;
+	}
 	use_chips("paging off", 0x20, 0x3F);
 	paging_on();
 	use_chips("paging on", 0x30, 0xEF);
 	read_from_ring3();
+	apics_pending();
 	return GUEST_SUCCESS;
 }

@@ -344,9 +344,9 @@ static void send_ipi(struct vm *vm)
 	case MODE_FIXED:
 	case MODE_LOWEST:
 		if (vector < FIRST_LEGAL_VECTOR)
-			report_error(a, ESR_SEND_ILLEGAL); /* not sent */
-		else if (to_self)
-			vlapic_accept(vm, vector, false);
+			report_error(a, ESR_SEND_ILLEGAL);
+		if (to_self)
+			vlapic_accept(vm, vector, false); /* refuses 0-15 too: receive illegal vector */
 		return;
 	case MODE_SMI:
 	case MODE_NMI:

@@ -11,9 +11,12 @@
  * tick of the VM's clock (kernel/vclock.h) before the divide configuration
  * divides it, the 1 GHz QEMU's local APIC counts at too. SDM Vol3A 10.5.4.
  *
- * At the guest's entry it is as PC firmware (SeaBIOS) leaves it: software
- * enabled with spurious vector 0xFF, LINT0 ExtINT (the "virtual wire" from
- * the 8259A), LINT1 NMI, the other LVT entries masked, TPR 0.
+ * At the guest's entry it is as QEMU's firmware, SeaBIOS, leaves it (read
+ * natively by guest/apics): software enabled with spurious vector 0xFF,
+ * LINT0 ExtINT (the virtual wire from the 8259A, MP specification 1.4,
+ * 3.6.2.2), LINT1 NMI, the other LVT entries masked, TPR 0. Bochs's BIOS
+ * leaves LINT0 and LINT1 masked; the virtual wire the MP specification
+ * describes, which SeaBIOS sets up, is what is followed here.
  */
 #ifndef KERNEL_PC_VLAPIC_H
 #define KERNEL_PC_VLAPIC_H
