@@ -21,13 +21,16 @@ struct mmio_chip {
 	uint32_t base;        /* its page */
 	const char *name;     /* for messages */
 	const char *rule;     /* where its access width is specified */
+	const char *registers; /* where its registers are in the page */
 	bool (*read)(struct vm *vm, uint32_t offset, uint32_t *value);
 	bool (*write)(struct vm *vm, uint32_t offset, uint32_t value);
 };
 
 static const struct mmio_chip chips[] = {
-	{ VLAPIC_BASE, "local APIC", "SDM Vol3A 10.4.1: aligned 32-bit loads and stores", vlapic_read, vlapic_write },
-	{ VIOAPIC_BASE, "IOAPIC", "82093AA: 3.1, 32-bit registers", vioapic_read, vioapic_write },
+	{ VLAPIC_BASE, "local APIC", "SDM Vol3A 10.4.1: aligned 32-bit loads and stores",
+	  "each the first 4 bytes of a 16-byte slot", vlapic_read, vlapic_write },
+	{ VIOAPIC_BASE, "IOAPIC", "82093AA: 3.1, 32-bit registers",
+	  "IOREGSEL at 0x00, IOWIN at 0x10, the write-only EOI at 0x40", vioapic_read, vioapic_write },
 };
 
 bool mmio_init(struct vm *vm)
@@ -128,8 +131,8 @@ enum resume mmio_access(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 		return RESUME_SAME;
 	}
 	if (!move(vm, chip, &in, offset)) {
-		vm_stop(vm, "device access at gpa %#x: the %s has no %s register at offset %#x (reserved, read-only, or not emulated yet)",
-			gpa, chip->name, write ? "writable" : "readable", offset);
+		vm_stop(vm, "device access at gpa %#x: the %s has no %s register at offset %#x (its registers: %s)",
+			gpa, chip->name, write ? "writable" : "readable", offset, chip->registers);
 		return RESUME_SAME;
 	}
 	e->insn_len = in.len;

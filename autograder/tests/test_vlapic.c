@@ -251,6 +251,14 @@ Test(vlapic, esr_shows_what_the_last_write_latched)
 	cr_assert_eq(rd(ESR), 0x40, "receive illegal vector");
 }
 
+Test(vlapic, only_the_first_word_of_a_16_byte_slot_is_a_register)
+{
+	uint32_t value;
+
+	cr_assert_not(vlapic_read(&vm, LVT_TIMER + 4, &value), "SDM Vol3A 10.4.1: 128-bit aligned");
+	cr_assert_not(vlapic_write(&vm, IRR(0) + 8, 0));
+}
+
 Test(vlapic, an_error_sends_the_lvt_error_vector)
 {
 	wr(LVT_ERROR, 0xE0);

@@ -11,7 +11,8 @@
  * SDM Vol3A Table 10-1 (Local APIC Register Address Map); 82093AA: 3.1, 3.2.
  *
  * Arguments, each ending the run where the hypervisor stops it by name:
- * `movs` copies a word into TPR with MOVS; `narrow` reads the version with a 16-bit MOV.
+ * `movs` copies a word into TPR with MOVS; `narrow` reads the version with a 16-bit MOV;
+ * `slot` reads the word after the LVT timer register, inside its 16-byte slot.
  * Argument `sdm` checks ESR against the SDM instead (QEMU's differs natively) and ends.
  */
 #include "apics.h"
@@ -74,6 +75,18 @@ static void use_chips(const char *mode, uint32_t tpr, uint32_t vector)
 	gprintf(", then %x:%x\n", ioapic_read(IOAPIC_REDIR(PIN) + 1), ioapic_read(IOAPIC_REDIR(PIN)));
 }
 
+/* Register numbers past the redirection table (pins 24 and up): they read 0
+ * and a write reaches no entry. 82093AA: 3.2 (IOREDTBL[23:0] ends at 0x3F) */
+static void beyond_the_table(void)
+{
+	ioapic_write(IOAPIC_REDIR(23), REDIR_MASKED | 0x57);
+	ioapic_write(IOAPIC_REDIR(24), 0x12345678u);
+	ioapic_write(IOAPIC_REDIR(24) + 1, 0x12345678u);
+	ioapic_write(0xFF, 0x12345678u);
+	gprintf("apics: ioapic pin 24 %x:%x, register 0xff %x, pin 23 %x\n", ioapic_read(IOAPIC_REDIR(24) + 1),
+		ioapic_read(IOAPIC_REDIR(24)), ioapic_read(0xFF), ioapic_read(IOAPIC_REDIR(23)));
+}
+
 /* Identity-map 0-4 MiB for ring 3 too, and the two chips' pages for ring 0 only. */
 static void paging_on(void)
 {
@@ -113,7 +126,8 @@ static void read_from_ring3(void)
 	}
 }
 
-/* The hostile forms: a string move into TPR, a 16-bit read of the version. */
+/* The hostile forms: a string move into TPR, a 16-bit read of the version, a read of the
+ * LVT timer's 16-byte slot past its register. */
 static void hostile(const char *args)
 {
 	static const uint32_t word = 0x40;
@@ -125,6 +139,8 @@ static void hostile(const char *args)
 		__asm__ volatile("movsl" : "+S"(from), "+D"(to) : : "memory");
 		gprintf("apics: movs into tpr: tpr %x\n", peek(LAPIC_TPR));
 	}
+	if (arg_flag(args, "slot"))
+		gprintf("apics: read of lvt timer + 4: %x\n", peek(LAPIC_LVT_TIMER + 4));
 	if (arg_flag(args, "narrow")) {
 		__asm__ volatile("movw (%1), %0" : "=r"(version) : "r"(LAPIC_VERSION));
 		gprintf("apics: 16-bit read of the version: %x\n", version);
@@ -146,6 +162,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	paging_on();
 	use_chips("paging on", 0x30, 0xEF);
 	read_from_ring3();
+	beyond_the_table();
 	apics_pending();
 	return GUEST_SUCCESS;
 }

@@ -36,11 +36,7 @@ void pc_set_irq(struct vm *vm, unsigned irq, bool high)
 
 int pc_intr_pending(const struct vm *vm)
 {
-	int vector = PC_NO_VECTOR;
-
-	if (vector == PC_NO_VECTOR)
-		vector = vlapic_pending(vm);
-	return vector;
+	return vlapic_pending(vm);
 }
 
 void pc_intr_ack(struct vm *vm, uint8_t vector)

@@ -394,6 +394,8 @@ bool vlapic_read(struct vm *vm, uint32_t offset, uint32_t *value)
 	const uint32_t *word = vector_word(a, offset);
 	int lvt = lvt_index(offset);
 
+	if (offset % REG_STRIDE)
+		return false;
 	vlapic_update(vm, vclock_now(vm));
 	if (lvt >= 0) {
 		*value = a->lvt[lvt];
@@ -452,6 +454,8 @@ bool vlapic_write(struct vm *vm, uint32_t offset, uint32_t value)
 	struct vlapic *a = &vm->pc.lapic;
 	int lvt = lvt_index(offset);
 
+	if (offset % REG_STRIDE)
+		return false;
 	vlapic_update(vm, vclock_now(vm));
 	if (lvt >= 0) {
 		write_lvt(vm, lvt, value);

@@ -59,17 +59,18 @@ struct vlapic {
 void vlapic_reset(struct vm *vm);
 
 /**
- * @brief Read the register at @p offset (a multiple of 16) into @p value.
+ * @brief Read the register at @p offset (a multiple of 4) into @p value.
  * A reserved offset reads 0 and sets ESR's illegal register address bit.
- * @return true (every offset of the page has an answer)
+ * @return false when @p offset is not a multiple of 16, the start of a
+ * register's 16-byte slot (SDM Vol3A 10.4.1: 128-bit aligned accesses)
  */
 bool vlapic_read(struct vm *vm, uint32_t offset, uint32_t *value);
 
 /**
- * @brief Write @p value to the register at @p offset (a multiple of 16):
+ * @brief Write @p value to the register at @p offset (a multiple of 4):
  * read-only bits keep their value, a read-only register ignores it, a
  * reserved offset sets ESR's illegal register address bit.
- * @return true (every offset of the page has an answer)
+ * @return false when @p offset is not a multiple of 16, as vlapic_read()
  */
 bool vlapic_write(struct vm *vm, uint32_t offset, uint32_t value);
 
