@@ -306,3 +306,30 @@ Test(vlapic, an_nmi_ipi_to_itself_stops_the_vm)
 	cr_assert_eq(vm.state, VM_STOPPED);
 	cr_assert(strstr(vm.stop_reason, "NMI IPI"), "%s", vm.stop_reason);
 }
+
+Test(vlapic, an_os_start_up_sequence_leaves_a_periodic_timer_and_nothing_stopped)
+{
+	wr(SVR, 0x100 | 0x3F);
+	wr(DIVIDE, BY_1);
+	wr(LVT_TIMER, PERIODIC | 0x20);
+	wr(INITIAL, 10000000);
+	wr(LVT_LINT0, MASKED);
+	wr(LVT_LINT1, MASKED);
+	wr(LVT_ERROR, 0x33);
+	wr(ESR, 0);
+	wr(ESR, 0);
+	wr(EOI, 0);
+	wr(ICR_HIGH, 0);
+	wr(ICR_LOW, 0x80000 | 0x8000 | 0x500); /* INIT, level, all including self: the usual "sync arbitration IDs" */
+	cr_assert_eq(rd(ICR_LOW) & 0x1000, 0, "the wait for delivery status ends at once");
+	wr(TPR, 0);
+	cr_assert_eq(vm.state, VM_RUNNING);
+	cr_assert_eq(rd(ESR), 0);
+	cr_assert_eq(vlapic_deadline(&vm), 10000000, "10 ms of the 1 GHz clock");
+	cr_assert_not(vlapic_lint0_extint(&vm));
+	vlapic_update(&vm, 10000000);
+	cr_assert_eq(take(), 0x20);
+	wr(EOI, 0);
+	vlapic_update(&vm, 20000000);
+	cr_assert_eq(take(), 0x20, "and again one period later");
+}

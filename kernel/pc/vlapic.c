@@ -16,6 +16,16 @@
  * message is delivered when written. The timer is brought up to date
  * (vlapic_update) before every register access, so the guest always reads
  * the count and IRR of the present moment.
+ *
+ * Where the SDM leaves a choice: software disabled, the APIC still accepts
+ * messages into IRR but presents none to the CPU (as QEMU); a self IPI of a
+ * vector 0-15 sets both ESR's send and receive illegal vector bits; a new
+ * divide configuration applies to the count in progress from its start
+ * (the current count jumps, as QEMU's); APR is computed as the P6 family's.
+ * The thermal and performance LVT entries are stored and never fire, and
+ * nothing drives LINT0 or LINT1 but the 8259A through ExtINT
+ * (vlapic_lint0_extint). A register is the first 4 bytes of its 16-byte
+ * slot: the other 12 have no register, and the VM stops (kernel/mmio.c).
  */
 #include "kernel/pc/platform.h"
 #include "kernel/pc/vioapic.h"
