@@ -19,7 +19,7 @@
  * length (checked, not printed), nor OEM strings or where the pointer was
  * found (each firmware chooses). ISA IRQ 0 is where the hypervisor differs:
  * QEMU's and Bochs's firmwares route it to pin 2 and leave IRQ 2 out (as MP
- * 5.3's default configurations wire it), the hypervisor to pin 0 as its
+ * 5.3's default configurations wire it, Table 5-2), the hypervisor to pin 0 as its
  * platform wires it (kernel/pc/platform.h); either is printed as one line
  * once its rules hold. Natively the guest needs a VGA (tools/hvrun --vga) for
  * the CGA memory. Argument `dump` prints the raw entries and the floating
@@ -46,8 +46,13 @@
 #define LAPIC_ADDRESS    0xFEE00000u
 #define CGA_TEXT         0xB8000u
 #define CGA_TEXT_SIZE    0x8000u
+#define IOAPIC_ID_SHIFT  24        /* the ID in bits 27:24 of IOAPICID. 82093AA: 3.2.1 */
+#define IOAPIC_ID_MASK   0xF
+#define IOAPIC_MAX_REDIR_SHIFT 16  /* IOAPICVER bits 23:16: the last redirection entry. 82093AA: 3.2.2 */
 #define ISA_IRQS         16
 #define NO_PIN           0xFF
+#define IMCR_PRESENT     0x80       /* feature byte 2 bit 7 (IMCRP). MP 4.1 */
+#define ALL_APICS        0xFF       /* a local interrupt's destination: every local APIC. MP 4.3.5 */
 
 /* MP 4.1, Figure 4-2: the floating pointer structure. */
 struct mp_pointer {
@@ -114,12 +119,14 @@ struct mp_interrupt {
 
 static int failures;
 
+/* Report a broken rule; the guest then ends with GUEST_FAILURE. */
 static void fail(const char *what)
 {
 	gprintf("mptable: FAILED: %s\n", what);
 	failures++;
 }
 
+/* The 32-bit word at physical address a (paging stays off). */
 static uint32_t peek(uint32_t a)
 {
 	return *(volatile uint32_t *)a;
@@ -132,6 +139,7 @@ static uint16_t peek16(uint32_t a)
 	return *(volatile uint16_t *)a;
 }
 
+/* IOAPIC register reg, through IOREGSEL and IOWIN. 82093AA: 3.1 */
 static uint32_t ioapic_read(uint32_t reg)
 {
 	*(volatile uint32_t *)IOAPIC_REGSEL = reg;
@@ -149,6 +157,7 @@ static uint8_t sum(const void *p, uint32_t n)
 	return s;
 }
 
+/* Whether the n characters at a and b are the same. */
 static int same(const char *a, const char *b, uint32_t n)
 {
 	while (n--)
@@ -192,6 +201,7 @@ static void cpuid1(uint32_t *signature, uint32_t *features)
 	__asm__ volatile("cpuid" : "=a"(*signature), "=b"(b), "=c"(c), "=d"(*features) : "a"(1), "c"(0));
 }
 
+/* The floating pointer's rules (MP 4.1): length 1, version 1.4, a table rather than a default configuration. */
 static void check_pointer(const struct mp_pointer *p)
 {
 	if (p->length != 1 || p->spec_rev != 4)
@@ -199,9 +209,10 @@ static void check_pointer(const struct mp_pointer *p)
 	if (p->features[0] != 0 || !p->config)
 		fail("floating pointer: no configuration table");
 	gprintf("mptable: floating pointer: length %u, spec 1.%u, checksum ok, a configuration table, IMCR %s\n",
-		p->length, p->spec_rev, p->features[1] & 0x80 ? "present (PIC mode)" : "absent (virtual wire mode)");
+		p->length, p->spec_rev, p->features[1] & IMCR_PRESENT ? "present (PIC mode)" : "absent (virtual wire mode)");
 }
 
+/* The header's rules (MP 4.2): signature, version, the base and the extended tables' checksums, the local APIC. */
 static void check_header(const struct mp_config *c)
 {
 	if (!same(c->signature, "PCMP", 4) || c->spec_rev != 4)
@@ -210,10 +221,13 @@ static void check_header(const struct mp_config *c)
 		fail("configuration table: checksum");
 	if (c->ext_length && (uint8_t)(sum((const uint8_t *)c + c->length, c->ext_length) + c->ext_checksum))
 		fail("configuration table: extended table checksum");
+	if (c->lapic != LAPIC_ADDRESS)
+		fail("configuration table: the local APIC is not at 0xfee00000");
 	gprintf("mptable: configuration table: PCMP, spec 1.%u, checksum ok, local APIC at %x\n", c->spec_rev,
 		c->lapic);
 }
 
+/* A processor entry (MP 4.3.1), against the local APIC's version register and CPUID leaf 1. */
 static void print_processor(const struct mp_processor *e, uint32_t signature, uint32_t features)
 {
 	uint32_t version = peek(LAPIC_VERSION) & 0xFF;
@@ -225,9 +239,10 @@ static void print_processor(const struct mp_processor *e, uint32_t signature, ui
 		e->features == features ? "as CPUID's" : "differ");
 }
 
+/* An IOAPIC entry (MP 4.3.3), against the chip's ID register. */
 static void print_ioapic(const struct mp_ioapic *e)
 {
-	uint32_t id = ioapic_read(IOAPIC_REG_ID) >> 24 & 0xF;
+	uint32_t id = ioapic_read(IOAPIC_REG_ID) >> IOAPIC_ID_SHIFT & IOAPIC_ID_MASK;
 
 	gprintf("mptable: IOAPIC: ID %u (the chip's %s), %s, at %x\n", e->id, e->id == id ? "too" : "differs",
 		e->flags & IOAPIC_ENABLED ? "enabled" : "disabled", e->address);
@@ -235,12 +250,17 @@ static void print_ioapic(const struct mp_ioapic *e)
 		fail("IOAPIC not at 0xfec00000");
 }
 
+/* A local interrupt entry (MP 4.3.5): which LINT pin, what kind of signal, which local APICs. */
 static void print_local(const struct mp_interrupt *e)
 {
-	static const char *const kinds[] = { "INT", "NMI", "SMI", "ExtINT" };
+	static const char *const kinds[] = { "INT", "NMI", "SMI", "ExtINT" }; /* MP Table 4-7 */
 
-	gprintf("mptable: LINT%u: %s, flags %x, to %s\n", e->dst_pin, e->int_type < 4 ? kinds[e->int_type] : "?",
-		e->flags, e->dst_apic == 0xFF ? "every local APIC" : "the local APIC 0");
+	gprintf("mptable: LINT%u: %s, flags %x, to ", e->dst_pin, e->int_type < 4 ? kinds[e->int_type] : "?",
+		e->flags);
+	if (e->dst_apic == ALL_APICS)
+		gprintf("every local APIC\n");
+	else
+		gprintf("local APIC %u\n", e->dst_apic);
 }
 
 /*
@@ -280,7 +300,7 @@ static void check_entries(const struct mp_config *c, int dump)
 {
 	const uint8_t *e = (const uint8_t *)(c + 1), *end = (const uint8_t *)c + c->length;
 	uint8_t pin[ISA_IRQS], isa_bus = NO_PIN, last_type = 0;
-	uint32_t signature, features, pins = (ioapic_read(IOAPIC_REG_VER) >> 16 & 0xFF) + 1;
+	uint32_t signature, features, pins = (ioapic_read(IOAPIC_REG_VER) >> IOAPIC_MAX_REDIR_SHIFT & 0xFF) + 1;
 	int n = 0, processors = 0, ioapics = 0, isa_interrupts = 0, other_flags = 0;
 
 	cpuid1(&signature, &features);
@@ -382,6 +402,12 @@ static void check_map(const struct mb_info *mbi, const struct mp_pointer *p)
 		overlaps ? "lie in available RAM" : "lie outside available RAM");
 }
 
+/* The word written to CGA text memory's word i: a letter, its attribute varied with i. */
+static uint16_t cga_pattern(uint32_t i)
+{
+	return (uint16_t)((0x0700 | ('a' + i % 26)) ^ (i << 8 & 0x7000));
+}
+
 /* CGA text memory: every word of its 32 KiB keeps what is written. */
 static void check_cga(void)
 {
@@ -389,9 +415,9 @@ static void check_cga(void)
 	uint32_t n = CGA_TEXT_SIZE / 2, bad = 0;
 
 	for (uint32_t i = 0; i < n; i++)
-		cga[i] = (uint16_t)(0x0700 | ('a' + i % 26)) ^ (uint16_t)(i << 8 & 0x7000);
+		cga[i] = cga_pattern(i);
 	for (uint32_t i = 0; i < n; i++)
-		bad += cga[i] != ((uint16_t)(0x0700 | ('a' + i % 26)) ^ (uint16_t)(i << 8 & 0x7000));
+		bad += cga[i] != cga_pattern(i);
 	gprintf("mptable: CGA text memory: %u KiB at %x, %u words read back differently\n", CGA_TEXT_SIZE / KIB,
 		CGA_TEXT, bad);
 }

@@ -9,9 +9,10 @@
  * - ISA IRQ n on IOAPIC pin n, for n = 0-15 (4.3.4), as kernel/pc/platform.h
  *   wires the lines: IRQ 0 on pin 0, IRQ 2 (the PICs' cascade, no device's)
  *   on pin 2. The firmwares of QEMU (SeaBIOS) and Bochs route IRQ 0 to pin 2
- *   instead and leave IRQ 2 out, as 5.3's default configurations wire it; an
- *   OS that reads the table (xv6 and Linux do) follows either, so either is
- *   right while the table and the chips agree;
+ *   instead and leave IRQ 2 out, as the default configurations wire it (5.3,
+ *   Table 5-2: the 8259A's INTR on INTIN0, IRQ 0 on INTIN2); an OS that reads
+ *   the table (xv6 and Linux do) follows either, so either is right while the
+ *   table and the chips agree;
  * - the 8259A's output on LINT0 as ExtINT, NMI on LINT1 (4.3.5): the virtual
  *   wire mode (3.6.2.2) the IMCR-less floating pointer announces.
  */
