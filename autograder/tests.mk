@@ -11,6 +11,8 @@ UNIT_TEST_SRCS := $(wildcard autograder/tests/*.c) $(if $(HIDDEN),$(wildcard $(H
 UNIT_CODE_SRCS := \
 	kernel/loader.c \
 	kernel/mbinfo.c \
+	kernel/firmware/bios.c \
+	kernel/firmware/mptable.c \
 	kernel/decode.c \
 	kernel/event.c \
 	kernel/vmx/controls.c \

@@ -28,12 +28,9 @@ const char *exit_kind_name(enum exit_kind kind)
 	return kind < EXIT_KIND_COUNT ? exit_kind_names[kind] : "?";
 }
 
-/* CPUID as the host sees it, less what the guest contract does not offer. */
-static enum resume handle_cpuid(struct vm *vm)
+struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 {
-	uint64_t *gpr = vm->vcpu.gpr;
-	uint32_t leaf = (uint32_t)gpr[GPR_RAX];
-	struct cpuid_regs r = cpuid(leaf, (uint32_t)gpr[GPR_RCX]);
+	struct cpuid_regs r = cpuid(leaf, subleaf);
 
 	if (leaf == CPUID_LEAF_FEATURES) {
 		r.ecx = (r.ecx & ~CPUID_1_ECX_VMX) | CPUID_1_ECX_HYPERVISOR;
@@ -42,6 +39,15 @@ static enum resume handle_cpuid(struct vm *vm)
 		r.ecx &= ~CPUID_EXT_ECX_SVM;
 		r.edx &= ~CPUID_EXT_EDX_LM;
 	}
+	return r;
+}
+
+/* CPUID: the guest's view of it (guest_cpuid). */
+static enum resume handle_cpuid(struct vm *vm)
+{
+	uint64_t *gpr = vm->vcpu.gpr;
+	struct cpuid_regs r = guest_cpuid((uint32_t)gpr[GPR_RAX], (uint32_t)gpr[GPR_RCX]);
+
 	gpr[GPR_RAX] = r.eax;
 	gpr[GPR_RBX] = r.ebx;
 	gpr[GPR_RCX] = r.ecx;

@@ -7,6 +7,7 @@
 
 #include "kernel/backend.h"
 #include "kernel/vm.h"
+#include "kernel/x86.h"
 
 /** @brief What a handler wants done with the guest's RIP. */
 enum resume {
@@ -21,6 +22,13 @@ enum resume {
  * goes on.
  */
 void dispatch_exit(struct vm *vm, struct vm_exit *e);
+
+/**
+ * @brief CPUID leaf @p leaf, subleaf @p subleaf as the guest sees it: the
+ * host's, less what the guest contract does not offer (VMX, SVM, PAE, PSE-36,
+ * long mode), with the hypervisor-present bit set.
+ */
+struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf);
 
 /** @brief IN/OUT: the guest contract's devices (kernel/devices.c). */
 enum resume devices_io(struct vm *vm, const struct vm_exit *e);

@@ -37,6 +37,9 @@ KERNEL_SRCS := \
 	kernel/vm.c \
 	kernel/loader.c \
 	kernel/mbinfo.c \
+	kernel/firmware/firmware.c \
+	kernel/firmware/bios.c \
+	kernel/firmware/mptable.c \
 	kernel/mmu.c \
 	kernel/mmio.c \
 	kernel/vclock.c \

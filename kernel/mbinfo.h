@@ -15,7 +15,8 @@
  *
  * It holds mem_lower/mem_upper and a memory map as QEMU reports them for the
  * same RAM size (639 KiB low; high, the RAM less its first MiB and the
- * firmware's top 128 KiB: 15232 KiB for 16 MiB, 64384 KiB for 64 MiB),
+ * firmware's top 128 KiB: 15232 KiB for 16 MiB, 64384 KiB for 64 MiB; the
+ * EBDA, the BIOS ROM area and that top reserved; kernel/firmware/bios.h),
  * and @p cmdline.
  * @return false, with a reason in @p err, when @p cmdline does not fit
  */

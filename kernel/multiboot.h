@@ -30,6 +30,7 @@
 #define MB_INFO_MMAP    (1u << 6) /**< mmap_length, mmap_addr valid */
 
 #define MB_MMAP_AVAILABLE 1 /**< memory map type: usable RAM */
+#define MB_MMAP_RESERVED  2 /**< memory map type: reserved (any value but 1 is) */
 
 /** @brief The header inside a Multiboot kernel image (Multiboot 3.1.1). */
 struct mb_header {

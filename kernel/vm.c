@@ -4,6 +4,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/cpustate.h"
+#include "kernel/firmware/firmware.h"
 #include "kernel/loader.h"
 #include "kernel/mbinfo.h"
 #include "kernel/mmio.h"
@@ -58,6 +59,7 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	vcpu_reset_multiboot(&vm->vcpu, &g);
 	if (!mmu_init(vm) || !mmio_init(vm))
 		return NULL;
+	firmware_build(vm);
 	pc_reset(vm);
 	return vm;
 }

@@ -102,6 +102,18 @@ Test(device, four_mib_page_reaches_its_device_page)
 	cr_assert(strstr(why, "guest page frame at guest-physical 0xfed00000 is outside its RAM"), "%s", why);
 }
 
+Test(device, cga_text_memory_is_ram_the_shadow_maps)
+{
+	/* 0xB8000 is no device page: xv6's console writes it through its own tables
+	 * (P2V(0xB8000)), and the fill maps the VM's RAM there (kernel/firmware/bios.h). */
+	struct guest_mode mode = paged(CR0_WP, 0);
+
+	cr_assert_not(vtlb_is_device(&vt, 0xB8000u));
+	map4k(GVA, 0xB8000u, PTE_P | PTE_RW, PTE_P | PTE_RW);
+	cr_assert_eq(fault(&mode, GVA + 0x10, PFERR_W), VTLB_FILLED, "%s", why);
+	cr_assert_eq(vtlb_get_pte(&vt, GVA) & (PTE_FRAME | PTE_RW), vtlb_host_frame(&vt, 0xB8000u) | PTE_RW);
+}
+
 Test(device, user_access_to_supervisor_device_page_is_a_true_fault)
 {
 	struct guest_mode mode = paged(CR0_WP, 0);

@@ -65,24 +65,52 @@ Test(mbinfo, command_line_is_copied)
 	cr_assert_str_eq((const char *)ram + mbi->cmdline, "lab1.elf seed=7 x");
 }
 
-Test(mbinfo, memory_map_covers_low_and_high_ram)
+Test(mbinfo, memory_map_is_native_qemus)
 {
+	/* QEMU -m 16M: its firmware's E820 map, which its Multiboot loader passes on,
+	 * less the ranges beyond the RAM (the BIOS ROM's alias below 4 GiB). */
+	static const struct {
+		uint64_t addr, len;
+		uint32_t type;
+	} native[] = {
+		{ 0, 0x9FC00, MB_MMAP_AVAILABLE },           /* base memory */
+		{ 0x9FC00, 0x400, MB_MMAP_RESERVED },        /* the EBDA (and the MP table in it) */
+		{ 0xF0000, 0x10000, MB_MMAP_RESERVED },      /* the BIOS ROM area */
+		{ 0x100000, 15232 * 1024, MB_MMAP_AVAILABLE }, /* extended memory: mem_upper */
+		{ 0xFE0000, 0x20000, MB_MMAP_RESERVED },     /* the firmware's top 128 KiB */
+	};
 	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
-	uint64_t total = 0;
-	int entries = 0;
+	size_t n = 0;
 
 	cr_assert(mbinfo_build(ram, RAM_SIZE, "", err, sizeof(err)));
 	cr_assert(mbi->flags & MB_INFO_MMAP);
-	for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length; entries++) {
+	for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length; n++) {
 		const struct mb_mmap_entry *e = (const void *)(ram + p);
 
-		cr_assert_eq(e->type, MB_MMAP_AVAILABLE);
+		cr_assert_lt(n, sizeof(native) / sizeof(native[0]), "more entries than natively");
+		cr_assert_eq(e->addr, native[n].addr, "entry %zu", n);
+		cr_assert_eq(e->len, native[n].len, "entry %zu", n);
+		cr_assert_eq(e->type, native[n].type, "entry %zu", n);
 		cr_assert(e->addr + e->len <= RAM_SIZE);
-		total += e->len;
 		p += e->size + 4;
 	}
-	cr_assert_eq(entries, 2);
-	cr_assert_eq(total, 0x9FC00 + 15232 * 1024);
+	cr_assert_eq(n, sizeof(native) / sizeof(native[0]));
+}
+
+Test(mbinfo, memory_map_ends_with_the_ram_of_option_mem)
+{
+	/* mem=256: QEMU -m 256M, the same ranges with extended memory to 256 MiB less 128 KiB */
+	const struct mb_info *mbi = (const void *)(ram + MBINFO_GPA);
+	const struct mb_mmap_entry *e;
+
+	cr_assert(mbinfo_build(ram, 256u << 20, "", err, sizeof(err)));
+	e = (const void *)(ram + mbi->mmap_addr + mbi->mmap_length - sizeof(*e));
+	cr_assert_eq(e->addr + e->len, 256u << 20);
+	cr_assert_eq(e->type, MB_MMAP_RESERVED);
+	e--;
+	cr_assert_eq(e->addr, 0x100000);
+	cr_assert_eq(e->len, (uint64_t)mbi->mem_upper * 1024);
+	cr_assert_eq(e->type, MB_MMAP_AVAILABLE);
 }
 
 Test(mbinfo, info_block_stays_below_one_mib)
