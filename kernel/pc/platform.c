@@ -9,12 +9,12 @@
 
 void pc_reset(struct vm *vm)
 {
-	(void)vm;
+	uart_reset(vm);
 }
 
 void pc_update(struct vm *vm)
 {
-	(void)vm;
+	uart_receive(vm);
 }
 
 uint64_t pc_deadline(const struct vm *vm)
