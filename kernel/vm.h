@@ -59,6 +59,8 @@ struct vm {
 	uint64_t slice_start;           /**< TSC when its current time slice began */
 	uint64_t clock;                 /**< its clock, in ticks (kernel/vclock.h) */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
+	const char *until;              /**< option until=: the console text that ends it as a success, or NULL */
+	bool until_shown;               /**< its console showed @c until: it ended so */
 	struct vlapic lapic;            /**< its local APIC's registers (kernel/mmio.c) */
 	struct vioapic ioapic;          /**< its I/O APIC's registers (kernel/mmio.c) */
 };
