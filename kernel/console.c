@@ -5,14 +5,17 @@
  * for the serial line (at 115200 baud a byte takes about 870 instructions
  * in Bochs); the buffer waits only when it is full, and at the end.
  *
- * Input: vm N's console input arrives on the host's serial port N+1 (COM1
- * for vm0, COM2-COM4 for vm1-vm3: each emulator has four, and one port per
- * VM needs no framing and lets each VM's input wait apart from the others').
- * A byte is read from the port only when the VM's receiver has room
- * (uart_receive), so the port's own receiver holds the rest and the
- * emulator feeds the next one only then: nothing is lost, nothing buffered
- * here. The hypervisor option input= says how many bytes each VM gets, so
- * that the host knows when its input has ended (console_input_may_come).
+ * Input: vm N's console input arrives on the host's serial port N+2 (COM2
+ * for vm0, COM3 for vm1, COM4 for vm2): COM1 stays the console's output as
+ * without input, and one port per VM needs no framing and lets each VM's
+ * input wait apart from the others'. A byte is read from a port only when
+ * the VM's receiver has room (uart_receive), so the port holds the rest and
+ * the emulator feeds the next one only then: nothing is lost, nothing is
+ * buffered here. The input ports run with their FIFOs off: Bochs' terminal
+ * mode (tools/serial-relay) reads into an enabled FIFO whether or not it
+ * has room, overrunning it, but into RBR only when it is empty. The
+ * hypervisor option input= says how many bytes each VM gets, so that the
+ * host knows when its input has ended (console_input_may_come).
  */
 #include "kernel/console.h"
 #include "kernel/x86.h"
@@ -31,6 +34,7 @@
 #define IER_NONE  0x00       /* no UART interrupts: the console is polled */
 #define DIVISOR_115200 1     /* baud rate divisor: 115200 / 1 */
 #define FCR_ENABLE_CLEAR 0x07 /* enable the FIFOs and clear both */
+#define FCR_OFF   0x00       /* FIFOs off: one byte in RBR at a time (16450 mode) */
 #define MCR_DTR_RTS 0x03     /* data terminal ready, request to send */
 #define LCR_8N1   0x03       /* 8 data bits, no parity, 1 stop bit */
 #define LCR_DLAB  0x80       /* divisor latch access */
@@ -44,29 +48,30 @@
 static char console_ring[RING_SIZE];
 static uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
 
-/* The host serial port of each VM's input: COM1-COM4 (the PC's standard bases); COM1 is the console too. */
-static const uint16_t input_ports[CONSOLE_INPUTS] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
+/* The host serial port of each VM's input: COM2-COM4 (the PC's standard bases). */
+static const uint16_t input_ports[CONSOLE_INPUTS] = { 0x2F8, 0x3E8, 0x2E8 };
 /* Bytes each VM's input still has to come: 0 none (closed or ended), or CONSOLE_INPUT_ENDLESS. */
 static uint64_t input_left[CONSOLE_INPUTS];
 
-/* Set the UART at @p base to 115200 baud, 8N1, FIFOs on, polled. */
-static void uart_setup(uint16_t base)
+/* Set the UART at @p base to 115200 baud, 8N1, polled, its FIFOs set by @p fcr. */
+static void uart_setup(uint16_t base, uint8_t fcr)
 {
 	outb(base + UART_IER, IER_NONE);
 	outb(base + UART_LCR, LCR_DLAB);
 	outb(base + UART_DLL, DIVISOR_115200 & 0xFF);
 	outb(base + UART_DLM, DIVISOR_115200 >> 8);
 	outb(base + UART_LCR, LCR_8N1);
-	outb(base + UART_FCR, FCR_ENABLE_CLEAR);
+	outb(base + UART_FCR, fcr);
 	outb(base + UART_MCR, MCR_DTR_RTS);
 }
 
 void console_init(void)
 {
+	uart_setup(COM1, FCR_ENABLE_CLEAR);
 	/* Every input port now, before the first byte is printed: tools/serial-relay
-	 * sends input only after it, as the FIFO reset would drop a byte that came earlier. */
+	 * sends input only after it, as a FIFO reset would drop a byte that came earlier. */
 	for (int i = 0; i < CONSOLE_INPUTS; i++)
-		uart_setup(input_ports[i]);
+		uart_setup(input_ports[i], FCR_OFF);
 }
 
 void console_input_open(int vm_id, uint64_t bytes)

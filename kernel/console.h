@@ -10,7 +10,7 @@
 
 #include "kernel/lib.h"
 
-/** @brief Set COM1, and COM2-COM4 for console input, to 115200 baud 8N1, FIFOs on, polled (Bochs starts them in 5-bit mode). */
+/** @brief Set COM1 to 8N1 (Bochs starts it in 5-bit mode), and COM2-COM4 for console input. */
 void console_init(void);
 
 /** @brief Queue @p n bytes for COM1 as they are (console_pump() sends them). */
@@ -23,12 +23,12 @@ void console_write(const char *s, size_t n);
  */
 void console_pump(void);
 
-#define CONSOLE_INPUTS 4 /**< VMs that can have console input: one host serial port each (COM1-COM4) */
+#define CONSOLE_INPUTS 3 /**< VMs that can have console input (vm0-vm2): one host serial port each (COM2-COM4) */
 #define CONSOLE_INPUT_ENDLESS UINT64_MAX /**< console_input_open: input without end (a terminal) */
 
 /**
  * @brief Give VM @p vm_id (below CONSOLE_INPUTS) console input: the next
- * @p bytes bytes that arrive on host serial port COM<vm_id + 1>, or every
+ * @p bytes bytes that arrive on host serial port COM<vm_id + 2>, or every
  * byte with CONSOLE_INPUT_ENDLESS. Without it a VM's input is closed.
  */
 void console_input_open(int vm_id, uint64_t bytes);

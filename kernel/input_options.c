@@ -79,7 +79,8 @@ bool input_configure(const struct bootinfo *bi, struct vm **vms, int count)
 
 	for (int i = 0; input && *input && *input != ' '; i++) {
 		if (i == count || i == CONSOLE_INPUTS) {
-			hv_log("input=: more entries than the %d VM(s)", count);
+			hv_log("input=: more entries than the %d VM(s)%s", count < CONSOLE_INPUTS ? count : CONSOLE_INPUTS,
+			       count > CONSOLE_INPUTS ? " that can have input (one host serial port each, COM2-COM4)" : "");
 			return false;
 		}
 		if (!input_entry(input, &bytes, &input)) {
