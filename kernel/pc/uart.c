@@ -141,7 +141,7 @@ static uint8_t iir_source(const struct uart *u)
 static void update_line(struct vm *vm)
 {
 	struct uart *u = &vm->pc.uart;
-	bool high = iir_source(u) != IIR_NO_PENDING && (u->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2;
+	bool high = (u->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2 && iir_source(u) != IIR_NO_PENDING;
 
 	if (high != u->line) {
 		u->line = high;
@@ -162,12 +162,12 @@ void uart_reset(struct vm *vm)
 void uart_receive(struct vm *vm)
 {
 	struct uart *u = &vm->pc.uart;
+	unsigned capacity = rx_capacity(u);
 	int byte = 0;
 
-	while (!(u->mcr & MCR_LOOP) && u->rx_count < rx_capacity(u) &&
-	       (byte = console_input_byte(vm->id)) >= 0)
+	while (!(u->mcr & MCR_LOOP) && u->rx_count < capacity && (byte = console_input_byte(vm->id)) >= 0)
 		rx_push(u, (uint8_t)byte);
-	u->rx_idle = byte < 0 || u->rx_count == rx_capacity(u) || (u->mcr & MCR_LOOP);
+	u->rx_idle = byte < 0 || u->rx_count == capacity || (u->mcr & MCR_LOOP);
 	update_line(vm);
 }
 
@@ -303,14 +303,16 @@ void uart_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 		else
 			write_ier(u, byte);
 		break;
-	case UART_FCR:
+	case UART_FCR: /* the receiver's room changes: the host may have more for it */
 		write_fcr(u, byte);
+		uart_receive(vm);
 		break;
 	case UART_LCR:
 		u->lcr = byte;
 		break;
-	case UART_MCR:
+	case UART_MCR: /* loopback cuts the serial input off or gives it back */
 		write_mcr(u, byte);
+		uart_receive(vm);
 		break;
 	case UART_SCR:
 		u->scr = byte;
@@ -318,5 +320,5 @@ void uart_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 	default: /* LSR (factory test) and MSR: writes are ignored */
 		break;
 	}
-	uart_receive(vm);
+	update_line(vm);
 }
