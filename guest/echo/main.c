@@ -1,7 +1,7 @@
 /*
  * Console input: read lines from COM1 and answer each, polling the line
  * status register's data-ready bit (16550A: National Semiconductor PC16550D
- * datasheet, 8.8 (line status register), bit 0), no interrupts.
+ * datasheet, Line Status Register, bit 0), no interrupts.
  *
  * Each line is answered: "add A B" prints the sum, "rev TEXT" TEXT reversed,
  * any other line is echoed with its length. "quit", or Ctrl-D (0x04) at the

@@ -1,6 +1,7 @@
 /*
  * COM1, a 16550A UART at 0x3F8-0x3FF (16550A: National Semiconductor
- * PC16550D datasheet, Table II (register summary) and 8.1-8.8).
+ * PC16550D datasheet, Table II (register summary) and the description of each
+ * register; cited below by the register's name).
  *
  * The transmitter is instant: a byte written to THR is the guest's console
  * output at once, so THR and the transmitter always read empty. The receiver
@@ -11,7 +12,7 @@
  * The interrupt output drives ISA IRQ 4 through OUT2, as a PC's board wires it.
  *
  * Deviations from the datasheet: an IN or OUT of 2 or 4 bytes reaches the
- * register its port names alone; the character timeout indication (8.6) is
+ * register its port names alone; the character timeout indication (Interrupt Identification Register) is
  * given as soon as the host has no further byte at hand, not after four
  * character times (there is no baud rate); the modem inputs outside loopback
  * read CTS, DSR and DCD active and never change (a connected null modem, as
@@ -36,14 +37,15 @@
 #define UART_MSR 6 /* modem status */
 #define UART_SCR 7 /* scratch */
 
-/* IER: 16550A: PC16550D, 8.5 (interrupt enable register). */
+/* IER: 16550A: PC16550D datasheet, Interrupt Enable Register. */
 #define IER_ERBFI 0x01 /* received data available (and character timeout) */
 #define IER_ETBEI 0x02 /* transmitter holding register empty */
 #define IER_ELSI  0x04 /* receiver line status */
 #define IER_EDSSI 0x08 /* modem status */
 #define IER_MASK  0x0F /* bits 4-7 are always 0 */
 
-/* IIR: 16550A: PC16550D, 8.6 (interrupt identification register), Table IV. */
+/* IIR: 16550A: PC16550D datasheet, Interrupt Identification Register, Table IV
+ * (interrupt control functions). */
 #define IIR_NO_PENDING 0x01 /* bit 0 set: no interrupt pending */
 #define IIR_RLS        0x06 /* priority 1: receiver line status */
 #define IIR_RDA        0x04 /* priority 2: received data available */
@@ -52,13 +54,14 @@
 #define IIR_MODEM      0x00 /* priority 4: modem status */
 #define IIR_FIFOS_ON   0xC0 /* bits 7:6 set when FCR bit 0 enables the FIFOs */
 
-/* FCR: 16550A: PC16550D, 8.4 (FIFO control register). */
+/* FCR: 16550A: PC16550D datasheet, FIFO Control Register. */
 #define FCR_ENABLE     0x01 /* FIFOs on; a change of it clears both FIFOs */
 #define FCR_CLEAR_RX   0x02 /* clear the receiver FIFO (self-clearing) */
 #define FCR_TRIGGER    0xC0 /* bits 7:6: receiver FIFO trigger level 1, 4, 8, 14 */
 #define FCR_KEPT       (FCR_ENABLE | FCR_TRIGGER) /* what the chip keeps (DMA mode is not modelled) */
 
-/* LCR, MCR, LSR, MSR: 16550A: PC16550D, 8.3, 8.7, 8.8, 8.9. */
+/* LCR, MCR, LSR, MSR: 16550A: PC16550D datasheet, Line Control, Modem Control,
+ * Line Status and Modem Status Registers. */
 #define LCR_DLAB       0x80 /* divisor latch access */
 #define MCR_DTR        0x01
 #define MCR_RTS        0x02
@@ -104,8 +107,9 @@ static void rx_push(struct uart *u, uint8_t byte)
 	u->rx_count++;
 }
 
-/* The modem status inputs (MSR bits 7:4): in loopback, MCR's outputs fed
- * back (DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD; 16550A: PC16550D, 8.7, bit 4). */
+/* The modem status inputs (MSR bits 7:4): in loopback, MCR's outputs fed back
+ * (DTR->DSR, RTS->CTS, OUT1->RI, OUT2->DCD; 16550A: PC16550D datasheet, Modem
+ * Control Register, bit 4). */
 static uint8_t msr_inputs(const struct uart *u)
 {
 	uint8_t m = u->mcr;
@@ -137,7 +141,7 @@ static uint8_t iir_source(const struct uart *u)
 
 /* Drive IRQ 4 to what the chip's output and OUT2 give: high while an enabled
  * source is pending and OUT2 is set (outside loopback, which holds the
- * modem outputs inactive: 16550A: PC16550D, 8.7, bit 4). */
+ * modem outputs inactive: 16550A: PC16550D datasheet, Modem Control Register, bit 4). */
 static void update_line(struct vm *vm)
 {
 	struct uart *u = &vm->pc.uart;
@@ -155,7 +159,7 @@ void uart_reset(struct vm *vm)
 
 	if (u->line)
 		pc_set_irq(vm, UART_IRQ, false);
-	memset(u, 0, sizeof(*u)); /* master reset: IER, FCR, LCR, MCR 0 (Table III) */
+	memset(u, 0, sizeof(*u)); /* master reset: IER, FCR, LCR, MCR 0 (Table III, reset configuration) */
 	u->msr = MSR_NULL_MODEM;
 }
 
@@ -182,7 +186,7 @@ static uint8_t read_rbr(struct uart *u)
 	return u->rbr;
 }
 
-/* IIR: the pending source; reading it clears a THRE interrupt it names (8.6). */
+/* IIR: the pending source; reading it clears a THRE interrupt it names (Table IV). */
 static uint8_t read_iir(struct uart *u)
 {
 	uint8_t source = iir_source(u);
@@ -192,7 +196,7 @@ static uint8_t read_iir(struct uart *u)
 	return (uint8_t)(source | ((u->fcr & FCR_ENABLE) ? IIR_FIFOS_ON : 0));
 }
 
-/* MSR: the inputs and their changes since the last read, which it clears (8.9). */
+/* MSR: the inputs and their changes since the last read, which it clears (Modem Status Register). */
 static uint8_t read_msr(struct uart *u)
 {
 	uint8_t value = u->msr;
@@ -238,7 +242,7 @@ uint32_t uart_read(struct vm *vm, uint16_t port, unsigned size)
 }
 
 /* THR: the byte is sent at once (or looped back to the receiver); THR is
- * empty again, so a THRE interrupt follows if enabled (8.6). */
+ * empty again, so a THRE interrupt follows if enabled (Table IV). */
 static void write_thr(struct vm *vm, uint8_t byte)
 {
 	struct uart *u = &vm->pc.uart;
@@ -250,7 +254,7 @@ static void write_thr(struct vm *vm, uint8_t byte)
 	u->thre_pending = true;
 }
 
-/* IER: enabling the THRE interrupt while THR is empty raises it (8.5). */
+/* IER: enabling the THRE interrupt while THR is empty raises it (Interrupt Enable Register). */
 static void write_ier(struct uart *u, uint8_t value)
 {
 	if ((value & IER_ETBEI) && !(u->ier & IER_ETBEI))
@@ -258,7 +262,7 @@ static void write_ier(struct uart *u, uint8_t value)
 	u->ier = value & IER_MASK;
 }
 
-/* FCR: turning the FIFOs on or off clears them; bit 1 clears the receiver's (8.4). */
+/* FCR: turning the FIFOs on or off clears them; bit 1 clears the receiver's (FIFO Control Register). */
 static void write_fcr(struct uart *u, uint8_t value)
 {
 	if ((value ^ u->fcr) & FCR_ENABLE)
@@ -270,7 +274,7 @@ static void write_fcr(struct uart *u, uint8_t value)
 		u->fcr = 0; /* the trigger bits mean nothing with the FIFOs off */
 }
 
-/* MCR: a change of the modem inputs (through loopback) sets MSR's deltas (8.9). */
+/* MCR: a change of the modem inputs (through loopback) sets MSR's deltas (Modem Status Register). */
 static void write_mcr(struct uart *u, uint8_t value)
 {
 	uint8_t before = msr_inputs(u), after, changed;
