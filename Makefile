@@ -2,6 +2,8 @@
 #
 #   make run                 boot the demo (Bochs, VT-x)
 #   make run GUEST="a.elf" GUEST_ARGS="seed=7" EMU=bochs
+#   make run GUEST=build/guest/echo.elf INPUT=lines.txt     (the terminal is vm0's input without INPUT)
+#   make run GUEST="a.elf b.elf" INPUT="in0.txt in1.txt" UNTIL='$$ '
 #   make test                the project's quick checks of itself (make test-all: all of them)
 #   make SOLUTION=0 ...      build the student hand-out instead of the reference
 #
@@ -57,6 +59,11 @@ GDB_PORT ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 GUEST_ARGS ?=
 # The hypervisor's own command line, e.g. HV_ARGS="slice=20000".
 HV_ARGS ?=
+# INPUT="F0 F1...": console input, file N for vm N's COM1; without it make run's
+# terminal is vm0's input. UNTIL=TEXT: each VM ends as a success once its console
+# has shown TEXT (for guests that never exit). tools/hvrun's --input and --until.
+INPUT ?=
+UNTIL ?=
 # DETERMINISTIC=1: QEMU counts instructions, so a run replays exactly (Bochs always does).
 DETERMINISTIC ?= 0
 HVRUN_FLAGS := $(if $(filter 1,$(DETERMINISTIC)),--deterministic)
@@ -83,10 +90,11 @@ all: $(KERNEL_ELF) $(KERNEL_ELF32) $(GUEST_ELFS)
 deps:
 	@tools/install-deps
 
-## run: boot GUEST (default: two guest OSes, Fig. 1) under the hypervisor in EMU (bochs)
+## run: boot GUEST (default: two guest OSes, Fig. 1) under the hypervisor in EMU (bochs); the terminal, or INPUT="F0 F1", is the VMs' console input; UNTIL=TEXT ends each VM once it printed TEXT
 run: all
 	@tools/hvrun $(HVRUN_FLAGS) --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
-		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)"
+		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)" \
+		$(if $(INPUT),--input "$(INPUT)",--terminal) $(if $(UNTIL),--until '$(subst ','\'',$(UNTIL))')
 
 ## show: make run with the hypervisor option show, drawn as the patent's Fig. 1 and Fig. 6 in build/show/index.html
 SHOW_DIR := $(BUILD)/show

@@ -21,6 +21,7 @@ UNIT_CODE_SRCS := \
 	kernel/vclock.c \
 	kernel/pc/vlapic.c \
 	kernel/pc/vioapic.c \
+	kernel/pc/uart.c \
 	$(SHADOW_SRCS)
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.

@@ -10,7 +10,7 @@
 
 #include "kernel/lib.h"
 
-/** @brief Set COM1 to 8N1 (Bochs starts it in 5-bit mode). */
+/** @brief Set COM1 to 8N1 (Bochs starts it in 5-bit mode), and COM2-COM4 for console input. */
 void console_init(void);
 
 /** @brief Queue @p n bytes for COM1 as they are (console_pump() sends them). */
@@ -22,6 +22,29 @@ void console_write(const char *s, size_t n);
  * while the guests run.
  */
 void console_pump(void);
+
+#define CONSOLE_INPUTS 3 /**< VMs that can have console input (vm0-vm2): one host serial port each (COM2-COM4) */
+#define CONSOLE_INPUT_ENDLESS UINT64_MAX /**< console_input_open: input without end (a terminal) */
+
+/**
+ * @brief Give VM @p vm_id (below CONSOLE_INPUTS) console input: the next
+ * @p bytes bytes that arrive on host serial port COM<vm_id + 2>, or every
+ * byte with CONSOLE_INPUT_ENDLESS. Without it a VM's input is closed.
+ */
+void console_input_open(int vm_id, uint64_t bytes);
+
+/**
+ * @brief The next byte of VM @p vm_id's input, or -1 when none is there now
+ * or its input is closed or ended. Called only when the VM's receiver has
+ * room for it (kernel/pc/uart.c): the host port holds the rest. Never waits.
+ */
+int console_input_byte(int vm_id);
+
+/**
+ * @brief True while some VM's input is open and not at its end, so that a
+ * VM waiting for input (parked in HLT) is not stopped as one that waits forever.
+ */
+bool console_input_may_come(void);
 
 /** @brief printf to COM1 without any prefix. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

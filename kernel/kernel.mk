@@ -52,6 +52,7 @@ KERNEL_SRCS := \
 	kernel/show.c \
 	kernel/show_record.c \
 	kernel/show_options.c \
+	kernel/input_options.c \
 	kernel/dispatch.c \
 	kernel/complete.c \
 	kernel/devices.c \

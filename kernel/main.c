@@ -10,6 +10,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/cpustate.h"
+#include "kernel/input_options.h"
 #include "kernel/machine.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
@@ -180,7 +181,8 @@ void kmain(uint32_t magic, uint64_t mbi_addr)
 	    !number_option(&bi, "budget", 0, 1, UINT64_MAX, &budget) ||
 	    !number_option(&bi, "console", VM_CONSOLE_KIB, 1, 1024 * 1024, &console_kib) ||
 	    !ram_option(&bi, bi.module_count, &ram) || !show_configure(&bi) ||
-	    !create_vms(&bi, vms, console_kib, ram) || !start_backend(bi.module_count, vms, (uint32_t)slice))
+	    !create_vms(&bi, vms, console_kib, ram) || !input_configure(&bi, vms, bi.module_count) ||
+	    !start_backend(bi.module_count, vms, (uint32_t)slice))
 		machine_exit(false);
 	hv_log("time slice %lu ticks%s", slice, budget ? ", with a budget" : "");
 	runloop_run(vms, bi.module_count, slice, budget);

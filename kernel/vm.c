@@ -59,8 +59,8 @@ struct vm *vm_create(int id, const struct boot_module *module, uint64_t ram_size
 	vcpu_reset_multiboot(&vm->vcpu, &g);
 	if (!mmu_init(vm) || !mmio_init(vm))
 		return NULL;
-	firmware_build(vm);
 	pc_reset(vm);
+	firmware_build(vm); /* after pc_reset: its tables quote the chips' registers */
 	return vm;
 }
 
@@ -116,6 +116,14 @@ static void console_flush_line(struct vm *vm)
 	vm->line_len = 0;
 }
 
+/* The line so far ends with the text of option until= (which holds no newline). */
+static bool until_shown(const struct vm *vm)
+{
+	size_t n = strlen(vm->until);
+
+	return vm->line_len >= n && !memcmp(vm->line + vm->line_len - n, vm->until, n);
+}
+
 void vm_console_byte(struct vm *vm, uint8_t byte)
 {
 	/* A guest that prints without end may not fill the console: the run's
@@ -134,6 +142,10 @@ void vm_console_byte(struct vm *vm, uint8_t byte)
 		return;
 	}
 	vm->line[vm->line_len++] = (char)byte;
+	if (vm->until && vm->state == VM_RUNNING && until_shown(vm)) { /* option until= */
+		vm->until_shown = true;
+		vm_exit_with(vm, VM_SUCCESS_CODE);
+	}
 	if (vm->line_len == VM_LINE_MAX)
 		console_flush_line(vm);
 }
@@ -159,7 +171,9 @@ void vm_report(struct vm *vm)
 {
 	if (vm->line_len)
 		console_flush_line(vm);
-	if (vm->state == VM_EXITED)
+	if (vm->until_shown)
+		hv_log("vm%d showed the until= text \"%s\": it ends as a success", vm->id, vm->until);
+	else if (vm->state == VM_EXITED)
 		hv_log("vm%d exited with code %#x", vm->id, vm->exit_code);
 	else
 		hv_log("vm%d stopped at rip %#lx: %s", vm->id, vm->vcpu.rip, vm->stop_reason);

@@ -57,6 +57,8 @@ struct vm {
 	uint64_t slice_start;           /**< TSC when its current time slice began */
 	uint64_t clock;                 /**< its clock, in ticks (kernel/vclock.h) */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
+	const char *until;              /**< option until=: the console text that ends it as a success, or NULL */
+	bool until_shown;               /**< its console showed @c until: it ended so */
 };
 
 /**

@@ -25,6 +25,25 @@ struct vm;
 #define COM1_LAST_PORT  0x3FF /**< COM1's last register (scratch) */
 
 #define CRTC_REGS       0x12  /**< the MC6845's registers R0-R17 */
+#define UART_FIFO_SIZE  16    /**< the 16550A's receiver FIFO, in bytes */
+
+/** @brief COM1's 16550A (kernel/pc/uart.c): its registers and receiver FIFO. */
+struct uart {
+	uint8_t rx[UART_FIFO_SIZE]; /**< the receiver FIFO, a ring */
+	uint8_t rx_head;  /**< index of its oldest byte */
+	uint8_t rx_count; /**< bytes in it */
+	bool rx_idle;     /**< the host had no further byte at the last look (character timeout) */
+	uint8_t rbr;      /**< the byte RBR gave last, read again when the FIFO is empty */
+	uint8_t ier;      /**< interrupt enable */
+	uint8_t fcr;      /**< FIFO enable and receiver trigger level, as last written */
+	uint8_t lcr;      /**< line control (bit 7: DLAB) */
+	uint8_t mcr;      /**< modem control (bit 3: OUT2, bit 4: loopback) */
+	uint8_t msr;      /**< modem status: inputs (bits 7:4) and their changes (bits 3:0) */
+	uint8_t scr;      /**< scratch */
+	uint8_t dll, dlm; /**< divisor latch, stored only: nothing here has a baud rate */
+	bool thre_pending; /**< the transmitter-empty interrupt is raised and not yet cleared */
+	bool line;        /**< the level this chip drives on ISA IRQ 4 */
+};
 
 /** @brief The CRT controller's register file (kernel/pc/crtc.c). */
 struct crtc {
@@ -43,7 +62,17 @@ struct pc_chips {
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
 	struct vlapic lapic;   /**< the local APIC (kernel/pc/vlapic.c) */
 	struct vioapic ioapic; /**< the I/O APIC (kernel/pc/vioapic.c) */
+	struct uart uart; /**< COM1 */
 };
+
+/** @brief COM1 as after a master reset, with IRQ 4 low (kernel/pc/uart.c). */
+void uart_reset(struct vm *vm);
+
+/**
+ * @brief Move bytes the host has for @p vm's COM1 (console_input_byte) into
+ * its receiver while it has room, and drive IRQ 4 accordingly (kernel/pc/uart.c).
+ */
+void uart_receive(struct vm *vm);
 
 /** @brief COM1, an IN of @p size bytes from @p port (kernel/pc/uart.c). */
 uint32_t uart_read(struct vm *vm, uint16_t port, unsigned size);

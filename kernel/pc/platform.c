@@ -13,11 +13,13 @@ void pc_reset(struct vm *vm)
 {
 	vlapic_reset(vm);
 	vioapic_reset(vm);
+	uart_reset(vm);
 }
 
 void pc_update(struct vm *vm)
 {
 	vlapic_update(vm, vclock_now(vm));
+	uart_receive(vm);
 }
 
 uint64_t pc_deadline(const struct vm *vm)
