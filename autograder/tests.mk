@@ -13,6 +13,7 @@ UNIT_CODE_SRCS := \
 	kernel/mbinfo.c \
 	kernel/firmware/bios.c \
 	kernel/firmware/mptable.c \
+	kernel/pc/wiring.c \
 	kernel/decode.c \
 	kernel/event.c \
 	kernel/vmx/controls.c \

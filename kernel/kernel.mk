@@ -44,6 +44,7 @@ KERNEL_SRCS := \
 	kernel/mmio.c \
 	kernel/vclock.c \
 	kernel/pc/platform.c \
+	kernel/pc/wiring.c \
 	kernel/pc/vlapic.c \
 	kernel/pc/vioapic.c \
 	kernel/cost.c \

@@ -6,13 +6,11 @@
  * - one processor, the bootstrap one (4.3.1);
  * - one bus, ISA (4.3.2); no PCI, which the guest contract leaves out;
  * - one IOAPIC (4.3.3);
- * - ISA IRQ n on IOAPIC pin n, for n = 0-15 (4.3.4), as kernel/pc/platform.h
- *   wires the lines: IRQ 0 on pin 0, IRQ 2 (the PICs' cascade, no device's)
- *   on pin 2. The firmwares of QEMU (SeaBIOS) and Bochs route IRQ 0 to pin 2
- *   instead and leave IRQ 2 out, as the default configurations wire it (5.3,
- *   Table 5-2: the 8259A's INTR on INTIN0, IRQ 0 on INTIN2); an OS that reads
- *   the table (xv6 and Linux do) follows either, so either is right while the
- *   table and the chips agree;
+ * - the ISA IRQs on the IOAPIC pins pc_ioapic_pin (kernel/pc/platform.c)
+ *   wires them to (4.3.4): IRQ n on pin n, but IRQ 0 on pin 2 and IRQ 2 (the
+ *   PICs' cascade, no device's) on none, as the default configurations wire
+ *   them (5.3, Table 5-2: the 8259A's INTR on INTIN0, IRQ 0 on INTIN2) and as
+ *   the firmwares of QEMU (SeaBIOS) and Bochs report them;
  * - the 8259A's output on LINT0 as ExtINT, NMI on LINT1 (4.3.5): the virtual
  *   wire mode (3.6.2.2) the IMCR-less floating pointer announces.
  */
@@ -52,10 +50,12 @@ static void append(uint8_t **next, uint16_t *entries, const void *entry, size_t 
 static void append_interrupts(uint8_t **next, uint16_t *entries, const struct mptable_facts *f)
 {
 	for (unsigned irq = 0; irq < PC_ISA_IRQS; irq++) {
+		int pin = pc_ioapic_pin(irq);
 		struct mp_interrupt e = { MP_IO_INTERRUPT, MP_INT, MP_FLAGS_CONFORM, MPTABLE_ISA_BUS,
-					  (uint8_t)irq, f->ioapic_id, (uint8_t)irq };
+					  (uint8_t)irq, f->ioapic_id, (uint8_t)pin };
 
-		append(next, entries, &e, sizeof(e));
+		if (pin != PC_NO_PIN)
+			append(next, entries, &e, sizeof(e));
 	}
 	struct mp_interrupt lint0 = { MP_LOCAL_INTERRUPT, MP_EXTINT, MP_FLAGS_CONFORM, MPTABLE_ISA_BUS, 0,
 				      f->lapic_id, LINT0 };

@@ -122,15 +122,16 @@ struct mptable_facts {
 };
 
 /** @brief The configuration table's bytes: the header and every entry mptable_build() writes. */
+#define MPTABLE_ISA_ENTRIES (PC_ISA_IRQS - 1) /**< I/O interrupt entries: every ISA IRQ but the cascade's (pc_ioapic_pin) */
 #define MPTABLE_CONFIG_SIZE (sizeof(struct mp_config_header) + sizeof(struct mp_processor) + \
 			     sizeof(struct mp_bus) + sizeof(struct mp_ioapic) + \
-			     (PC_ISA_IRQS + MPTABLE_LINTS) * sizeof(struct mp_interrupt))
+			     (MPTABLE_ISA_ENTRIES + MPTABLE_LINTS) * sizeof(struct mp_interrupt))
 
 /**
  * @brief Write the floating pointer at MPTABLE_POINTER_GPA and the
  * configuration table at MPTABLE_CONFIG_GPA into @p ram (a VM's RAM from
- * guest-physical 0), saying @p facts. ISA IRQ n goes to IOAPIC pin n, as
- * kernel/pc/platform.h wires it.
+ * guest-physical 0), saying @p facts. Each ISA IRQ goes to the IOAPIC pin
+ * pc_ioapic_pin names, as kernel/pc/platform.c wires it.
  */
 void mptable_build(uint8_t *ram, const struct mptable_facts *facts);
 

@@ -33,7 +33,10 @@ uint64_t pc_deadline(const struct vm *vm)
 
 void pc_set_irq(struct vm *vm, unsigned irq, bool high)
 {
-	vioapic_set_pin(vm, irq, high);
+	int pin = pc_ioapic_pin(irq);
+
+	if (pin != PC_NO_PIN)
+		vioapic_set_pin(vm, (unsigned)pin, high);
 }
 
 int pc_intr_pending(const struct vm *vm)

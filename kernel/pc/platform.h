@@ -4,11 +4,14 @@
  * its chips' timers, its ISA interrupt lines, and the interrupt the
  * controllers present to the CPU.
  *
- * The wiring follows the MP table the hypervisor gives the guest (MP
- * specification 1.4, 5.3 Default Configurations, Figure 5-3): ISA IRQ n
- * drives input n of the 8259A pair and pin n of the IOAPIC; the master PIC's
- * output reaches the local APIC's LINT0, which takes it when LINT0 is
- * programmed ExtINT (the "virtual wire" mode every PC firmware leaves).
+ * The wiring is MP specification 1.4's default configuration (5.3, Table
+ * 5-2), which the MP table the hypervisor gives the guest states
+ * (kernel/firmware/mptable.c) and QEMU's and Bochs's firmware report
+ * natively: ISA IRQ n drives input n of the 8259A pair and, but for IRQ 0
+ * and the cascade IRQ 2, pin n of the IOAPIC; IRQ 0 drives pin 2 (pin 0 is
+ * the PIC's output, not modelled). The master PIC's output reaches the local
+ * APIC's LINT0, which takes it when LINT0 is programmed ExtINT (the
+ * "virtual wire" mode every PC firmware leaves).
  */
 #ifndef KERNEL_PC_PLATFORM_H
 #define KERNEL_PC_PLATFORM_H
@@ -19,6 +22,10 @@ struct vm;
 
 #define PC_ISA_IRQS 16 /**< ISA interrupt lines IRQ 0-15 */
 #define PC_NO_VECTOR (-1) /**< pc_intr_pending: no interrupt for the CPU */
+#define PC_NO_PIN (-1)    /**< pc_ioapic_pin: the line reaches no IOAPIC pin */
+
+/** @brief The IOAPIC pin ISA line @p irq (0-15) drives, or PC_NO_PIN (IRQ 2, the cascade); kernel/pc/wiring.c. MP 1.4, Table 5-2 */
+int pc_ioapic_pin(unsigned irq);
 
 /** @brief Put every chip of @p vm in the state the firmware leaves at the guest's entry. */
 void pc_reset(struct vm *vm);

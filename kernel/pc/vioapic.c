@@ -23,7 +23,7 @@
 /* The memory-mapped registers. 82093AA: 3.1 */
 #define MMIO_REGSEL     0x00
 #define MMIO_WINDOW     0x10
-#define MMIO_EOI        0x40 /* version 0x20 chips only (see VERSION) */
+#define MMIO_EOI        0x40 /* version 0x20 chips only (see VIOAPIC_VERSION) */
 
 /* The registers IOREGSEL selects. 82093AA: 3.2 */
 #define REG_ID          0x00
@@ -34,10 +34,6 @@
 
 #define REGSEL_BITS     0x000000FFu /* the register address. 82093AA: 3.1 */
 #define ID_BITS         0x0F000000u /* 82093AA: 3.2.1 */
-/* Version 0x20 with 24 pins (maximum redirection entry 23 in bits 23:16). Ours to choose:
- * QEMU's IOAPIC reports version 0x20 (hw/intc/ioapic.c, IOAPIC_VER_DEF), a later
- * chip than the 82093AA's 0x11 (82093AA: 3.2.2) that adds the EOI register. */
-#define VERSION         (0x20u | (VIOAPIC_PINS - 1) << 16)
 /* Writable bits of a redirection entry: vector, delivery mode, destination mode,
  * polarity, trigger mode, mask (low half), destination (high half); delivery
  * status (bit 12) and remote IRR (bit 14) are the chip's. 82093AA: 3.2.4 */
@@ -161,7 +157,7 @@ static uint32_t read_selected(const struct vioapic *io)
 	case REG_ARBITRATION: /* the arbitration ID is loaded from the ID. 82093AA: 3.2.3 */
 		return io->id;
 	case REG_VERSION:
-		return VERSION;
+		return VIOAPIC_VERSION;
 	default:
 		return 0; /* no register there, pins beyond 23 included */
 	}

@@ -16,6 +16,10 @@ struct vm;
 #define VIOAPIC_BASE 0xFEC00000u /**< its page, where PC firmware puts it (and QEMU, and Bochs) */
 #define VIOAPIC_SIZE 0x1000u     /**< one page (only IOREGSEL, IOWIN and EOI are decoded) */
 #define VIOAPIC_PINS 24          /**< interrupt input pins, so redirection entries. 82093AA: 3.2.4 (IOREDTBL[23:0]) */
+/** @brief The version register: version 0x20 with 24 pins (maximum redirection entry
+ * 23 in bits 23:16). Ours to choose: QEMU's IOAPIC reports version 0x20, a later chip
+ * than the 82093AA's 0x11 (82093AA: 3.2.2) that adds the EOI register. */
+#define VIOAPIC_VERSION (0x20u | (VIOAPIC_PINS - 1) << 16)
 
 /** @brief The guest's I/O APIC. */
 struct vioapic {

@@ -63,10 +63,6 @@
 #define LVT_LINT1         4
 #define LVT_ERROR         5
 
-/* The version register: version 0x14 (an xAPIC), six LVT entries (max LVT
- * entry 5). Ours to choose; QEMU's APIC reports this value (hw/intc/apic.c). SDM Vol3A 10.4.8 */
-#define VERSION           0x00050014u
-
 /* Writable bits of each register. */
 #define ID_BITS           0xFF000000u /* SDM Vol3A 10.4.6 */
 #define TPR_BITS          0x000000FFu /* SDM Vol3A 10.8.3.1 */
@@ -417,7 +413,7 @@ bool vlapic_read(struct vm *vm, uint32_t offset, uint32_t *value)
 	}
 	switch (offset) {
 	case REG_ID:            *value = a->id; return true;
-	case REG_VERSION:       *value = VERSION; return true;
+	case REG_VERSION:       *value = VLAPIC_VERSION; return true;
 	case REG_TPR:           *value = a->tpr; return true;
 	case REG_APR:           *value = apr(a); return true;
 	case REG_PPR:           *value = ppr(a); return true;

@@ -27,6 +27,9 @@ struct vm;
 
 #define VLAPIC_BASE 0xFEE00000u /**< its page: the reset value of IA32_APIC_BASE. SDM Vol3A 10.4.4 */
 #define VLAPIC_SIZE 0x1000u     /**< one page of registers */
+/** @brief The version register: version 0x14 (an xAPIC), six LVT entries (max LVT
+ * entry 5). Ours to choose; QEMU's APIC reports this value. SDM Vol3A 10.4.8 */
+#define VLAPIC_VERSION 0x00050014u
 #define VLAPIC_LVT_ENTRIES 6    /**< LVT entries: the version register's max LVT entry plus one */
 #define VLAPIC_VECTOR_WORDS 8   /**< 32-bit words of a 256-bit vector register (ISR, TMR, IRR) */
 
