@@ -16,6 +16,8 @@ UNIT_CODE_SRCS := \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmxon.c \
 	kernel/sched.c \
+	kernel/vclock.c \
+	kernel/pc/pic.c \
 	$(SHADOW_SRCS)
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.

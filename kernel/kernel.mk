@@ -55,6 +55,7 @@ KERNEL_SRCS := \
 	kernel/pc/uart.c \
 	kernel/pc/crtc.c \
 	kernel/pc/ps2.c \
+	kernel/pc/pic.c \
 	kernel/cr.c \
 	kernel/dr.c \
 	kernel/event.c \

@@ -12,6 +12,7 @@
 #define KERNEL_PC_PC_H
 
 #include "kernel/lib.h"
+#include "kernel/pc/pic.h"
 
 struct vm;
 
@@ -39,6 +40,7 @@ struct ps2 {
 struct pc_chips {
 	struct crtc crtc; /**< the CGA/VGA CRT controller */
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
+	struct pic pic;   /**< the 8259A pair (kernel/pc/pic.c) */
 };
 
 /** @brief COM1, an IN of @p size bytes from @p port (kernel/pc/uart.c). */

@@ -9,7 +9,7 @@
 
 void pc_reset(struct vm *vm)
 {
-	(void)vm;
+	pic_reset(vm);
 }
 
 void pc_update(struct vm *vm)
@@ -25,9 +25,7 @@ uint64_t pc_deadline(const struct vm *vm)
 
 void pc_set_irq(struct vm *vm, unsigned irq, bool high)
 {
-	(void)vm;
-	(void)irq;
-	(void)high;
+	pic_set_irq(vm, irq, high);
 }
 
 int pc_intr_pending(const struct vm *vm)
