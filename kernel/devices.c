@@ -34,6 +34,8 @@ static const struct port_owner port_owners[] = {
 	{ PIC_MASTER_CMD, PIC_MASTER_DATA, true, pic_read, pic_write },     /* 8259A master (kernel/pc/pic.c) */
 	{ PIC_SLAVE_CMD, PIC_SLAVE_DATA, true, pic_read, pic_write },       /* 8259A slave */
 	{ PIC_ELCR_MASTER, PIC_ELCR_SLAVE, true, pic_read, pic_write },     /* ELCR */
+	{ PIT_COUNTER0_PORT, PIT_CONTROL_PORT, true, pit_read, pit_write }, /* 8254 (kernel/pc/pit.c) */
+	{ PIT_PORT_B, PIT_PORT_B, true, pit_read, pit_write },              /* port 0x61 */
 };
 
 /* The project's debug-exit port: the guest contract's end of a VM. */

@@ -56,6 +56,7 @@ KERNEL_SRCS := \
 	kernel/pc/crtc.c \
 	kernel/pc/ps2.c \
 	kernel/pc/pic.c \
+	kernel/pc/pit.c \
 	kernel/cr.c \
 	kernel/dr.c \
 	kernel/event.c \

@@ -18,6 +18,7 @@ void pc_fixture_reset(unsigned ram_mib)
 	memset(pc_irq_level, 0, sizeof(pc_irq_level));
 	pc_vm.ram_size = (uint64_t)ram_mib * MiB;
 	pic_reset(&pc_vm);
+	pit_reset(&pc_vm);
 }
 
 void pc_fixture_at(uint64_t ns)

@@ -13,6 +13,7 @@
 
 #include "kernel/lib.h"
 #include "kernel/pc/pic.h"
+#include "kernel/pc/pit.h"
 
 struct vm;
 
@@ -41,6 +42,7 @@ struct pc_chips {
 	struct crtc crtc; /**< the CGA/VGA CRT controller */
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
 	struct pic pic;   /**< the 8259A pair (kernel/pc/pic.c) */
+	struct pit pit;   /**< the 8254 and port 0x61 (kernel/pc/pit.c) */
 };
 
 /** @brief COM1, an IN of @p size bytes from @p port (kernel/pc/uart.c). */

@@ -10,17 +10,26 @@
 void pc_reset(struct vm *vm)
 {
 	pic_reset(vm);
+	pit_reset(vm);
 }
 
 void pc_update(struct vm *vm)
 {
-	(void)vm;
+	pit_update(vm, vclock_now(vm));
+}
+
+/* The earlier of two clock times. */
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
 }
 
 uint64_t pc_deadline(const struct vm *vm)
 {
-	(void)vm;
-	return VCLOCK_NEVER;
+	uint64_t deadline = VCLOCK_NEVER;
+
+	deadline = earlier(deadline, pit_deadline(vm));
+	return deadline;
 }
 
 void pc_set_irq(struct vm *vm, unsigned irq, bool high)
