@@ -19,6 +19,7 @@ UNIT_CODE_SRCS := \
 	kernel/vclock.c \
 	kernel/pc/pic.c \
 	kernel/pc/pit.c \
+	kernel/pc/rtc.c \
 	$(SHADOW_SRCS)
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.

@@ -36,6 +36,7 @@ static const struct port_owner port_owners[] = {
 	{ PIC_ELCR_MASTER, PIC_ELCR_SLAVE, true, pic_read, pic_write },     /* ELCR */
 	{ PIT_COUNTER0_PORT, PIT_CONTROL_PORT, true, pit_read, pit_write }, /* 8254 (kernel/pc/pit.c) */
 	{ PIT_PORT_B, PIT_PORT_B, true, pit_read, pit_write },              /* port 0x61 */
+	{ RTC_INDEX_PORT, RTC_DATA_PORT, true, rtc_read, rtc_write },       /* MC146818A (kernel/pc/rtc.c) */
 };
 
 /* The project's debug-exit port: the guest contract's end of a VM. */

@@ -57,6 +57,7 @@ KERNEL_SRCS := \
 	kernel/pc/ps2.c \
 	kernel/pc/pic.c \
 	kernel/pc/pit.c \
+	kernel/pc/rtc.c \
 	kernel/cr.c \
 	kernel/dr.c \
 	kernel/event.c \

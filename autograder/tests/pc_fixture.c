@@ -19,6 +19,7 @@ void pc_fixture_reset(unsigned ram_mib)
 	pc_vm.ram_size = (uint64_t)ram_mib * MiB;
 	pic_reset(&pc_vm);
 	pit_reset(&pc_vm);
+	rtc_reset(&pc_vm);
 }
 
 void pc_fixture_at(uint64_t ns)

@@ -14,6 +14,7 @@
 #include "kernel/lib.h"
 #include "kernel/pc/pic.h"
 #include "kernel/pc/pit.h"
+#include "kernel/pc/rtc.h"
 
 struct vm;
 
@@ -43,6 +44,7 @@ struct pc_chips {
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
 	struct pic pic;   /**< the 8259A pair (kernel/pc/pic.c) */
 	struct pit pit;   /**< the 8254 and port 0x61 (kernel/pc/pit.c) */
+	struct rtc rtc;   /**< the MC146818A CMOS clock (kernel/pc/rtc.c) */
 };
 
 /** @brief COM1, an IN of @p size bytes from @p port (kernel/pc/uart.c). */

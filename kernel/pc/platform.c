@@ -11,11 +11,13 @@ void pc_reset(struct vm *vm)
 {
 	pic_reset(vm);
 	pit_reset(vm);
+	rtc_reset(vm);
 }
 
 void pc_update(struct vm *vm)
 {
 	pit_update(vm, vclock_now(vm));
+	rtc_update(vm, vclock_now(vm));
 }
 
 /* The earlier of two clock times. */
@@ -29,6 +31,7 @@ uint64_t pc_deadline(const struct vm *vm)
 	uint64_t deadline = VCLOCK_NEVER;
 
 	deadline = earlier(deadline, pit_deadline(vm));
+	deadline = earlier(deadline, rtc_deadline(vm));
 	return deadline;
 }
 
