@@ -372,6 +372,7 @@ uint32_t pit_read(struct vm *vm, uint16_t port, unsigned size)
 	const struct pit_channel *speaker = &p->channel[PIT_SPEAKER];
 
 	(void)size;
+	pit_update(vm, now); /* the edges due before this access */
 	if (port == PIT_PORT_B)
 		return (speaker->gate ? PORTB_GATE2 : 0) | (p->speaker_data ? PORTB_SPEAKER : 0) |
 		       ((vclock_to_hz(now, PIT_HZ) / REFRESH_CLOCKS) & 1 ? PORTB_REFRESH : 0) |
@@ -387,6 +388,7 @@ void pit_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 	uint64_t now = vclock_now(vm);
 
 	(void)size;
+	pit_update(vm, now); /* the edges due before this access */
 	if (port == PIT_PORT_B) {
 		pit_set_gate(&p->channel[PIT_SPEAKER], now, value & PORTB_GATE2);
 		p->speaker_data = value & PORTB_SPEAKER;

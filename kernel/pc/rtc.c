@@ -234,6 +234,13 @@ static void rtc_drive_irq(struct vm *vm)
 	pc_set_irq(vm, RTC_IRQ, high);
 }
 
+/* The chip as it is at @p now: the events due carried out, IRQ 8 driven. */
+static void rtc_sync(struct vm *vm, uint64_t now)
+{
+	rtc_catch_up(&vm->pc.rtc, now);
+	rtc_drive_irq(vm);
+}
+
 /* Whether the update cycle is in progress or begins within 244 us, at @p now (register A's UIP). */
 static bool rtc_uip(const struct rtc *r, uint64_t now)
 {
@@ -388,7 +395,7 @@ uint32_t rtc_read(struct vm *vm, uint16_t port, unsigned size)
 	(void)size;
 	if (port == RTC_INDEX_PORT)
 		return 0xFF;
-	rtc_catch_up(r, now);
+	rtc_sync(vm, now);
 	return rtc_read_reg(vm, r->index, now);
 }
 
@@ -403,7 +410,7 @@ void rtc_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 		r->nmi_disabled = value & RTC_NMI_DISABLE;
 		return;
 	}
-	rtc_catch_up(r, now);
+	rtc_sync(vm, now);
 	rtc_write_reg(vm, r->index, (uint8_t)value, now);
 }
 
@@ -425,8 +432,6 @@ uint64_t rtc_deadline(const struct vm *vm)
 
 void rtc_update(struct vm *vm, uint64_t now)
 {
-	if (now < rtc_deadline(vm))
-		return;
-	rtc_catch_up(&vm->pc.rtc, now);
-	rtc_drive_irq(vm);
+	if (now >= rtc_deadline(vm))
+		rtc_sync(vm, now);
 }

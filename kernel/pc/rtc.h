@@ -51,7 +51,7 @@ void rtc_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value);
 /** @brief The clock time of the next event that raises IRQ 8, or VCLOCK_NEVER. */
 uint64_t rtc_deadline(const struct vm *vm);
 
-/** @brief Carry out the update cycles and periodic edges due at @p now, and drive IRQ 8. */
+/** @brief Raise IRQ 8 if an enabled event is due at @p now (carrying out the update cycles and periodic edges up to it). */
 void rtc_update(struct vm *vm, uint64_t now);
 
 #endif
