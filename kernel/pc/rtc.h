@@ -23,7 +23,13 @@ struct vm;
 
 /** @brief The time and date, in binary (hour 0-23, year 0-99 of the century). */
 struct rtc_time {
-	uint8_t sec, min, hour, wday, mday, month, year;
+	uint8_t sec;   /**< seconds, 0-59 */
+	uint8_t min;   /**< minutes, 0-59 */
+	uint8_t hour;  /**< hours, 0-23 */
+	uint8_t wday;  /**< day of the week, 1-7, Sunday 1 */
+	uint8_t mday;  /**< day of the month, 1-31 */
+	uint8_t month; /**< month, 1-12 */
+	uint8_t year;  /**< year of the century, 0-99 */
 };
 
 /** @brief One VM's real-time clock. */
