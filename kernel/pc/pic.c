@@ -171,9 +171,8 @@ static void pic_chip_ack(struct pic_chip *c, int ir)
 }
 
 /* ICW1: start the initialisation sequence. 8259A: Initialization Command Words, ICW1 (a-f). */
-static void pic_icw1(struct vm *vm, struct pic_chip *c, uint8_t value)
+static void pic_icw1(struct pic_chip *c, uint8_t value)
 {
-	(void)vm;
 	c->icw_next = 2;
 	c->need_icw4 = value & ICW1_IC4;
 	c->single = value & ICW1_SNGL;
@@ -328,7 +327,7 @@ void pic_write(struct vm *vm, uint16_t port, unsigned size, uint32_t value)
 	else if (port == PIC_MASTER_DATA || port == PIC_SLAVE_DATA)
 		c->imr = byte; /* OCW1 */
 	else if (byte & ICW1_IS_ICW1)
-		pic_icw1(vm, c, byte);
+		pic_icw1(c, byte);
 	else if (byte & OCW3_IS_OCW3)
 		pic_ocw3(c, byte);
 	else

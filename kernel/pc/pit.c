@@ -270,8 +270,8 @@ static void pit_latch_count(struct pit_channel *ch, uint64_t now)
 /* Latch @p ch's status byte (a second latch is ignored). 8254: Status Byte. */
 static void pit_latch_status(struct pit_channel *ch, uint64_t now)
 {
-	int mode1or5 = pit_mode(ch) == 1 || pit_mode(ch) == 5;
-	bool null_count = !ch->loaded || (mode1or5 && !ch->counting);
+	bool triggered_mode = pit_mode(ch) == 1 || pit_mode(ch) == 5;
+	bool null_count = !ch->loaded || (triggered_mode && !ch->counting);
 
 	if (ch->status_latched)
 		return;
