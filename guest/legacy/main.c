@@ -53,6 +53,9 @@
 #define C_PF           0x40
 #define POLLS          2000000 /* the most a wait polls before it gives up */
 #define PERIOD         60000   /* counter 0's count in mode 2: 50 ms, far longer than a check's delays */
+#define PAIRS          8       /* counts read, each after a short delay */
+#define PAIRS_DOWN     6       /* of them gone down by less than half the period: the host may hold the
+				* emulator for longer than that now and then, natively and virtualised */
 
 /* A delay the guest spends running, not in exits: @p n turns of a loop. */
 static void spin(uint32_t n)
@@ -210,6 +213,7 @@ static void check_pic_requests(void)
 	print_poll("poll of the master", pic_poll(PIC_M_CMD));
 	gprintf("pic: master ISR %x\n", pic_reg(PIC_M_CMD, OCW3_ISR));
 	print_poll("poll again, IR0 in service", pic_poll(PIC_M_CMD));
+	outb(PIC_M_DATA, 0xFB); /* IR0 masked: the PIT's next edge, however late, changes nothing */
 	outb(PIC_M_CMD, OCW2_EOI);
 	gprintf("pic: master ISR after EOI %x\n", pic_reg(PIC_M_CMD, OCW3_ISR));
 	print_poll("poll of the master", pic_poll(PIC_M_CMD));
@@ -247,20 +251,20 @@ static void check_pit_mode3(void)
 static void check_pit_counter0(void)
 {
 	uint16_t a, b, latched;
-	int down = 1, in_range = 1;
+	int down = 0, in_range = 1;
 
 	pit_program(0, 2, PERIOD);
 	gprintf("pit: mode 2 status %x (access, mode, BCD)\n", pit_status(0) & 0x3F);
 	a = pit_latch(0);
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < PAIRS; i++) {
 		spin(20000);
 		b = pit_latch(0);
-		down &= went_down(a, b, PERIOD) > 0 && went_down(a, b, PERIOD) < PERIOD / 2;
+		down += went_down(a, b, PERIOD) > 0 && went_down(a, b, PERIOD) < PERIOD / 2;
 		in_range &= b >= 1 && b <= PERIOD;
 		a = b;
 	}
-	gprintf("pit: mode 2 counts down: %s; every count within 1-%u: %s\n", down ? "yes" : "no", PERIOD,
-		in_range ? "yes" : "no");
+	gprintf("pit: mode 2 counts down: %s; every count within 1-%u: %s\n", down >= PAIRS_DOWN ? "yes" : "no",
+		PERIOD, in_range ? "yes" : "no");
 	outb(PIT_CTRL, 0x00); /* latch */
 	spin(20000);
 	latched = (uint16_t)(inb(PIT_CH0) | inb(PIT_CH0) << 8);
@@ -296,9 +300,10 @@ static void check_pit_port_b(void)
 	int i;
 
 	outb(PORT_B, PORTB_GATE2);
-	pit_program(2, 0, 2000); /* 1.7 ms: longer than any exit takes to read it back */
+	pit_program(2, 0, 0xFFFF); /* 55 ms: longer than the host holds the emulator between two accesses */
 	gprintf("pit: port 0x61 after the count: gate %u, OUT2 %u\n", inb(PORT_B) & PORTB_GATE2,
 		(inb(PORT_B) & PORTB_OUT2) >> 5);
+	pit_program(2, 0, 1000);
 	for (i = 0; i < POLLS && !(inb(PORT_B) & PORTB_OUT2); i++)
 		spin(200);
 	gprintf("pit: mode 0 OUT2 rises at the terminal count: %s, and stays: %s\n", i < POLLS ? "yes" : "no",
