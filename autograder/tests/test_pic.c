@@ -286,3 +286,13 @@ Test(pic, the_vms_are_apart)
 	pulse(1);
 	cr_assert_eq(pic_pending(&other), PC_NO_VECTOR);
 }
+
+Test(pic, icw1_resets_the_edge_sense_a_high_line_needs_a_new_edge)
+{
+	pic_set_irq(&pc_vm, 4, true);
+	init_pics(0x01);
+	cr_assert_eq(pic_pending(&pc_vm), PC_NO_VECTOR, "8259A: ICW1 a: a low-to-high transition is needed");
+	pic_set_irq(&pc_vm, 4, false);
+	pic_set_irq(&pc_vm, 4, true);
+	cr_assert_eq(pic_pending(&pc_vm), MASTER_BASE + 4);
+}

@@ -237,3 +237,14 @@ Test(pit, irq_0_reaches_the_pic)
 	pit_update(&pc_vm, pit_deadline(&pc_vm));
 	cr_assert_eq(pic_pending(&pc_vm), 0x08);
 }
+
+Test(pit, mode_3_raises_irq_0_once_a_period)
+{
+	program(0, 3, 1000, 0);
+	for (uint64_t k = 1; k <= 3; k++) {
+		cr_assert_eq(pit_deadline(&pc_vm), at(k * 1000));
+		pit_update(&pc_vm, at(k * 1000 - 500)); /* OUT falls here: no edge */
+		pit_update(&pc_vm, pit_deadline(&pc_vm));
+		cr_assert_eq(pc_irq_rises[0], k + 1, "the control word's edge and one a period");
+	}
+}

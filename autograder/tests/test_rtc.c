@@ -202,3 +202,29 @@ Test(rtc, nmi_bit_of_the_index_is_not_part_of_it)
 	cr_assert_eq(rtc_read(&pc_vm, RTC_DATA_PORT, 1), 0x80);
 	cr_assert(pc_vm.pc.rtc.nmi_disabled);
 }
+
+Test(rtc, alarm_interrupt_at_its_time)
+{
+	set(0x01, 0x03, 0);
+	set(0x03, 0xFF, 0);
+	set(0x05, 0xFF, 0);
+	set(REG_B, 0x22, 0); /* AIE */
+	for (uint64_t k = 1; k <= 2; k++) {
+		rtc_update(&pc_vm, rtc_deadline(&pc_vm));
+		cr_assert(!pc_irq_level[8], "00:00:0%lu: no alarm yet", k);
+	}
+	rtc_update(&pc_vm, rtc_deadline(&pc_vm));
+	cr_assert(pc_irq_level[8], "00:00:03");
+	cr_assert_eq(get(REG_C, FIRST + 3 * SEC) & 0xA0, 0xA0);
+}
+
+Test(rtc, twelve_hour_binary_through_midnight)
+{
+	set(REG_B, 0x84, 0); /* SET, binary, 12-hour */
+	set(0x04, 0x80 | 11, 0); /* 11 PM */
+	set(REG_B, 0x04, 0);
+	cr_assert_eq(get(0x04, FIRST + 3598 * SEC), 0x80 | 11, "11:59:59 PM");
+	cr_assert_eq(get(0x04, FIRST + 3599 * SEC), 12, "12 AM");
+	cr_assert_eq(get(0x07, FIRST + 3599 * SEC), 2, "the next day");
+	cr_assert_eq(get(0x06, FIRST + 3599 * SEC), 1, "Saturday, then Sunday");
+}
