@@ -23,6 +23,9 @@ UNIT_CODE_SRCS := \
 	kernel/pc/vlapic.c \
 	kernel/pc/vioapic.c \
 	kernel/pc/uart.c \
+	kernel/pc/pic.c \
+	kernel/pc/pit.c \
+	kernel/pc/rtc.c \
 	$(SHADOW_SRCS)
 # An index past an array's end (a student's "<=" for "<") stops the test with the
 # index and the array's type, instead of corrupting the field after the array.

@@ -31,6 +31,12 @@ static const struct port_owner port_owners[] = {
 	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
 	{ PS2_DATA_PORT, PS2_DATA_PORT, true, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
 	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, ps2_read, ps2_write },    /* 8042 */
+	{ PIC_MASTER_CMD, PIC_MASTER_DATA, true, pic_read, pic_write },     /* 8259A master (kernel/pc/pic.c) */
+	{ PIC_SLAVE_CMD, PIC_SLAVE_DATA, true, pic_read, pic_write },       /* 8259A slave */
+	{ PIC_ELCR_MASTER, PIC_ELCR_SLAVE, true, pic_read, pic_write },     /* ELCR */
+	{ PIT_COUNTER0_PORT, PIT_CONTROL_PORT, true, pit_read, pit_write }, /* 8254 (kernel/pc/pit.c) */
+	{ PIT_PORT_B, PIT_PORT_B, true, pit_read, pit_write },              /* port 0x61 */
+	{ RTC_INDEX_PORT, RTC_DATA_PORT, true, rtc_read, rtc_write },       /* MC146818A (kernel/pc/rtc.c) */
 };
 
 /* The project's debug-exit port: the guest contract's end of a VM. */

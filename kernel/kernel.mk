@@ -60,6 +60,9 @@ KERNEL_SRCS := \
 	kernel/pc/uart.c \
 	kernel/pc/crtc.c \
 	kernel/pc/ps2.c \
+	kernel/pc/pic.c \
+	kernel/pc/pit.c \
+	kernel/pc/rtc.c \
 	kernel/cr.c \
 	kernel/dr.c \
 	kernel/event.c \

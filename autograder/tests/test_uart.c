@@ -7,9 +7,8 @@
  */
 #include <criterion/criterion.h>
 
+#include "autograder/tests/pc_fixture.h"
 #include "kernel/console.h"
-#include "kernel/pc/platform.h"
-#include "kernel/vm.h"
 
 #define RBR 0x3F8
 #define THR 0x3F8
@@ -23,13 +22,13 @@
 #define LSR 0x3FD
 #define MSR 0x3FE
 #define SCR 0x3FF
+#define COM1_IRQ 4 /* COM1's ISA line on a PC */
 
 static struct vm vm;
 static uint8_t host_input[256];          /* what the host has for the VM */
 static size_t host_len, host_next;
 static uint8_t console[256];             /* what the guest printed */
 static size_t console_len;
-static int irq4_level, irq4_changes;      /* the ISA line, as pc_set_irq saw it */
 
 int console_input_byte(int vm_id)
 {
@@ -43,20 +42,12 @@ void vm_console_byte(struct vm *v, uint8_t byte)
 	console[console_len++] = byte;
 }
 
-void pc_set_irq(struct vm *v, unsigned irq, bool high)
-{
-	(void)v;
-	cr_assert_eq(irq, 4, "COM1 drives IRQ 4");
-	irq4_level = high;
-	irq4_changes++;
-}
-
 static void setup(void)
 {
 	memset(&vm, 0, sizeof(vm));
 	host_len = host_next = console_len = 0;
-	irq4_level = 0;
-	irq4_changes = 0;
+	memset(pc_irq_level, 0, sizeof(pc_irq_level));
+	memset(pc_irq_drives, 0, sizeof(pc_irq_drives));
 	uart_reset(&vm);
 }
 
@@ -214,18 +205,18 @@ Test(uart, out2_gates_the_interrupt_onto_irq4)
 	out(IER, 0x01);
 	host_sends("a");
 	in(LSR);
-	cr_assert_eq(irq4_level, 0, "a pending interrupt, but OUT2 is off");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 0, "a pending interrupt, but OUT2 is off");
 	out(MCR, 0x08);
-	cr_assert_eq(irq4_level, 1, "OUT2 on: IRQ 4 high");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 1, "OUT2 on: IRQ 4 high");
 	in(RBR);
-	cr_assert_eq(irq4_level, 0, "the source is gone: IRQ 4 low");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 0, "the source is gone: IRQ 4 low");
 	host_sends("b");
 	uart_receive(&vm);
-	cr_assert_eq(irq4_level, 1, "a byte from the host raises it again");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 1, "a byte from the host raises it again");
 	out(MCR, 0x18);
-	cr_assert_eq(irq4_level, 0, "loopback holds OUT2 inactive");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 0, "loopback holds OUT2 inactive");
 	out(MCR, 0x08);
 	out(IER, 0x00);
-	cr_assert_eq(irq4_level, 0, "the source disabled");
-	cr_assert_eq(irq4_changes, 6, "the line is driven only when it changes");
+	cr_assert_eq(pc_irq_level[COM1_IRQ], 0, "the source disabled");
+	cr_assert_eq(pc_irq_drives[COM1_IRQ], 6, "the line is driven only when it changes");
 }

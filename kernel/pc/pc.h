@@ -14,6 +14,9 @@
 #include "kernel/lib.h"
 #include "kernel/pc/vioapic.h"
 #include "kernel/pc/vlapic.h"
+#include "kernel/pc/pic.h"
+#include "kernel/pc/pit.h"
+#include "kernel/pc/rtc.h"
 
 struct vm;
 
@@ -63,6 +66,9 @@ struct pc_chips {
 	struct vlapic lapic;   /**< the local APIC (kernel/pc/vlapic.c) */
 	struct vioapic ioapic; /**< the I/O APIC (kernel/pc/vioapic.c) */
 	struct uart uart; /**< COM1 */
+	struct pic pic;   /**< the 8259A pair (kernel/pc/pic.c) */
+	struct pit pit;   /**< the 8254 and port 0x61 (kernel/pc/pit.c) */
+	struct rtc rtc;   /**< the MC146818A CMOS clock (kernel/pc/rtc.c) */
 };
 
 /** @brief COM1 as after a master reset, with IRQ 4 low (kernel/pc/uart.c). */

@@ -1,0 +1,38 @@
+/*
+ * The PC chips' test VM (pc_fixture.h).
+ */
+#include <criterion/criterion.h>
+#include "autograder/tests/pc_fixture.h"
+
+struct vm pc_vm;
+unsigned pc_irq_rises[PC_ISA_IRQS];
+unsigned pc_irq_drives[PC_ISA_IRQS];
+bool pc_irq_level[PC_ISA_IRQS];
+
+void pc_fixture_reset(unsigned ram_mib)
+{
+	memset(&pc_vm, 0, sizeof(pc_vm));
+	memset(pc_irq_rises, 0, sizeof(pc_irq_rises));
+	memset(pc_irq_drives, 0, sizeof(pc_irq_drives));
+	memset(pc_irq_level, 0, sizeof(pc_irq_level));
+	pc_vm.ram_size = (uint64_t)ram_mib * MiB;
+	pic_reset(&pc_vm);
+	pit_reset(&pc_vm);
+	rtc_reset(&pc_vm);
+}
+
+void pc_fixture_at(uint64_t ns)
+{
+	pc_vm.clock = ns;
+}
+
+/* The platform's wiring, as kernel/pc/platform.c has it for the PICs, and recorded. */
+void pc_set_irq(struct vm *vm, unsigned irq, bool high)
+{
+	cr_assert_lt(irq, PC_ISA_IRQS);
+	if (high && !pc_irq_level[irq])
+		pc_irq_rises[irq]++;
+	pc_irq_drives[irq]++;
+	pc_irq_level[irq] = high;
+	pic_set_irq(vm, irq, high);
+}

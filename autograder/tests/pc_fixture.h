@@ -1,0 +1,30 @@
+/*
+ * A VM for the PC chips' unit tests (test_pic.c, test_pit.c, test_rtc.c):
+ * its clock set by hand, pc_set_irq recorded and passed on to the PICs
+ * (vm_stop is fake_vm.c's).
+ */
+#ifndef AUTOGRADER_TESTS_PC_FIXTURE_H
+#define AUTOGRADER_TESTS_PC_FIXTURE_H
+
+#include "kernel/pc/platform.h"
+#include "kernel/vm.h"
+
+/** @brief The VM under test: reset to the firmware state by pc_fixture_reset. */
+extern struct vm pc_vm;
+
+/** @brief Rising edges each ISA line saw through pc_set_irq since the reset. */
+extern unsigned pc_irq_rises[PC_ISA_IRQS];
+
+/** @brief Calls of pc_set_irq for each ISA line since the reset, whatever the level. */
+extern unsigned pc_irq_drives[PC_ISA_IRQS];
+
+/** @brief The level each ISA line was last driven to. */
+extern bool pc_irq_level[PC_ISA_IRQS];
+
+/** @brief Put pc_vm in the firmware state with @p ram_mib MiB of RAM, its clock at 0. */
+void pc_fixture_reset(unsigned ram_mib);
+
+/** @brief Set pc_vm's clock to @p ns nanoseconds (VCLOCK_HZ is 1 GHz). */
+void pc_fixture_at(uint64_t ns);
+
+#endif
