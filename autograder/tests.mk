@@ -13,6 +13,7 @@ UNIT_CODE_SRCS := \
 	kernel/mbinfo.c \
 	kernel/decode.c \
 	kernel/event.c \
+	kernel/irq.c \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmxon.c \
 	kernel/sched.c \
