@@ -38,6 +38,12 @@ void lapic_timer_start(uint32_t ticks)
 	lapic_write(LAPIC_TIMER_INITIAL, ticks);
 }
 
+/* Writing the initial count restarts the countdown. SDM Vol3A 11.5.4 */
+void lapic_timer_restart(uint32_t ticks)
+{
+	lapic_write(LAPIC_TIMER_INITIAL, ticks);
+}
+
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);

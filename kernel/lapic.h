@@ -13,6 +13,9 @@
 /** @brief Enable the local APIC and start its timer, periodic, every @p ticks bus clocks. */
 void lapic_timer_start(uint32_t ticks);
 
+/** @brief Restart the timer (still periodic) at @p ticks bus clocks: its next interrupt and its period. */
+void lapic_timer_restart(uint32_t ticks);
+
 /** @brief Acknowledge the interrupt being handled. */
 void lapic_eoi(void);
 
