@@ -32,4 +32,10 @@ void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** @brief Wait until COM1 has sent every queued byte (LSR.TEMT), so nothing is lost at exit. */
 void console_drain(void);
 
+/**
+ * @brief Whether a byte of console input may still come for some VM: while
+ * it may, VMs parked in HLT without a timer wait for it (kernel/runloop.c).
+ */
+bool console_input_may_come(void);
+
 #endif
