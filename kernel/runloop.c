@@ -62,6 +62,8 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		if (vm->state != VM_RUNNING || sched_slice_over(vm, &e, now, slice) || (deadline && now >= deadline))
 			break;
 	}
+	if (vm->state == VM_RUNNING && vm->halted)
+		irq_update(vm); /* parked by its last exit: a vector already waiting wakes it */
 	cost_slice_over(&vm->cost);
 	return rdtsc();
 }
