@@ -16,6 +16,8 @@
 static struct svm_vcpu svm_vcpus[VM_MAX];
 static int svm_vcpu_count;
 static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
+#define DEADLINE_MIN_TICKS 1000 /* the shortest the host LAPIC timer is armed for a deadline */
+
 static uint32_t slice_ticks;  /* the host LAPIC timer's period for a time slice */
 static bool deadline_armed;   /* the host LAPIC timer counts to a deadline, not a slice */
 
@@ -202,20 +204,22 @@ static void svm_end_interrupt_shadow(struct vcpu *v)
 }
 
 /*
- * The host LAPIC timer restarts at the deadline when that is sooner than a
- * slice, and at a full slice again afterwards. It counts bus clocks, which
- * the slice already takes for TSC ticks: where they differ (QEMU without
- * -icount: 1 GHz bus, the host's TSC) the exit comes early, and the next
- * entry restarts it, or late, by less than one slice.
+ * The host LAPIC timer fires once at the deadline when that is sooner than a
+ * slice (never sooner than DEADLINE_MIN_TICKS: a storm of exits would leave
+ * the guest no time to run), and is periodic at a full slice again
+ * afterwards. It counts bus clocks, which the slice already takes for TSC
+ * ticks: where they differ (QEMU without -icount: a 1 GHz bus, the host's
+ * TSC) the exit comes early, and the next entry arms it again, or late, by
+ * less than one slice.
  */
 static void svm_set_deadline(struct vcpu *v, uint64_t ticks)
 {
 	(void)v;
 	if (ticks < slice_ticks) {
-		lapic_timer_restart(ticks ? (uint32_t)ticks : 1);
+		lapic_timer_set(ticks < DEADLINE_MIN_TICKS ? DEADLINE_MIN_TICKS : (uint32_t)ticks, false);
 		deadline_armed = true;
 	} else if (deadline_armed) {
-		lapic_timer_restart(slice_ticks);
+		lapic_timer_set(slice_ticks, true);
 		deadline_armed = false;
 	}
 }
