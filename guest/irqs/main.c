@@ -60,8 +60,7 @@
 
 /* stubs.S */
 extern const char irq_stub_0x40[], irq_stub_0x51[], irq_stub_0x52[], irq_stub_0x61[], irq_stub_0xff[];
-extern const char sti_after[], sti_cpuid_after[], mov_ss_after[], hlt_after[], fresh_store_after[],
-	fresh_stack_after[];
+extern const char sti_after[], sti_cpuid_after[], mov_ss_after[], hlt_after[], fresh_stack_after[];
 void shadow_sti(void);
 void shadow_sti_cpuid(void);
 void shadow_mov_ss(void);
@@ -244,7 +243,7 @@ static void test_periodic(void)
 	int halts = 0;
 
 	reset_counts();
-	timer_start(true, 200000);
+	timer_start(true, 20000000);
 	while (counts[VEC_TIMER] < 5) {
 		pending_at_hlt();
 		halts++;
@@ -354,6 +353,13 @@ static void test_tpr(void)
 	print_log();
 }
 
+/*
+ * The timer due while a store in STI's shadow touches a fresh page. Under the
+ * hypervisor the store is a hidden page fault first, and an exception ends
+ * the shadow (SDM Vol3C 27.1: no blocking by STI when an exception's VM exit
+ * commences; 26.6.1), as a guest's own #PF would: the interrupt may come
+ * before the store instead of after it, so only what happened is printed.
+ */
 static void test_fresh_store(void)
 {
 	bool requested;
@@ -362,8 +368,8 @@ static void test_fresh_store(void)
 	timer_start(false, 1);
 	requested = wait_for_irr(VEC_TIMER);
 	store_fresh(&fresh_page[0]);
-	gprintf("irqs: timer due at a store to a fresh page: requested %s, %u interrupt, after the store %s, stored %u\n",
-		yes(requested), counts[VEC_TIMER], yes(last_eip == (uint32_t)fresh_store_after), fresh_page[0]);
+	gprintf("irqs: timer due at a store to a fresh page: requested %s, %u interrupt, stored %u\n",
+		yes(requested), counts[VEC_TIMER], fresh_page[0]);
 	timer_stop();
 }
 
