@@ -152,7 +152,9 @@ static void vmx_backend_run(struct vcpu *v, struct vm_exit *e)
 		read_interrupted_event(&e->interrupted);
 	else
 		e->interrupted.valid = false;
-	if (e->raw == EXIT_REASON_INTR_WINDOW) /* the given code's control, not lab 1's: SDM Vol3C 26.6.5 */
+	/* The given code's control, which lab 1's decoder leaves unhandled. SDM Vol3C 26.6.5.
+	 * A failed entry's raw is the VM-instruction error, whose 7 is not this reason. */
+	if (e->kind == EXIT_UNHANDLED && e->raw == EXIT_REASON_INTR_WINDOW)
 		*e = (struct vm_exit){ .kind = EXIT_INTR_WINDOW, .raw = e->raw, .insn_len = EXIT_UNKNOWN,
 				       .gpr = EXIT_UNKNOWN, .interrupted = e->interrupted };
 	if (e->kind == EXIT_UNHANDLED)
