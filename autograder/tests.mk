@@ -16,6 +16,7 @@ UNIT_CODE_SRCS := \
 	kernel/pc/wiring.c \
 	kernel/decode.c \
 	kernel/event.c \
+	kernel/irq.c \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmxon.c \
 	kernel/sched.c \

@@ -74,6 +74,31 @@ struct backend {
 
 	/** @brief The guest's current privilege level (0 to 3), for the rights of an emulated access. */
 	int (*cpl)(struct vcpu *v);
+
+	/**
+	 * @brief The interrupt shadow @p v is in (enum irq_shadow bits,
+	 * kernel/irq.h): VT-x's guest interruptibility state, SDM Vol3C 24.4.2;
+	 * AMD-V's VMCB interrupt shadow, one bit for both, reported as STI.
+	 */
+	unsigned (*interrupt_shadow)(struct vcpu *v);
+
+	/** @brief The instruction in @p v's interrupt shadow was emulated: end the shadow, as the CPU would after it. */
+	void (*end_interrupt_shadow)(struct vcpu *v);
+
+	/**
+	 * @brief Open (@p open) or close @p v's interrupt window: while open, @p v
+	 * exits with EXIT_INTR_WINDOW before the first instruction at which it can
+	 * take an interrupt. VT-x: interrupt-window exiting, SDM Vol3C 26.6.5;
+	 * AMD-V: V_IRQ with the VINTR intercept, APM Vol2 15.21.
+	 */
+	void (*interrupt_window)(struct vcpu *v, bool open);
+
+	/**
+	 * @brief Make @p v's next run exit with EXIT_PREEMPT after at most about
+	 * @p ticks TSC ticks, when that comes before its time slice ends: the
+	 * deadline of its chips' next timer. VCLOCK_NEVER: the slice alone.
+	 */
+	void (*set_deadline)(struct vcpu *v, uint64_t ticks);
 };
 
 /**

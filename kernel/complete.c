@@ -13,7 +13,7 @@ bool exit_needs_length(const struct vm_exit *e)
 {
 	return e->kind == EXIT_CPUID || e->kind == EXIT_IO || e->kind == EXIT_INVLPG ||
 	       e->kind == EXIT_CR_READ || e->kind == EXIT_CR_WRITE || e->kind == EXIT_DR_READ ||
-	       e->kind == EXIT_DR_WRITE || (e->kind == EXIT_EXCEPTION && e->from_insn);
+	       e->kind == EXIT_DR_WRITE || e->kind == EXIT_HLT || (e->kind == EXIT_EXCEPTION && e->from_insn);
 }
 
 /* The instruction kind the decoder must find for exit e. */
@@ -36,6 +36,8 @@ static bool insn_matches_exit(const struct insn *in, const struct vm_exit *e)
 		return in->kind == INSN_MOV_TO_DR && in->dr == e->dr;
 	case EXIT_EXCEPTION:
 		return in->kind == INSN_ICEBP;
+	case EXIT_HLT:
+		return in->kind == INSN_HLT;
 	default:
 		return false;
 	}

@@ -12,7 +12,7 @@
 
 /**
  * @brief Exit @p e's handler may emulate its instruction, so the exit must
- * name its length: CPUID, I/O, CR and DR accesses, INVLPG, and INT1.
+ * name its length: CPUID, I/O, CR and DR accesses, INVLPG, HLT (a VM parks after it), and INT1.
  */
 bool exit_needs_length(const struct vm_exit *e);
 

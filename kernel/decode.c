@@ -225,8 +225,8 @@ bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct ins
 	*out = (struct insn){ 0 };
 	if (!prefixes(&c, &op, &override, &opsize))
 		return false;
-	if (op == 0xF1) {
-		out->kind = INSN_ICEBP;
+	if (op == 0xF1 || op == 0xF4) {
+		out->kind = op == 0xF1 ? INSN_ICEBP : INSN_HLT;
 		out->len = (int)c.pos;
 		return true;
 	}

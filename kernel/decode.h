@@ -25,6 +25,7 @@ enum insn_kind {
 	INSN_MOV_FROM_DR, /**< MOV r32, DRn (0F 21 /r) */
 	INSN_MOV_TO_DR,   /**< MOV DRn, r32 (0F 23 /r) */
 	INSN_ICEBP,       /**< INT1, also called ICEBP (F1) */
+	INSN_HLT,         /**< HLT (F4) */
 	INSN_CLTS,        /**< CLTS (0F 06) */
 	INSN_LMSW,        /**< LMSW r/m16 (0F 01 /6) */
 	INSN_SMSW,        /**< SMSW r/m (0F 01 /4) */

@@ -21,6 +21,7 @@ static const char *const exit_kind_names[EXIT_KIND_COUNT] = {
 	[EXIT_DR_READ] = "dr-read",       [EXIT_DR_WRITE] = "dr-write",
 	[EXIT_TASK_SWITCH] = "task-switch", [EXIT_FENCE] = "fence",
 	[EXIT_ENTRY_FAILED] = "entry-failed", [EXIT_UNHANDLED] = "unhandled",
+	[EXIT_INTR_WINDOW] = "intr-window",
 };
 
 const char *exit_kind_name(enum exit_kind kind)
@@ -80,6 +81,21 @@ static enum resume reflect_exception(struct vm *vm, const struct vm_exit *e)
 	}
 }
 
+/*
+ * HLT: with interrupts enabled the VM parks after it until its controllers
+ * present a vector (kernel/irq.c wakes it, kernel/runloop.c never enters it
+ * meanwhile). With them disabled nothing can ever wake it. SDM Vol2A HLT
+ */
+static enum resume handle_hlt(struct vm *vm)
+{
+	if (!(vm->vcpu.rflags & RFLAGS_IF)) {
+		vm_stop(vm, "HLT with interrupts disabled: no interrupt will ever wake the guest (end with a write to port 0xF4)");
+		return RESUME_SAME;
+	}
+	vm->halted = true;
+	return RESUME_NEXT;
+}
+
 /* What started a task switch, for the message. */
 static const char *task_source_name(enum task_source source)
 {
@@ -107,10 +123,10 @@ static enum resume handle(struct vm *vm, struct vm_exit *e)
 	case EXIT_INVLPG:
 		return mmu_invlpg(vm, (uint32_t)e->addr);
 	case EXIT_PREEMPT:
+	case EXIT_INTR_WINDOW: /* kernel/irq.c decides again before the entry */
 		return RESUME_SAME;
 	case EXIT_HLT:
-		vm_stop(vm, "HLT: no interrupt will ever wake the guest (end with a write to port 0xF4)");
-		break;
+		return handle_hlt(vm);
 	case EXIT_SHUTDOWN:
 		vm_stop(vm, "triple fault");
 		break;
@@ -157,6 +173,7 @@ static void deliver_events(struct vm *vm, const struct vm_exit *e)
 	switch (event_next(&e->interrupted, &v->raised, &next)) {
 	case EVENT_INJECT:
 		active_backend->inject(v, &next);
+		v->injecting = true; /* no external interrupt with it (kernel/irq.c) */
 		break;
 	case EVENT_SHUTDOWN: /* SDM Vol3A 6.15, Interrupt 8: a fault while delivering #DF */
 		vm_stop(vm, "triple fault: exception %u while delivering a double fault", v->raised.vector);
@@ -188,6 +205,7 @@ void dispatch_exit(struct vm *vm, struct vm_exit *e)
 				return;
 			}
 			vm->vcpu.rip += (uint32_t)e->insn_len;
+			active_backend->end_interrupt_shadow(&vm->vcpu);
 			if (vm->vcpu.rflags & RFLAGS_TF)
 				dr_single_step(&vm->vcpu);
 		}

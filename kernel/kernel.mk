@@ -49,6 +49,8 @@ KERNEL_SRCS := \
 	kernel/pc/vioapic.c \
 	kernel/cost.c \
 	kernel/runloop.c \
+	kernel/irq.c \
+	kernel/irq_deliver.c \
 	kernel/sched.c \
 	kernel/show.c \
 	kernel/show_record.c \

@@ -34,7 +34,13 @@ void lapic_timer_start(uint32_t ticks)
 	lapic = (volatile uint32_t *)(base & APIC_BASE_ADDR_MASK);
 	lapic_write(LAPIC_SVR, SVR_APIC_ENABLE | LAPIC_SPURIOUS_VECTOR);
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_1);
-	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | LAPIC_TIMER_VECTOR);
+	lapic_timer_set(ticks, true);
+}
+
+/* Writing the initial count restarts the countdown. SDM Vol3A 11.5.4 */
+void lapic_timer_set(uint32_t ticks, bool periodic)
+{
+	lapic_write(LAPIC_LVT_TIMER, (periodic ? LVT_TIMER_PERIODIC : 0) | LAPIC_TIMER_VECTOR);
 	lapic_write(LAPIC_TIMER_INITIAL, ticks);
 }
 

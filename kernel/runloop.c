@@ -1,23 +1,41 @@
 /*
  * The run loop: run each VM for a time slice, handle its exits, report a VM
  * the moment it ends, and stop the rest when the run's budget is spent.
- * Which VM runs next and when a slice ends are lab 5's (kernel/sched.c).
+ * Which VM runs next and when a slice ends are lab 5's (kernel/sched.c);
+ * a VM parked in HLT is never entered: the run loop runs another instead,
+ * its clock follows the time the others run, and when every VM is parked,
+ * time skips to the first of their timers.
  */
 #include "kernel/backend.h"
 #include "kernel/console.h"
 #include "kernel/cpustate.h"
 #include "kernel/dispatch.h"
+#include "kernel/irq.h"
+#include "kernel/pc/platform.h"
 #include "kernel/runloop.h"
 #include "kernel/sched.h"
 #include "kernel/vclock.h"
 #include "kernel/x86.h"
 
+/* Before each entry: vm's interrupts (kernel/irq.c), and the backend's timer
+ * armed to exit by the deadline of its chips' next timer. */
+static void prepare_entry(struct vm *vm)
+{
+	uint64_t deadline, now;
+
+	irq_deliver(vm);
+	deadline = pc_deadline(vm);
+	now = vclock_now(vm);
+	active_backend->set_deadline(&vm->vcpu, deadline == VCLOCK_NEVER ? VCLOCK_NEVER
+					       : deadline > now ? deadline - now : 0);
+}
+
 /*
- * Run vm until its slice is over, it ends, or the TSC passes deadline (the
- * run's budget; 0: none); switch_start: when the previous VM's slice ended,
- * or 0. Returns when this slice ended (its last exit handled). The deadline
- * is checked here, not by lab 5's sched_slice_over: a budget holds whatever
- * the scheduler does.
+ * Run vm until its slice is over, it parks in HLT, it ends, or the TSC
+ * passes deadline (the run's budget; 0: none); switch_start: when the
+ * previous VM's slice ended, or 0. Returns when this slice ended (its last
+ * exit handled). The deadline is checked here, not by lab 5's
+ * sched_slice_over: a budget holds whatever the scheduler does.
  */
 static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, uint64_t deadline)
 {
@@ -25,8 +43,12 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 	uint64_t now;
 
 	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
-	do {
+	for (;;) {
+		prepare_entry(vm);
+		if (vm->halted)
+			break; /* parked, no interrupt to wake it: the slice ends */
 		active_backend->run(&vm->vcpu, &e);
+		vm->vcpu.injecting = false; /* the entry delivered it */
 		if (e.kind != EXIT_ENTRY_FAILED) /* the guest ran: its clock advances */
 			vclock_advance(vm, tsc_at_exit - tsc_at_entry);
 		if (switch_start) /* the first entry after a VM switch (kernel/cost.c) */
@@ -37,8 +59,11 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		dispatch_exit(vm, &e);
 		console_pump(); /* the UART drains while the guests run */
 		now = rdtsc();
-	} while (vm->state == VM_RUNNING && !sched_slice_over(vm, &e, now, slice) &&
-		 !(deadline && now >= deadline));
+		if (vm->state != VM_RUNNING || sched_slice_over(vm, &e, now, slice) || (deadline && now >= deadline))
+			break;
+	}
+	if (vm->state == VM_RUNNING && vm->halted)
+		irq_update(vm); /* parked by its last exit: a vector already waiting wakes it */
 	cost_slice_over(&vm->cost);
 	return rdtsc();
 }
@@ -54,19 +79,86 @@ static void stop_all(struct vm **vms, int count, uint64_t budget)
 	}
 }
 
+/* The first running VM after from (wrapping around, from itself last) that is not parked, or NULL. */
+static struct vm *unparked_after(struct vm **vms, int count, const struct vm *from)
+{
+	int start = 0;
+
+	for (int i = 0; i < count; i++)
+		if (vms[i] == from)
+			start = i + 1;
+	for (int n = 0; n < count; n++) {
+		struct vm *vm = vms[(start + n) % count];
+
+		if (vm->state == VM_RUNNING && !vm->halted)
+			return vm;
+	}
+	return NULL;
+}
+
+/* vm ran for ticks of its clock: every VM parked meanwhile waited as long. */
+static void parked_follow(struct vm **vms, int count, const struct vm *vm, uint64_t ticks)
+{
+	for (int i = 0; i < count; i++) {
+		if (vms[i] == vm || vms[i]->state != VM_RUNNING || !vms[i]->halted)
+			continue;
+		vclock_advance(vms[i], ticks);
+		irq_update(vms[i]);
+	}
+}
+
+/*
+ * Every running VM is parked: advance each one's clock by the time until the
+ * first of their timers fires, and fire it. With no timer armed and no
+ * console input to come, nothing can ever wake them: stop them.
+ */
+static void skip_time(struct vm **vms, int count)
+{
+	uint64_t skip = VCLOCK_NEVER;
+
+	for (int i = 0; i < count; i++) {
+		uint64_t deadline = pc_deadline(vms[i]), now = vclock_now(vms[i]);
+
+		if (vms[i]->state == VM_RUNNING && deadline != VCLOCK_NEVER)
+			skip = deadline <= now ? 0 : deadline - now < skip ? deadline - now : skip;
+	}
+	if (skip == VCLOCK_NEVER && console_input_may_come())
+		return; /* the input wakes one */
+	for (int i = 0; i < count; i++) {
+		if (vms[i]->state != VM_RUNNING)
+			continue;
+		if (skip == VCLOCK_NEVER) {
+			vm_stop(vms[i], "parked in HLT with no timer armed and no input to come");
+			vm_report(vms[i]);
+			continue;
+		}
+		vclock_advance(vms[i], skip);
+		irq_update(vms[i]);
+	}
+}
+
 void runloop_run(struct vm **vms, int count, uint64_t slice, uint64_t budget)
 {
-	uint64_t start = rdtsc(), slice_end = 0;
-	struct vm *vm = NULL, *prev = NULL;
+	uint64_t start = rdtsc(), slice_end = 0, clock;
+	struct vm *vm = NULL, *prev = NULL, *pick;
 
-	while ((vm = sched_pick_next(vms, count, vm)) != NULL) {
-		sched_switch(vm, rdtsc());
-		/* A switch away from a preempted VM; not after one ended (its report is slow output). */
-		slice_end = run_slice(vm, slice, prev && vm != prev && prev->state == VM_RUNNING ? slice_end : 0,
-				      budget ? start + budget : 0);
-		prev = vm;
-		if (vm->state != VM_RUNNING)
-			vm_report(vm);
+	while ((pick = sched_pick_next(vms, count, vm)) != NULL) {
+		/* Lab 5 picks among the running VMs; a parked one waits its turn. */
+		vm = pick->halted ? unparked_after(vms, count, pick) : pick;
+		if (vm) {
+			sched_switch(vm, rdtsc());
+			clock = vclock_now(vm);
+			/* A switch away from a preempted VM; not after one ended (its report is slow output). */
+			slice_end = run_slice(vm, slice, prev && vm != prev && prev->state == VM_RUNNING ? slice_end : 0,
+					      budget ? start + budget : 0);
+			parked_follow(vms, count, vm, vclock_now(vm) - clock);
+			prev = vm;
+			if (vm->state != VM_RUNNING)
+				vm_report(vm);
+		} else {
+			skip_time(vms, count);
+			vm = pick;
+		}
 		if (budget && rdtsc() - start >= budget) {
 			stop_all(vms, count, budget);
 			break;

@@ -39,6 +39,7 @@ struct vcpu {
 	/** @brief The guest's x87/MMX/SSE registers as FXSAVE stores them (kernel/cpustate.c). */
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(16)));
 	struct event raised;     /**< the exception a handler raises for the guest at this exit (kernel/event.h) */
+	bool injecting;          /**< the next entry already delivers an event (kernel/dispatch.c, kernel/irq.c) */
 	struct vm *vm;           /**< the VM this vCPU belongs to */
 	void *backend;           /**< the backend's own state (VMCS or VMCB) */
 };

@@ -164,6 +164,8 @@ static void report_stats(const struct vm *vm)
 		if (vm->stats.exits[k])
 			n += snprintf(buf + n, sizeof(buf) - n, ", %s %lu",
 				      exit_kind_name((enum exit_kind)k), vm->stats.exits[k]);
+	if (vm->stats.interrupts && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "; %lu interrupts injected", vm->stats.interrupts);
 	hv_log("%s", buf);
 }
 

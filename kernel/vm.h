@@ -31,6 +31,7 @@ enum vm_state {
 /** @brief Counters printed when the VM ends. */
 struct vm_stats {
 	uint64_t exits[EXIT_KIND_COUNT]; /**< exits by kind */
+	uint64_t interrupts;             /**< external interrupts injected (kernel/irq.c) */
 };
 
 /** @brief One virtual machine. */
@@ -56,6 +57,7 @@ struct vm {
 	struct cost cost;               /**< what its exits cost the hypervisor */
 	uint64_t slice_start;           /**< TSC when its current time slice began */
 	uint64_t clock;                 /**< its clock, in ticks (kernel/vclock.h) */
+	bool halted;                    /**< parked after HLT until its controllers present a vector (kernel/irq.c) */
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
 	const char *until;              /**< option until=: the console text that ends it as a success, or NULL */
 	bool until_shown;               /**< its console showed @c until: it ended so */

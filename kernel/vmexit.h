@@ -33,6 +33,7 @@ enum exit_kind {
 	EXIT_PREEMPT,      /**< the time slice is over */
 	EXIT_MSR,          /**< RDMSR or WRMSR (outside the guest contract) */
 	EXIT_VIRT_INSN,    /**< a VMX or SVM instruction, INVLPGA included (the guest gets \#UD) */
+	EXIT_INTR_WINDOW,  /**< the interrupt window opened: the guest can take an interrupt now (kernel/irq.c) */
 	EXIT_ENTRY_FAILED, /**< the backend could not enter the guest: @c detail says why */
 	EXIT_KIND_COUNT    /**< number of kinds (for statistics) */
 };

@@ -6,6 +6,7 @@
 #include "kernel/backend.h"
 #include "kernel/complete.h"
 #include "kernel/console.h"
+#include "kernel/irq.h"
 #include "kernel/lapic.h"
 #include "kernel/palloc.h"
 #include "kernel/svm/svm.h"
@@ -15,6 +16,10 @@
 static struct svm_vcpu svm_vcpus[VM_MAX];
 static int svm_vcpu_count;
 static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
+#define DEADLINE_MIN_TICKS 1000 /* the shortest the host LAPIC timer is armed for a deadline */
+
+static uint32_t slice_ticks;  /* the host LAPIC timer's period for a time slice */
+static bool deadline_armed;   /* the host LAPIC timer counts to a deadline, not a slice */
 
 /* SVM is CPUID 8000_0001h ECX bit 2, unless the firmware disabled it. APM Vol2 15.4 */
 static bool svm_probe(void)
@@ -47,6 +52,7 @@ static bool svm_cpu_enable(void)
 /* The host LAPIC timer interrupts the guest: an INTR exit (entry.S). */
 static bool svm_set_time_slice(uint32_t ticks)
 {
+	slice_ticks = ticks;
 	lapic_timer_start(ticks);
 	return true;
 }
@@ -89,6 +95,22 @@ static void save_guest_state(struct vcpu *v, const struct vmcb *vmcb)
 	v->cr2 = vmcb->save.cr2;
 }
 
+/* V_IRQ at the highest priority, V_TPR ignored, with the VINTR intercept: the
+ * guest exits (code 0x64) where it would take a virtual interrupt, that is
+ * with IF=1 and outside an interrupt shadow. APM Vol2 15.21.4 */
+static void svm_interrupt_window(struct vcpu *v, bool open)
+{
+	struct vmcb_control *c = &((struct svm_vcpu *)v->backend)->vmcb->control;
+
+	if (open) {
+		c->v_intr |= V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR;
+		c->intercept_misc1 |= INTERCEPT_VINTR;
+	} else {
+		c->v_intr &= ~(V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR);
+		c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	}
+}
+
 static void svm_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = v->backend;
@@ -118,6 +140,8 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 	}
 	if (e->kind == EXIT_PREEMPT)
 		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */
+	if (e->kind == EXIT_INTR_WINDOW)
+		svm_interrupt_window(v, false); /* V_IRQ asked only for this exit. APM Vol2 15.21.4 */
 }
 
 /* The guest's ASID keeps its translations across VMRUN on real hardware:
@@ -164,6 +188,42 @@ static int svm_cpl(struct vcpu *v)
 	return s->vmcb->save.cpl;
 }
 
+/* The VMCB's interrupt shadow: one bit for STI and MOV SS. APM Vol2 15.21.5 */
+static unsigned svm_interrupt_shadow(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->backend;
+
+	return s->vmcb->control.interrupt_shadow & INTERRUPT_SHADOW ? IRQ_SHADOW_STI : 0;
+}
+
+static void svm_end_interrupt_shadow(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->backend;
+
+	s->vmcb->control.interrupt_shadow &= ~INTERRUPT_SHADOW;
+}
+
+/*
+ * The host LAPIC timer fires once at the deadline when that is sooner than a
+ * slice (never sooner than DEADLINE_MIN_TICKS: a storm of exits would leave
+ * the guest no time to run), and is periodic at a full slice again
+ * afterwards. It counts bus clocks, which the slice already takes for TSC
+ * ticks: where they differ (QEMU without -icount: a 1 GHz bus, the host's
+ * TSC) the exit comes early, and the next entry arms it again, or late, by
+ * less than one slice.
+ */
+static void svm_set_deadline(struct vcpu *v, uint64_t ticks)
+{
+	(void)v;
+	if (ticks < slice_ticks) {
+		lapic_timer_set(ticks < DEADLINE_MIN_TICKS ? DEADLINE_MIN_TICKS : (uint32_t)ticks, false);
+		deadline_armed = true;
+	} else if (deadline_armed) {
+		lapic_timer_set(slice_ticks, true);
+		deadline_armed = false;
+	}
+}
+
 const struct backend svm_backend = {
 	.name = "AMD-V",
 	.complete_exit = complete_from_instruction,
@@ -177,4 +237,8 @@ const struct backend svm_backend = {
 	.inject = svm_inject,
 	.segment_base = svm_segment_base,
 	.cpl = svm_cpl,
+	.interrupt_shadow = svm_interrupt_shadow,
+	.end_interrupt_shadow = svm_end_interrupt_shadow,
+	.interrupt_window = svm_interrupt_window,
+	.set_deadline = svm_set_deadline,
 };

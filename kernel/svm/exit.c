@@ -104,6 +104,9 @@ void svm_decode_exit(const struct vmcb *vmcb, uint64_t rip, struct vm_exit *e)
 		case SVM_EXIT_INTR:
 			e->kind = EXIT_PREEMPT;
 			break;
+		case SVM_EXIT_VINTR:
+			e->kind = EXIT_INTR_WINDOW;
+			break;
 		case SVM_EXIT_CPUID:
 			e->kind = EXIT_CPUID;
 			break;

@@ -17,6 +17,7 @@
 
 /* Intercept vector 3 (offset 0x0C). APM Vol2 Table B-1 */
 #define INTERCEPT_INTR     (1u << 0)
+#define INTERCEPT_VINTR    (1u << 4)  /**< the guest is about to take the virtual interrupt V_IRQ asks for */
 #define INTERCEPT_CPUID    (1u << 18)
 #define INTERCEPT_INVD     (1u << 22)
 #define INTERCEPT_HLT      (1u << 24)
@@ -36,6 +37,11 @@
 #define TLB_CONTROL_FLUSH_ALL 1       /**< flush every ASID's entries at VMRUN */
 #define NP_ENABLE          (1ull << 0) /**< nested paging: guest-physical goes through n_cr3 */
 #define V_INTR_MASKING     (1ull << 24) /**< guest IF does not mask physical interrupts */
+/* V_INTR fields (offset 0x060). APM Vol2 15.21.4 (Injecting Virtual (INTR) Interrupts) */
+#define V_IRQ              (1ull << 8)  /**< a virtual interrupt is pending */
+#define V_INTR_PRIO_MAX    (0xFull << 16) /**< bits 19:16: its priority, here the highest */
+#define V_IGN_TPR          (1ull << 20) /**< the guest's V_TPR does not hold it back */
+#define INTERRUPT_SHADOW   (1ull << 0)  /**< offset 0x068: the guest is in an STI or MOV SS shadow. APM Vol2 15.21.5 */
 
 /* EVENTINJ and EXITINTINFO. APM Vol2 15.20 (Event Injection) */
 #define SVM_EVENT_VALID          (1ull << 31) /**< an event is present */
@@ -62,6 +68,7 @@
 #define SVM_EXIT_EXCP_BASE  0x040
 #define SVM_EXIT_EXCP_LAST  0x05F
 #define SVM_EXIT_INTR       0x060
+#define SVM_EXIT_VINTR      0x064     /**< the VINTR intercept: the interrupt window opened */
 #define SVM_EXIT_CPUID      0x072
 #define SVM_EXIT_INVD       0x076
 #define SVM_EXIT_HLT        0x078

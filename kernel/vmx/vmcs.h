@@ -121,6 +121,7 @@
 #define PIN_PREEMPTION_TIMER    (1u << 6)
 
 /* Primary processor-based controls. SDM Vol3C 24.6.2 */
+#define CPU_INTR_WINDOW_EXITING (1u << 2) /**< exit when the guest can take an interrupt. SDM Vol3C 26.6.5 */
 #define CPU_HLT_EXITING         (1u << 7)
 #define CPU_INVLPG_EXITING      (1u << 9)
 #define CPU_CR3_LOAD_EXITING    (1u << 15)
@@ -135,6 +136,10 @@
 #define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9) /**< return to a 64-bit host */
 #define EXIT_SAVE_PREEMPTION_TIMER (1u << 22) /**< store the timer's value at exit (kept off: a full slice per entry) */
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2) /**< load DR7 and IA32_DEBUGCTL from the guest-state area */
+
+/* Guest interruptibility state. SDM Vol3C 24.4.2, Table 24-3 */
+#define INTERRUPTIBILITY_STI      (1u << 0) /**< blocking by STI */
+#define INTERRUPTIBILITY_MOV_SS   (1u << 1) /**< blocking by MOV SS */
 
 /* VM-entry interruption information. SDM Vol3C 24.8.3 (VM-Entry Controls for Event Injection) */
 #define INTR_INFO_VALID           (1u << 31)
@@ -152,6 +157,7 @@
 #define EXIT_REASON_EXCEPTION_NMI   0
 #define EXIT_REASON_EXTERNAL_INTR   1
 #define EXIT_REASON_TRIPLE_FAULT    2
+#define EXIT_REASON_INTR_WINDOW     7
 #define EXIT_REASON_TASK_SWITCH     9
 #define EXIT_REASON_CPUID           10
 #define EXIT_REASON_HLT             12

@@ -1,0 +1,60 @@
+/*
+ * Virtual interrupts before every entry (kernel/irq.h): the controllers
+ * (kernel/pc/) say which vector they present, the backend what shadow the
+ * guest is in; irq_decide (kernel/irq.c) answers, and this file carries the
+ * answer out through the backend.
+ */
+#include "kernel/backend.h"
+#include "kernel/irq.h"
+#include "kernel/pc/platform.h"
+#include "kernel/vm.h"
+#include "kernel/x86.h"
+
+/* What irq_decide needs, from vm's chips and its backend (the shadow only
+ * when a vector is presented: without one it changes nothing). */
+static struct irq_view view_of(struct vm *vm)
+{
+	int vector = pc_intr_pending(vm);
+	unsigned shadow = vector == PC_NO_VECTOR ? 0 : active_backend->interrupt_shadow(&vm->vcpu);
+
+	return (struct irq_view){
+		.vector = vector == PC_NO_VECTOR ? IRQ_NO_VECTOR : vector,
+		.interrupt_flag = vm->vcpu.rflags & RFLAGS_IF,
+		.sti_blocking = shadow & IRQ_SHADOW_STI,
+		.mov_ss_blocking = shadow & IRQ_SHADOW_MOV_SS,
+		.injecting = vm->vcpu.injecting,
+	};
+}
+
+void irq_update(struct vm *vm)
+{
+	pc_update(vm);
+	if (vm->halted && pc_intr_pending(vm) != PC_NO_VECTOR)
+		vm->halted = false; /* an interrupt resumes it after the HLT. SDM Vol2A HLT */
+}
+
+void irq_deliver(struct vm *vm)
+{
+	struct irq_view view;
+
+	irq_update(vm);
+	if (vm->halted)
+		return; /* not entered: nothing to decide */
+	view = view_of(vm);
+	switch (irq_decide(&view)) {
+	case IRQ_INJECT:
+		active_backend->inject(&vm->vcpu, &(struct event){ .valid = true, .type = EVENT_EXTERNAL,
+								   .vector = (uint8_t)view.vector });
+		vm->vcpu.injecting = true;
+		pc_intr_ack(vm, (uint8_t)view.vector);
+		vm->stats.interrupts++;
+		active_backend->interrupt_window(&vm->vcpu, false);
+		break;
+	case IRQ_OPEN_WINDOW:
+		active_backend->interrupt_window(&vm->vcpu, true);
+		break;
+	case IRQ_NOTHING:
+		active_backend->interrupt_window(&vm->vcpu, false);
+		break;
+	}
+}
