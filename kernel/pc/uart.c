@@ -9,7 +9,9 @@
  * bytes come from the host (console_input_byte, kernel/console.c), one at a
  * time and only while the FIFO has room, so no overrun, parity, framing or
  * break condition ever happens and the line status interrupt never fires.
- * The interrupt output drives ISA IRQ 4 through OUT2, as a PC's board wires it.
+ * The interrupt output drives ISA IRQ 4 whatever OUT2 says: a PC's serial
+ * board gates it through OUT2, QEMU's does not, and xv6 (which leaves OUT2
+ * off) takes its console input interrupts only so.
  *
  * Deviations from the datasheet: an IN or OUT of 2 or 4 bytes reaches the
  * register its port names alone; the character timeout indication (Interrupt Identification Register) is
@@ -66,7 +68,7 @@
 #define MCR_DTR        0x01
 #define MCR_RTS        0x02
 #define MCR_OUT1       0x04
-#define MCR_OUT2       0x08 /* on a PC: gates the interrupt output onto the ISA line */
+#define MCR_OUT2       0x08 /* on a PC's board: gates the interrupt output (not modelled, see above) */
 #define MCR_LOOP       0x10 /* local loopback */
 #define MCR_MASK       0x1F /* bits 5-7 are always 0 */
 #define LSR_DR         0x01 /* data ready: the receiver holds a byte */
@@ -139,13 +141,13 @@ static uint8_t iir_source(const struct uart *u)
 	return IIR_NO_PENDING;
 }
 
-/* Drive IRQ 4 to what the chip's output and OUT2 give: high while an enabled
- * source is pending and OUT2 is set (outside loopback, which holds the
- * modem outputs inactive: 16550A: PC16550D datasheet, Modem Control Register, bit 4). */
+/* Drive IRQ 4 to the chip's interrupt output: high while an enabled source is
+ * pending, outside loopback (which holds the interrupt output inactive:
+ * 16550A: PC16550D datasheet, Modem Control Register, bit 4). */
 static void update_line(struct vm *vm)
 {
 	struct uart *u = &vm->pc.uart;
-	bool high = (u->mcr & (MCR_OUT2 | MCR_LOOP)) == MCR_OUT2 && iir_source(u) != IIR_NO_PENDING;
+	bool high = !(u->mcr & MCR_LOOP) && iir_source(u) != IIR_NO_PENDING;
 
 	if (high != u->line) {
 		u->line = high;
