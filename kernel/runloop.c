@@ -96,7 +96,8 @@ static struct vm *unparked_after(struct vm **vms, int count, const struct vm *fr
 	return NULL;
 }
 
-/* vm ran for ticks of its clock: every VM parked meanwhile waited as long. */
+/* vm ran for ticks of its clock: every VM parked meanwhile waited as long.
+ * A parked VM's timer is seen at the end of that slice: up to a slice late. */
 static void parked_follow(struct vm **vms, int count, const struct vm *vm, uint64_t ticks)
 {
 	for (int i = 0; i < count; i++) {
