@@ -72,6 +72,8 @@ static int pic_rank(const struct pic_chip *c, int ir)
 /* The input of highest priority among @p bits, or -1. 8259A: Priority Modes. */
 static int pic_highest(const struct pic_chip *c, uint8_t bits)
 {
+	if (!bits) /* the common case: asked before every VM entry */
+		return -1;
 	for (int k = 0; k < 8; k++) {
 		int ir = (c->highest + k) & 7;
 
