@@ -43,7 +43,8 @@ struct uart {
 	uint8_t mcr;      /**< modem control (bit 3: OUT2, bit 4: loopback) */
 	uint8_t msr;      /**< modem status: inputs (bits 7:4) and their changes (bits 3:0) */
 	uint8_t scr;      /**< scratch */
-	uint8_t dll, dlm; /**< divisor latch, stored only: nothing here has a baud rate */
+	uint8_t dll;      /**< divisor latch, low byte, stored only: nothing here has a baud rate */
+	uint8_t dlm;      /**< divisor latch, high byte, stored only */
 	bool thre_pending; /**< the transmitter-empty interrupt is raised and not yet cleared */
 	bool line;        /**< the level this chip drives on ISA IRQ 4 */
 };
