@@ -4,6 +4,7 @@
 #   make run GUEST="a.elf" GUEST_ARGS="seed=7" EMU=bochs
 #   make run GUEST=build/guest/echo.elf INPUT=lines.txt     (the terminal is vm0's input without INPUT)
 #   make run GUEST="a.elf b.elf" INPUT="in0.txt in1.txt" UNTIL='$$ '
+#   make run GUEST=xv6.elf HV_ARGS=mem=256 INPUT=cmds.txt PROMPT='$$ ' UNTIL=...   (one line per prompt)
 #   make test                the project's quick checks of itself (make test-all: all of them)
 #   make SOLUTION=0 ...      build the student hand-out instead of the reference
 #
@@ -61,9 +62,12 @@ GUEST_ARGS ?=
 HV_ARGS ?=
 # INPUT="F0 F1...": console input, file N for vm N's COM1; without it make run's
 # terminal is vm0's input. UNTIL=TEXT: each VM ends as a success once its console
-# has shown TEXT (for guests that never exit). tools/hvrun's --input and --until.
+# has shown TEXT (for guests that never exit). PROMPT=TEXT: each INPUT file is fed
+# one line each time its VM's console shows TEXT (a shell's prompt). tools/hvrun's
+# --input, --until and --prompt.
 INPUT ?=
 UNTIL ?=
+PROMPT ?=
 # DETERMINISTIC=1: QEMU counts instructions, so a run replays exactly (Bochs always does).
 DETERMINISTIC ?= 0
 HVRUN_FLAGS := $(if $(filter 1,$(DETERMINISTIC)),--deterministic)
@@ -94,7 +98,8 @@ deps:
 run: all
 	@tools/hvrun $(HVRUN_FLAGS) --emu $(EMU) --kernel $(KERNEL_ELF32) --timeout $(TIMEOUT) --hvargs "$(HV_ARGS)" \
 		--out $(BUILD)/run --guest-list "$(GUEST)" --guest-args "$(GUEST_ARGS)" \
-		$(if $(INPUT),--input "$(INPUT)",--terminal) $(if $(UNTIL),--until '$(subst ','\'',$(UNTIL))')
+		$(if $(INPUT),--input "$(INPUT)",--terminal) $(if $(UNTIL),--until '$(subst ','\'',$(UNTIL))') \
+		$(if $(PROMPT),--prompt '$(subst ','\'',$(PROMPT))')
 
 ## show: make run with the hypervisor option show, drawn as the patent's Fig. 1 and Fig. 6 in build/show/index.html
 SHOW_DIR := $(BUILD)/show

@@ -47,6 +47,8 @@
 /* The queue; tools/hvrun reads all three by name from a stopped Bochs run. */
 static char console_ring[RING_SIZE];
 static uint32_t console_ring_head, console_ring_tail; /* next byte to send, next free slot (free-running) */
+/* The VM whose unfinished line the console's output ends with, or CONSOLE_NO_VM. */
+static int open_line_vm = CONSOLE_NO_VM;
 
 /* The host serial port of each VM's input: COM2-COM4 (the PC's standard bases). */
 static const uint16_t input_ports[CONSOLE_INPUTS] = { 0x2F8, 0x3E8, 0x2E8 };
@@ -116,11 +118,41 @@ static void console_putc(char c)
 	console_ring[console_ring_tail++ % RING_SIZE] = c;
 }
 
-void console_write(const char *s, size_t n)
+/* Queue @p n bytes as they are and start sending them. */
+static void console_send(const char *s, size_t n)
 {
 	while (n--)
 		console_putc(*s++);
 	console_pump();
+}
+
+/* End the console's line if a VM left it unfinished: what follows is not its continuation. */
+static void end_open_line(void)
+{
+	if (open_line_vm != CONSOLE_NO_VM)
+		console_send("\n", 1);
+	open_line_vm = CONSOLE_NO_VM;
+}
+
+void console_write(const char *s, size_t n)
+{
+	end_open_line();
+	console_send(s, n);
+}
+
+void console_vm_text(int vm_id, const char *s, size_t n, bool line_ends)
+{
+	char prefix[16];
+
+	if (open_line_vm != vm_id) {
+		end_open_line();
+		snprintf(prefix, sizeof(prefix), "[vm%d] ", vm_id);
+		console_send(prefix, strlen(prefix));
+	}
+	console_send(s, n);
+	if (line_ends)
+		console_send("\n", 1);
+	open_line_vm = line_ends ? CONSOLE_NO_VM : vm_id;
 }
 
 /* Format into a line buffer and send it; long output is cut, not lost silently. */
@@ -130,9 +162,9 @@ static void console_vprintf(const char *prefix, const char *fmt, va_list ap, boo
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	console_write(prefix, strlen(prefix));
-	console_write(buf, strlen(buf));
+	console_send(buf, strlen(buf));
 	if (n >= (int)sizeof(buf))
-		console_write("[...]", 5);
+		console_send("[...]", 5);
 	if (newline)
 		console_putc('\n');
 }

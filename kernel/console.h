@@ -2,7 +2,7 @@
  * @file console.h
  * @brief The host console on COM1: every line the hypervisor prints.
  *
- * Hypervisor lines start with "hv: ", guest lines with "[vmN] " (kernel/vm.c),
+ * Hypervisor lines start with "hv: ", guest lines with "[vmN] " (console_vm_text),
  * so that a grader can tell them apart.
  */
 #ifndef KERNEL_CONSOLE_H
@@ -13,8 +13,21 @@
 /** @brief Set COM1 to 8N1 (Bochs starts it in 5-bit mode), and COM2-COM4 for console input. */
 void console_init(void);
 
-/** @brief Queue @p n bytes for COM1 as they are (console_pump() sends them). */
+/**
+ * @brief Queue @p n bytes of the hypervisor's for COM1 as they are
+ * (console_pump() sends them); if a VM's unfinished line ends the output
+ * (console_vm_text), a newline first.
+ */
 void console_write(const char *s, size_t n);
+#define CONSOLE_NO_VM (-1) /**< no VM's line is left unfinished on the console */
+/**
+ * @brief Queue @p n bytes of VM @p vm_id's console line: after the prefix
+ * "[vmN] ", or right after the line's earlier part when that is the last
+ * thing on the console; then a newline if @p line_ends, else the line stays
+ * unfinished for its continuation (a newline first if anything else is
+ * printed before it, and the continuation gets the prefix again).
+ */
+void console_vm_text(int vm_id, const char *s, size_t n, bool line_ends);
 
 /**
  * @brief Move queued bytes into COM1's transmit FIFO if it is empty; never

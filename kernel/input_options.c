@@ -88,6 +88,7 @@ bool input_configure(const struct bootinfo *bi, struct vm **vms, int count)
 			return false;
 		}
 		console_input_open(i, bytes);
+		vms[i]->has_input = true;
 		input += *input == ',';
 	}
 	if (until && !until_parse(until))

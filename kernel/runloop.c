@@ -57,6 +57,7 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		if (vm->report_cost)
 			cost_account(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults);
 		dispatch_exit(vm, &e);
+		vm_console_wait(vm); /* a prompt the guest waits at is shown */
 		console_pump(); /* the UART drains while the guests run */
 		now = rdtsc();
 		if (vm->state != VM_RUNNING || sched_slice_over(vm, &e, now, slice) || (deadline && now >= deadline))

@@ -107,13 +107,12 @@ void vm_exit_with(struct vm *vm, uint32_t code)
 	vm->state = VM_EXITED;
 }
 
-/* Print the buffered line with the VM's prefix "[vmN] ". */
+/* Print the buffered line (what vm_console_wait has not shown of it) and end it. */
 static void console_flush_line(struct vm *vm)
 {
-	kprintf("[vm%d] ", vm->id);
-	console_write(vm->line, vm->line_len);
-	console_write("\n", 1);
+	console_vm_text(vm->id, vm->line + vm->line_shown, vm->line_len - vm->line_shown, true);
 	vm->line_len = 0;
+	vm->line_shown = 0;
 }
 
 /* The line so far ends with the text of option until= (which holds no newline). */
@@ -130,7 +129,7 @@ void vm_console_byte(struct vm *vm, uint8_t byte)
 	 * log is shared by every VM (and the runner stops a flood of it). */
 	if (vm->console_bytes++ >= vm->console_max) {
 		if (vm->console_bytes == vm->console_max + 1) {
-			if (vm->line_len)
+			if (vm->line_len > vm->line_shown)
 				console_flush_line(vm);
 			hv_log("vm%d: console output passed %lu KiB: the rest of it is dropped (console= option)",
 			       vm->id, vm->console_max / KiB);
@@ -142,12 +141,22 @@ void vm_console_byte(struct vm *vm, uint8_t byte)
 		return;
 	}
 	vm->line[vm->line_len++] = (char)byte;
+	vm->quiet_exits = 0;
 	if (vm->until && vm->state == VM_RUNNING && until_shown(vm)) { /* option until= */
 		vm->until_shown = true;
 		vm_exit_with(vm, VM_SUCCESS_CODE);
 	}
 	if (vm->line_len == VM_LINE_MAX)
 		console_flush_line(vm);
+}
+
+void vm_console_wait(struct vm *vm)
+{
+	vm->quiet_exits++;
+	if (!vm->has_input || vm->line_len == vm->line_shown || (!vm->halted && vm->quiet_exits < VM_LINE_WAIT))
+		return;
+	console_vm_text(vm->id, vm->line + vm->line_shown, vm->line_len - vm->line_shown, false);
+	vm->line_shown = vm->line_len;
 }
 
 /* One line: the exit count by kind, kinds that never happened left out. */
@@ -171,7 +180,7 @@ static void report_stats(const struct vm *vm)
 
 void vm_report(struct vm *vm)
 {
-	if (vm->line_len)
+	if (vm->line_len > vm->line_shown) /* (a line shown whole is ended by what follows) */
 		console_flush_line(vm);
 	if (vm->until_shown)
 		hv_log("vm%d showed the until= text \"%s\": it ends as a success", vm->id, vm->until);

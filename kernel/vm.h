@@ -17,6 +17,7 @@
 #define VM_RAM_MIN       (2 * MiB)  /**< the least RAM option mem= gives: the low MiB and one above it */
 #define VM_RAM_MAX       (3072 * MiB) /**< the most: a PC's device memory begins at 3 GiB */
 #define VM_LINE_MAX      200        /**< a longer guest line is split */
+#define VM_LINE_WAIT     2000       /**< exits without a console byte after which a VM with input is taken to wait (vm_console_wait) */
 #define VM_WARNED_PORTS  8          /**< unknown ports reported, once each; later ones are not */
 #define VM_CONSOLE_KIB   256        /**< console KiB printed per VM by default (option console=) */
 #define VM_SUCCESS_CODE  0x10       /**< the guest contract's "success" exit value */
@@ -45,6 +46,8 @@ struct vm {
 	char stop_reason[320];          /**< VM_STOPPED: why */
 	char line[VM_LINE_MAX];         /**< console bytes not yet ended by a newline */
 	size_t line_len;                /**< bytes in @c line */
+	size_t line_shown;              /**< bytes of @c line already on the host console (vm_console_wait) */
+	uint64_t quiet_exits;           /**< its exits since its last console byte (vm_console_wait) */
 	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */
 	int warned_count;               /**< entries in @c warned_ports */
 	bool warned_more_ports;         /**< said that further unknown ports go unreported */
@@ -61,6 +64,7 @@ struct vm {
 	struct pc_chips pc;             /**< its PC chips (kernel/pc/) */
 	const char *until;              /**< option until=: the console text that ends it as a success, or NULL */
 	bool until_shown;               /**< its console showed @c until: it ended so */
+	bool has_input;                 /**< option input= gives it console input: vm_console_wait shows its prompts */
 };
 
 /**
@@ -91,6 +95,19 @@ void vm_exit_with(struct vm *vm, uint32_t code);
 
 /** @brief Take one byte the guest wrote to COM1; prints whole lines as "[vmN] text". */
 void vm_console_byte(struct vm *vm, uint8_t byte);
+
+/**
+ * @brief After each exit of @p vm, a VM with console input: show its
+ * unfinished console line once the guest waits, parked in HLT or
+ * VM_LINE_WAIT exits past its last console byte (a shell's prompt, waiting
+ * for a key). Exits, not time: in Bochs the VM's clock counts the guest's
+ * own instructions, few in a loop that exits all the time (xv6's scheduler),
+ * and in QEMU without DETERMINISTIC=1 the host's load stretches it. The rest
+ * of the line follows on the same console line, or under a new "[vmN] "
+ * prefix if other output came between (console_vm_text). A VM without
+ * input has only whole lines printed, as no one types at it.
+ */
+void vm_console_wait(struct vm *vm);
 
 /** @brief Print how @p vm ended and its exit statistics. */
 void vm_report(struct vm *vm);

@@ -8,7 +8,9 @@
  * start of a line, ends the guest with a summary (lines, bytes, a checksum
  * of every byte received, so a lost or reordered byte shows). Arguments:
  * delay=N spins N loops before each line (a slow reader, whose input must
- * wait for it); forever ignores quit and Ctrl-D, for make run's UNTIL=.
+ * wait for it); forever ignores quit and Ctrl-D, for make run's UNTIL=;
+ * prompt prints "echo> " before each line, without a newline, as a shell
+ * does (make run's PROMPT= types a line at each).
  * Natively and under the hypervisor the same input gives the same output.
  */
 #include "guest.h"
@@ -116,6 +118,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	const char *args = mb_args(mbi);
 	uint32_t delay = arg_uint(args, "delay", 0);
 	int forever = arg_flag(args, "forever");
+	int prompt = arg_flag(args, "prompt");
 	struct totals t = { 0, 0, 0 };
 	char line[LINE_MAX];
 
@@ -125,6 +128,8 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	for (;;) {
 		for (volatile uint32_t i = 0; i < delay; i++)
 			;
+		if (prompt)
+			gprintf("echo> ");
 		int len = read_line(line, &t);
 
 		if (len < 0 && !forever)
