@@ -180,7 +180,7 @@ static void report_stats(const struct vm *vm)
 
 void vm_report(struct vm *vm)
 {
-	if (vm->line_len > vm->line_shown) /* (a line shown whole is ended by what follows) */
+	if (vm->line_len > vm->line_shown) /* an unfinished line not all shown yet */
 		console_flush_line(vm);
 	if (vm->until_shown)
 		hv_log("vm%d showed the until= text \"%s\": it ends as a success", vm->id, vm->until);
