@@ -27,7 +27,7 @@ void fake_cpu_reset(void)
 	cpu = (struct fake_cpu){
 		.cr0 = 0x80000011,           /* PE, ET, PG: no NE yet */
 		.cr4 = 0x000006A0,           /* PAE, PGE, OSFXSR, OSXMMEXCPT */
-		.feature_control = 0,        /* unlocked, as Bochs leaves it for the kernel */
+		.feature_control = 0,        /* unlocked, as firmware may leave it (Bochs' BIOS locks it, VMX on) */
 		.vmx_basic = 0x00DA040000000004ull, /* revision 4, 4 KiB regions */
 		.cr0_fixed0 = 0x80000021, .cr0_fixed1 = 0xFFFFFFFF,
 		.cr4_fixed0 = 0x00002000, .cr4_fixed1 = 0x003727FF,

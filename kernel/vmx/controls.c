@@ -1,7 +1,7 @@
 /*
  * Lab 1: fitting VMX controls to what the CPU allows.
  *
- * Read labs/lab1-vmx-entry.md, "Controls", and SDM Vol3D A.3.1 (Pin-Based
+ * Read labs/lab1-vmx-entry.md, "2. Controls", and SDM Vol3D A.3.1 (Pin-Based
  * VM-Execution Controls): each capability MSR holds the allowed 0-settings in
  * bits 31:0 and the allowed 1-settings in bits 63:32.
  */

@@ -1,7 +1,7 @@
 /*
  * Lab 1: the world switch and the exit decoder.
  *
- * Read labs/lab1-vmx-entry.md, "Running the guest" and "Decoding exits", and
+ * Read labs/lab1-vmx-entry.md, "4. Running and decoding", and
  * SDM Vol3C 27.2 (Recording VM-Exit Information).
  */
 #include "kernel/lab.h"

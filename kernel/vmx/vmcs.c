@@ -1,7 +1,7 @@
 /*
  * Lab 1: building the VMCS: controls, host state, guest state.
  *
- * Read labs/lab1-vmx-entry.md, "The VMCS", and SDM Vol3C 24 (Virtual Machine
+ * Read labs/lab1-vmx-entry.md, "3. The VMCS", and SDM Vol3C 24 (Virtual Machine
  * Control Structures) and 26.2-26.3 (the checks VM entry makes).
  */
 #include "kernel/lab.h"
