@@ -23,6 +23,9 @@
 /** @brief Write IOAPIC register @p reg through IOREGSEL and IOWIN. */
 void ioapic_write(uint32_t reg, uint32_t v);
 
+/** @brief Initialise the 8259A pair out of order and print the masks it reads back (argument pic). */
+void badpc_pic(void);
+
 /** @brief Do the checks whose answer the SDM gives and QEMU's TCG not always (argument sdm). */
 void badpc_sdm(void);
 

@@ -1,8 +1,10 @@
 /*
  * A guest that programs the PC's interrupt controllers badly, one bad act
- * per argument. Where the architecture answers the act (ESR bits, a message
- * nobody takes), argument `sdm` does those acts and checks the answers
- * against the SDM itself (sdm.c); every other argument does an act after
+ * per argument. Argument `pic` initialises the 8259A pair out of order and
+ * prints what it reads back, the same natively (pic.c). Where the
+ * architecture answers the act (ESR bits, a message nobody takes), argument
+ * `sdm` does those acts and checks the answers against the SDM itself
+ * (sdm.c); every other argument does an act after
  * which the hypervisor stops the VM by name, and prints what it read should
  * it go on:
  * `init`      an INIT IPI to its own APIC ID (it would reset the CPU);
@@ -116,7 +118,11 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 		badpc_sdm();
 		return GUEST_SUCCESS;
 	}
+	if (arg_flag(args, "pic")) {
+		badpc_pic();
+		return GUEST_SUCCESS;
+	}
 	if (!stopping_act(args))
-		gprintf("badpc: no bad act named: give sdm, init, unaligned, straddle, wide, byte, eoi or nmi\n");
+		gprintf("badpc: no bad act named: give pic, sdm, init, unaligned, straddle, wide, byte, eoi or nmi\n");
 	return GUEST_FAILURE;
 }
