@@ -11,6 +11,8 @@
  * `unaligned` a 32-bit read of the local APIC at offset 0x32;
  * `straddle`  a 32-bit read of the last 2 bytes of the local APIC's page
  *             and the first 2 of the RAM page mapped after it;
+ * `into`      a 32-bit read of the last 2 bytes of a RAM page and the first
+ *             2 of the local APIC's page mapped after it;
  * `wide`      a 64-bit MMX read of the version register;
  * `byte`      an 8-bit write of IOREGSEL;
  * `eoi`       a read of the IOAPIC's write-only EOI register;
@@ -24,12 +26,12 @@
 #include "paging.h"
 #include "x86.h"
 
-#define STRADDLE_AT 0x00800000u /* linear: the local APIC's page, then a RAM page */
+#define STRADDLE_AT 0x00800000u /* linear: a RAM page, the local APIC's page, a RAM page */
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t pt_low[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4 MiB, identity */
 static uint32_t pt_straddle[ENTRIES] __attribute__((aligned(PAGE_SIZE))); /* STRADDLE_AT */
-static uint8_t ram_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t ram_pages[2][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 uint32_t peek(uint32_t a)
 {
@@ -47,25 +49,25 @@ void ioapic_write(uint32_t reg, uint32_t v)
 	poke(IOAPIC_WINDOW, v);
 }
 
-/* Identity-map 0-4 MiB, and at STRADDLE_AT the local APIC's page followed by ram_page. */
+/* Identity-map 0-4 MiB, and at STRADDLE_AT the local APIC's page between two RAM pages. */
 static void paging_on(void)
 {
 	for (uint32_t i = 0; i < ENTRIES; i++)
 		pt_low[i] = (i * PAGE_SIZE) | PTE_P | PTE_RW;
-	pt_straddle[0] = LAPIC | PTE_P | PTE_RW | PTE_PCD;
-	pt_straddle[1] = (uint32_t)ram_page | PTE_P | PTE_RW;
+	pt_straddle[0] = (uint32_t)ram_pages[0] | PTE_P | PTE_RW;
+	pt_straddle[1] = LAPIC | PTE_P | PTE_RW | PTE_PCD;
+	pt_straddle[2] = (uint32_t)ram_pages[1] | PTE_P | PTE_RW;
 	pgdir[0] = (uint32_t)pt_low | PTE_P | PTE_RW;
 	pgdir[PDX(STRADDLE_AT)] = (uint32_t)pt_straddle | PTE_P | PTE_RW;
 	write_cr3((uint32_t)pgdir);
 	write_cr0(read_cr0() | CR0_PG);
 }
 
-/* The 32-bit read whose first 2 bytes are the local APIC page's last. */
-static void straddle(void)
+/* The 32-bit read across the end of the page at STRADDLE_AT + page: the local APIC's (1) or RAM (0). */
+static void straddle(uint32_t page)
 {
 	paging_on();
-	gprintf("badpc: read across the local APIC's page into RAM: %x\n",
-		peek(STRADDLE_AT + PAGE_SIZE - 2));
+	gprintf("badpc: read across the end of page %u: %x\n", page, peek(STRADDLE_AT + (page + 1) * PAGE_SIZE - 2));
 }
 
 /* A 64-bit MMX load of the version register: CR0.EM and TS are clear at entry. */
@@ -89,7 +91,9 @@ static int stopping_act(const char *args)
 	} else if (arg_flag(args, "unaligned")) {
 		gprintf("badpc: unaligned read: %x\n", peek(LAPIC_VERSION + 2));
 	} else if (arg_flag(args, "straddle")) {
-		straddle();
+		straddle(1);
+	} else if (arg_flag(args, "into")) {
+		straddle(0);
 	} else if (arg_flag(args, "wide")) {
 		wide();
 	} else if (arg_flag(args, "byte")) {
@@ -123,6 +127,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 		return GUEST_SUCCESS;
 	}
 	if (!stopping_act(args))
-		gprintf("badpc: no bad act named: give pic, sdm, init, unaligned, straddle, wide, byte, eoi or nmi\n");
+		gprintf("badpc: no bad act named: give pic, sdm, init, unaligned, straddle, into, wide, byte, eoi or nmi\n");
 	return GUEST_FAILURE;
 }
