@@ -26,6 +26,9 @@ void ioapic_write(uint32_t reg, uint32_t v);
 /** @brief Initialise the 8259A pair out of order and print the masks it reads back (argument pic). */
 void badpc_pic(void);
 
+/** @brief Take the timer's IRQ 0 at the firmware's vector 8, the double fault's (argument pic8). */
+void badpc_low_vector(void);
+
 /** @brief Do the checks whose answer the SDM gives and QEMU's TCG not always (argument sdm). */
 void badpc_sdm(void);
 

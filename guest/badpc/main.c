@@ -1,7 +1,8 @@
 /*
  * A guest that programs the PC's interrupt controllers badly, one bad act
  * per argument. Argument `pic` initialises the 8259A pair out of order and
- * prints what it reads back, the same natively (pic.c). Where the
+ * prints what it reads back, the same natively (pic.c); `pic8` takes the
+ * timer's interrupt at the firmware's vector 8 in protected mode (lowvector.c). Where the
  * architecture answers the act (ESR bits, a message nobody takes), argument
  * `sdm` does those acts and checks the answers against the SDM itself
  * (sdm.c); every other argument does an act after
@@ -126,7 +127,11 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 		badpc_pic();
 		return GUEST_SUCCESS;
 	}
+	if (arg_flag(args, "pic8")) {
+		badpc_low_vector();
+		return GUEST_SUCCESS;
+	}
 	if (!stopping_act(args))
-		gprintf("badpc: no bad act named: give pic, sdm, init, unaligned, straddle, into, wide, byte, eoi or nmi\n");
+		gprintf("badpc: no bad act named: give pic, pic8, sdm, init, unaligned, straddle, into, wide, byte, eoi or nmi\n");
 	return GUEST_FAILURE;
 }
