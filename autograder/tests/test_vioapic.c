@@ -197,3 +197,22 @@ Test(vioapic, the_id_keeps_bits_27_24)
 	wr(REG_ID, 0xFFFFFFFF);
 	cr_assert_eq(rd(REG_ID), 0x0F000000);
 }
+
+Test(vioapic, ioregsel_keeps_its_8_address_bits)
+{
+	uint32_t value;
+
+	cr_assert(vioapic_write(&vm, REGSEL, 0x12345601));
+	cr_assert(vioapic_read(&vm, REGSEL, &value));
+	cr_assert_eq(value, 0x01, "82093AA: 3.1.1: bits 31:8 reserved");
+}
+
+Test(vioapic, offsets_without_a_register_and_the_eoi_read_have_no_answer)
+{
+	uint32_t value;
+
+	cr_assert_not(vioapic_read(&vm, MMIO_EOI, &value), "the EOI register is write-only");
+	cr_assert_not(vioapic_read(&vm, 0x20, &value));
+	cr_assert_not(vioapic_write(&vm, 0x30, 0));
+	cr_assert_eq(vm.state, VM_RUNNING, "kernel/mmio.c names the offset and stops the VM");
+}

@@ -297,7 +297,35 @@ Test(vlapic, self_ipis_land_in_irr_and_others_go_nowhere)
 	cr_assert_eq(rd(ICR_LOW) & 0x1000, 0, "delivery status: idle");
 	wr(ICR_LOW, 0x500); /* INIT */
 	wr(ICR_LOW, 0x600 | 0x9F); /* start-up */
-	cr_assert_eq(vm.state, VM_RUNNING, "INIT and SIPI are accepted and do nothing");
+	cr_assert_eq(vm.state, VM_RUNNING, "INIT and SIPI to an APIC ID nobody has go nowhere");
+}
+
+Test(vlapic, an_ipi_to_nobody_sets_no_error_but_its_illegal_vector)
+{
+	wr(ICR_HIGH, 0x05000000);
+	wr(ICR_LOW, 0x62);
+	wr(ESR, 0);
+	cr_assert_eq(rd(ESR), 0, "no send accept error on an xAPIC: SDM Vol3A 10.5.3");
+	wr(ICR_LOW, 0x03);
+	wr(ESR, 0);
+	cr_assert_eq(rd(ESR), 0x20, "send illegal vector only: nobody received it");
+}
+
+Test(vlapic, an_init_ipi_to_itself_stops_the_vm)
+{
+	wr(ICR_HIGH, 0);
+	wr(ICR_LOW, 0x4500); /* INIT, assert, to APIC ID 0: its own */
+	cr_assert_eq(vm.state, VM_STOPPED);
+	cr_assert(strstr(vm.stop_reason, "INIT IPI to itself"), "%s", vm.stop_reason);
+}
+
+Test(vlapic, a_start_up_ipi_to_itself_and_an_init_de_assert_do_nothing)
+{
+	wr(ICR_LOW, SELF | 0x600 | 0x9F);
+	wr(ICR_LOW, 0x80000 | 0x8000 | 0x500);
+	cr_assert_eq(vm.state, VM_RUNNING);
+	wr(ESR, 0);
+	cr_assert_eq(rd(ESR), 0);
 }
 
 Test(vlapic, an_nmi_ipi_to_itself_stops_the_vm)

@@ -16,7 +16,10 @@
  * slave's INT as a level, so a slave request withdrawn before INTA gives the
  * master's spurious IR7; ICW1's A7-A5 and ADI (8080 mode) and ICW4's
  * BUF and M/S (buffered mode) are stored without effect; 8080/8085 mode
- * (ICW4 uPM = 0) stops the VM. An input is level-triggered when ICW1's LTIM
+ * (ICW4 uPM = 0) stops the VM, but an ICW1 without IC4, whose zero ICW4
+ * would be 8080 mode too, leaves 8086 mode (as QEMU's); an OCW2 or OCW3 in
+ * the middle of an initialisation sequence is carried out and the sequence
+ * goes on (as QEMU's; the datasheet does not say). An input is level-triggered when ICW1's LTIM
  * or its ELCR bit says so (ELCR: Intel 82371SB PIIX3 datasheet, ELCR1/ELCR2;
  * IRQ 0, 1, 2, 8 and 13 stay edge-triggered there, their bits read 0).
  */

@@ -10,9 +10,12 @@
  * for Fixed Interrupts), 10.8.5 (Signaling Interrupt Servicing Completion),
  * 10.9 (Spurious Interrupt).
  *
- * There is one CPU: an IPI reaches this APIC or nobody; INIT and start-up
- * IPIs are accepted and do nothing; an NMI or SMI IPI, which it cannot
- * deliver, stops the VM by name. The delivery-status bits read idle: every
+ * There is one CPU: an IPI reaches this APIC or nobody, and one to an APIC
+ * ID nobody has is dropped without an error (ESR's accept-error bits are
+ * the P6 family's and Pentium's only, SDM Vol3A 10.5.3); a start-up IPI is
+ * ignored (the CPU is not waiting for one) and so is the INIT level
+ * de-assert; an INIT IPI to itself, which would reset the CPU, and an NMI or
+ * SMI IPI to itself, which it cannot deliver, stop the VM by name. The delivery-status bits read idle: every
  * message is delivered when written. The timer is brought up to date
  * (vlapic_update) before every register access, so the guest always reads
  * the count and IRR of the present moment.
@@ -94,6 +97,8 @@
 #define LVT_MASKED        0x00010000u /* the mask bit of every LVT entry */
 #define LVT_PERIODIC      0x00020000u /* the timer's mode: periodic (else one-shot) */
 #define ICR_LOGICAL       0x00000800u /* destination mode: logical (else physical) */
+#define ICR_ASSERT        0x00004000u /* level: assert (else de-assert) */
+#define ICR_LEVEL         0x00008000u /* trigger mode: level (else edge) */
 #define ICR_SHORTHAND_SHIFT 18        /* destination shorthand, bits 19:18 */
 #define SHORTHAND_NONE    0x0u
 #define SHORTHAND_SELF    0x1u
@@ -340,6 +345,13 @@ static bool ipi_reaches_self(const struct vm *vm, uint32_t icr_low, uint32_t icr
 	}
 }
 
+/* Whether the ICR holds an INIT level de-assert, which only synchronises arbitration IDs and resets
+ * nobody: delivery mode INIT, trigger level, level de-assert. SDM Vol3A 10.6.1 (Interrupt Command Register) */
+static bool is_init_deassert(uint32_t icr_low)
+{
+	return (icr_low & (ICR_LEVEL | ICR_ASSERT)) == ICR_LEVEL;
+}
+
 /* Send the interprocessor interrupt the ICR now holds. SDM Vol3A 10.6.1 */
 static void send_ipi(struct vm *vm)
 {
@@ -362,8 +374,13 @@ static void send_ipi(struct vm *vm)
 			vm_stop(vm, "local APIC: an %s IPI to itself (ICR %#x), which the hypervisor does not deliver",
 				mode == MODE_NMI ? "NMI" : "SMI", a->icr_low);
 		return;
+	case MODE_INIT:
+		if (to_self && !is_init_deassert(a->icr_low))
+			vm_stop(vm, "local APIC: an INIT IPI to itself (ICR %#x), which would reset the CPU: the hypervisor does not emulate a reset",
+				a->icr_low);
+		return;
 	default:
-		return; /* INIT, start-up: there is no other processor to start (MODE_INIT, MODE_STARTUP) */
+		return; /* start-up: no processor is waiting for one; the rest reserved (MODE_STARTUP) */
 	}
 }
 
