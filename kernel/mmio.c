@@ -112,6 +112,7 @@ enum resume mmio_access(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 	struct insn in;
 	size_t n;
 
+	vm->stats.device_accesses++;
 	if (!decode_at_rip(vm, &in, bytes, &n, err, sizeof(err)))
 		return not_emulated(vm, gpa, bytes, n, err);
 	if (in.kind != INSN_MOV_LOAD && in.kind != INSN_MOV_STORE)
