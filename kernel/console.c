@@ -94,6 +94,11 @@ int console_input_byte(int vm_id)
 	return byte;
 }
 
+bool console_input_open_for(int vm_id)
+{
+	return vm_id >= 0 && vm_id < CONSOLE_INPUTS && input_left[vm_id];
+}
+
 bool console_input_may_come(void)
 {
 	for (int i = 0; i < CONSOLE_INPUTS; i++)
