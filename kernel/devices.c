@@ -19,7 +19,7 @@
 struct port_owner {
 	uint16_t first, last; /* the ports, inclusive */
 	bool byte_wide;       /* an 8-bit chip: a wider access is one byte per port, as the ISA bus splits it */
-	bool timed;           /* an access may change a timer or the vector presented: pc_changed (kernel/pc/platform.h) */
+	bool changes_pc;      /* an access may change a timer or the vector presented: pc_changed (kernel/pc/platform.h) */
 	uint32_t (*read)(struct vm *vm, uint16_t port, unsigned size);        /* NULL: reads as unknown */
 	void (*write)(struct vm *vm, uint16_t port, unsigned size, uint32_t value); /* NULL: unknown */
 };
@@ -28,7 +28,7 @@ static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32
 
 /* Searched in order: COM1 first, as every byte a guest prints is an exit on it. */
 static const struct port_owner port_owners[] = {
-	/* COM1 reaches the rest of the PC only through IRQ 4 (pc_set_irq): not timed. */
+	/* COM1 reaches the rest of the PC only through IRQ 4 (pc_set_irq): changes_pc false. */
 	{ COM1_PORT, COM1_LAST_PORT, false, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
 	{ DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, false, false, NULL, debug_exit_write }, /* the project's exit port */
 	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, false, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
@@ -89,7 +89,7 @@ static uint32_t port_read(struct vm *vm, uint16_t port, unsigned size)
 			value |= (port_read(vm, (uint16_t)(port + i), 1) & 0xFF) << (8 * i);
 		return value;
 	}
-	if (o && o->timed)
+	if (o && o->changes_pc)
 		pc_changed(vm);
 	if (o && o->read)
 		return o->read(vm, port, size);
@@ -107,7 +107,7 @@ static void port_write(struct vm *vm, uint16_t port, unsigned size, uint32_t val
 			port_write(vm, (uint16_t)(port + i), 1, (value >> (8 * i)) & 0xFF);
 		return;
 	}
-	if (o && o->timed)
+	if (o && o->changes_pc)
 		pc_changed(vm);
 	if (o && o->write)
 		o->write(vm, port, size, value);
