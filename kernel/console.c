@@ -91,7 +91,7 @@ int console_input_byte(int vm_id)
 	uint8_t byte;
 
 	/* vm3 (VM_MAX is 4) has no input port: closed, never looked up past the tables */
-	if (!console_input_open_for(vm_id) || !(inb(input_ports[vm_id] + UART_LSR) & LSR_DR))
+	if (vm_id >= CONSOLE_INPUTS || input_left[vm_id] == 0 || !(inb(input_ports[vm_id] + UART_LSR) & LSR_DR))
 		return -1;
 	byte = inb(input_ports[vm_id] + UART_RBR);
 	if (input_left[vm_id] != CONSOLE_INPUT_ENDLESS)
