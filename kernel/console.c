@@ -81,14 +81,19 @@ void console_input_open(int vm_id, uint64_t bytes)
 	input_left[vm_id] = bytes;
 }
 
+bool console_input_open_for(int vm_id)
+{
+	return vm_id >= 0 && vm_id < CONSOLE_INPUTS && input_left[vm_id];
+}
+
 int console_input_byte(int vm_id)
 {
-	uint16_t base = input_ports[vm_id];
 	uint8_t byte;
 
-	if (input_left[vm_id] == 0 || !(inb(base + UART_LSR) & LSR_DR))
+	/* vm3 (VM_MAX is 4) has no input port: closed, never looked up past the tables */
+	if (vm_id >= CONSOLE_INPUTS || input_left[vm_id] == 0 || !(inb(input_ports[vm_id] + UART_LSR) & LSR_DR))
 		return -1;
-	byte = inb(base + UART_RBR);
+	byte = inb(input_ports[vm_id] + UART_RBR);
 	if (input_left[vm_id] != CONSOLE_INPUT_ENDLESS)
 		input_left[vm_id]--;
 	return byte;

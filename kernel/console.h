@@ -59,6 +59,9 @@ int console_input_byte(int vm_id);
  */
 bool console_input_may_come(void);
 
+/** @brief True while VM @p vm_id's input is open and not at its end: a byte may arrive at any time. */
+bool console_input_open_for(int vm_id);
+
 /** @brief printf to COM1 without any prefix. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,7 +33,7 @@ static void sample_add(struct cost_sample *s, uint32_t value, uint32_t *rng)
 	s->seen++;
 }
 
-void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults)
+void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults, uint64_t device_accesses)
 {
 	uint64_t start = rdtsc();
 
@@ -44,10 +44,13 @@ void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults)
 		sample_add(&c->by_kind[c->pending_kind], ticks, &c->rng);
 		if (hidden_faults != c->pending_faults)
 			sample_add(&c->hidden, ticks, &c->rng);
+		if (device_accesses != c->pending_devices)
+			sample_add(&c->device, ticks, &c->rng);
 	}
 	c->pending_exit_tsc = tsc_at_exit;
 	c->pending_kind = kind;
 	c->pending_faults = hidden_faults;
+	c->pending_devices = device_accesses;
 	c->own_ticks = rdtsc() - start;
 }
 
@@ -100,6 +103,9 @@ void cost_report(const struct cost *c, int vm_id)
 {
 	hv_log("vm%d cost: hidden-fault round trip median %u ticks over %u faults", vm_id,
 	       percentile(&c->hidden, 50), c->hidden.seen);
+	if (c->device.seen)
+		hv_log("vm%d cost: device-access round trip median %u ticks over %u accesses", vm_id,
+		       percentile(&c->device, 50), c->device.seen);
 	for (int k = 0; k < EXIT_KIND_COUNT; k++) {
 		const struct cost_sample *s = &c->by_kind[k];
 

@@ -30,10 +30,12 @@ struct cost {
 	uint64_t ticks[EXIT_KIND_COUNT];             /**< host TSC ticks by exit kind */
 	struct cost_sample by_kind[EXIT_KIND_COUNT]; /**< each exit's cost, by kind */
 	struct cost_sample hidden;                   /**< round trips of hidden faults */
+	struct cost_sample device;                   /**< round trips of device-memory accesses (kernel/mmio.c) */
 	uint32_t rng;                                /**< xorshift state for the sampling */
 	uint64_t pending_exit_tsc;                   /**< the last exit's tsc_at_exit, 0: none to charge */
 	enum exit_kind pending_kind;                 /**< the last exit's kind */
 	uint64_t pending_faults;                     /**< hidden faults filled before the last exit was handled */
+	uint64_t pending_devices;                    /**< device accesses before the last exit was handled */
 	uint64_t own_ticks;                          /**< what cost_account took inside the last exit */
 };
 
@@ -42,9 +44,10 @@ struct cost {
  * one (its tsc_at_exit to the tsc_at_entry before this exit, less this
  * function's own ticks then) and remember this one. @p hidden_faults is the
  * virtual TLB's count so far: a change since the last call makes the last
- * exit a hidden fault.
+ * exit a hidden fault; @p device_accesses the VM's count of device-memory
+ * accesses, likewise.
  */
-void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults);
+void cost_account(struct cost *c, enum exit_kind kind, uint64_t hidden_faults, uint64_t device_accesses);
 
 /** @brief The VM's slice is over: until it runs again, the time is the other VMs', not its last exit's. */
 void cost_slice_over(struct cost *c);
@@ -60,7 +63,8 @@ void cost_switch(uint64_t slice_end);
 void cost_switch_report(void);
 
 /**
- * @brief Print the median hidden-fault round trip, then one line per exit kind
+ * @brief Print the median hidden-fault round trip (and device-access round
+ * trip, when there were any), then one line per exit kind
  * with its count, median, 90th percentile and total ticks ("hv: vmN cost: ...").
  */
 void cost_report(const struct cost *c, int vm_id);

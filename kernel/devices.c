@@ -10,6 +10,7 @@
 #include "kernel/console.h"
 #include "kernel/dispatch.h"
 #include "kernel/pc/pc.h"
+#include "kernel/pc/platform.h"
 
 #define DEBUG_EXIT_PORT 0xF4 /* OUT v: the VM ends with exit code v */
 #define BUS_ALL_ONES    0xFFFFFFFF
@@ -18,6 +19,7 @@
 struct port_owner {
 	uint16_t first, last; /* the ports, inclusive */
 	bool byte_wide;       /* an 8-bit chip: a wider access is one byte per port, as the ISA bus splits it */
+	bool changes_pc;      /* an access may change a timer or the vector presented: pc_changed (kernel/pc/platform.h) */
 	uint32_t (*read)(struct vm *vm, uint16_t port, unsigned size);        /* NULL: reads as unknown */
 	void (*write)(struct vm *vm, uint16_t port, unsigned size, uint32_t value); /* NULL: unknown */
 };
@@ -26,17 +28,18 @@ static void debug_exit_write(struct vm *vm, uint16_t port, unsigned size, uint32
 
 /* Searched in order: COM1 first, as every byte a guest prints is an exit on it. */
 static const struct port_owner port_owners[] = {
-	{ COM1_PORT, COM1_LAST_PORT, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
-	{ DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, false, NULL, debug_exit_write }, /* the project's exit port */
-	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
-	{ PS2_DATA_PORT, PS2_DATA_PORT, true, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
-	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, ps2_read, ps2_write },    /* 8042 */
-	{ PIC_MASTER_CMD, PIC_MASTER_DATA, true, pic_read, pic_write },     /* 8259A master (kernel/pc/pic.c) */
-	{ PIC_SLAVE_CMD, PIC_SLAVE_DATA, true, pic_read, pic_write },       /* 8259A slave */
-	{ PIC_ELCR_MASTER, PIC_ELCR_SLAVE, true, pic_read, pic_write },     /* ELCR */
-	{ PIT_COUNTER0_PORT, PIT_CONTROL_PORT, true, pit_read, pit_write }, /* 8254 (kernel/pc/pit.c) */
-	{ PIT_PORT_B, PIT_PORT_B, true, pit_read, pit_write },              /* port 0x61 */
-	{ RTC_INDEX_PORT, RTC_DATA_PORT, true, rtc_read, rtc_write },       /* MC146818A (kernel/pc/rtc.c) */
+	/* COM1 reaches the rest of the PC only through IRQ 4 (pc_set_irq): changes_pc false. */
+	{ COM1_PORT, COM1_LAST_PORT, false, false, uart_read, uart_write },        /* COM1 (kernel/pc/uart.c) */
+	{ DEBUG_EXIT_PORT, DEBUG_EXIT_PORT, false, false, NULL, debug_exit_write }, /* the project's exit port */
+	{ CRTC_INDEX_PORT, CRTC_DATA_PORT, true, false, crtc_read, crtc_write },   /* CRTC (kernel/pc/crtc.c) */
+	{ PS2_DATA_PORT, PS2_DATA_PORT, true, false, ps2_read, ps2_write },        /* 8042 (kernel/pc/ps2.c) */
+	{ PS2_STATUS_PORT, PS2_STATUS_PORT, true, false, ps2_read, ps2_write },    /* 8042 */
+	{ PIC_MASTER_CMD, PIC_MASTER_DATA, true, true, pic_read, pic_write },     /* 8259A master (kernel/pc/pic.c) */
+	{ PIC_SLAVE_CMD, PIC_SLAVE_DATA, true, true, pic_read, pic_write },       /* 8259A slave */
+	{ PIC_ELCR_MASTER, PIC_ELCR_SLAVE, true, true, pic_read, pic_write },     /* ELCR */
+	{ PIT_COUNTER0_PORT, PIT_CONTROL_PORT, true, true, pit_read, pit_write }, /* 8254 (kernel/pc/pit.c) */
+	{ PIT_PORT_B, PIT_PORT_B, true, true, pit_read, pit_write },              /* port 0x61 */
+	{ RTC_INDEX_PORT, RTC_DATA_PORT, true, true, rtc_read, rtc_write },       /* MC146818A (kernel/pc/rtc.c) */
 };
 
 /* The project's debug-exit port: the guest contract's end of a VM. */
@@ -86,6 +89,8 @@ static uint32_t port_read(struct vm *vm, uint16_t port, unsigned size)
 			value |= (port_read(vm, (uint16_t)(port + i), 1) & 0xFF) << (8 * i);
 		return value;
 	}
+	if (o && o->changes_pc)
+		pc_changed(vm);
 	if (o && o->read)
 		return o->read(vm, port, size);
 	warn_unknown_port(vm, port, true);
@@ -102,6 +107,8 @@ static void port_write(struct vm *vm, uint16_t port, unsigned size, uint32_t val
 			port_write(vm, (uint16_t)(port + i), 1, (value >> (8 * i)) & 0xFF);
 		return;
 	}
+	if (o && o->changes_pc)
+		pc_changed(vm);
 	if (o && o->write)
 		o->write(vm, port, size, value);
 	else

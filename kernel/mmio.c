@@ -11,6 +11,7 @@
 #include "kernel/complete.h"
 #include "kernel/console.h"
 #include "kernel/mmio.h"
+#include "kernel/pc/platform.h"
 #include "kernel/x86.h"
 
 #define REGISTER_BYTES 4    /* both chips' registers: aligned 32-bit words */
@@ -112,6 +113,8 @@ enum resume mmio_access(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 	struct insn in;
 	size_t n;
 
+	vm->stats.device_accesses++;
+	pc_changed(vm); /* both chips' registers decide the vector presented, the local APIC's a timer */
 	if (!decode_at_rip(vm, &in, bytes, &n, err, sizeof(err)))
 		return not_emulated(vm, gpa, bytes, n, err);
 	if (in.kind != INSN_MOV_LOAD && in.kind != INSN_MOV_STORE)

@@ -55,7 +55,7 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 			cost_switch(switch_start);
 		switch_start = 0;
 		if (vm->report_cost)
-			cost_account(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults);
+			cost_account(&vm->cost, e.kind, vm->vtlb.stats.hidden_faults, vm->stats.device_accesses);
 		dispatch_exit(vm, &e);
 		vm_console_wait(vm); /* a prompt the guest waits at is shown */
 		console_pump(); /* the UART drains while the guests run */
@@ -65,6 +65,8 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 	}
 	if (vm->state == VM_RUNNING && vm->halted)
 		irq_update(vm); /* parked by its last exit: a vector already waiting wakes it */
+	if (vm->state == VM_RUNNING && vm->halted)
+		vm->stats.parks++; /* not entered again until a vector wakes it */
 	cost_slice_over(&vm->cost);
 	return rdtsc();
 }

@@ -254,7 +254,7 @@ void show_record_exit(struct vm *vm, const struct vm_exit *e)
 	span.t1 = rdtsc() - tsc_base;
 }
 
-/* Print vm's end: how it ended, its exits by kind, its virtual TLB's counters. */
+/* Print vm's end: how it ended, its exits by kind, its interrupts injected, device accesses and parks, its virtual TLB's counters. */
 static void end_record(const struct vm *vm)
 {
 	const struct vtlb_stats *s = &vm->vtlb.stats;
@@ -266,6 +266,8 @@ static void end_record(const struct vm *vm)
 	record_put(&line, ",\"state\":\"%s\",\"code\":%u,\"total\":%lu", vm->state == VM_EXITED ? "exited" : "stopped",
 	    vm->exit_code, total);
 	record_put_kinds(&line, "exits", vm->stats.exits);
+	record_put(&line, ",\"interrupts\":%lu,\"device\":%lu,\"parks\":%lu", vm->stats.interrupts,
+	    vm->stats.device_accesses, vm->stats.parks);
 	record_put(&line, ",\"vtlb\":{\"hidden\":%lu,\"new\":%lu,\"refills\":%lu,\"true\":%lu,\"invlpg_drops\":%lu",
 	    s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops);
 	record_put(&line, ",\"cr3_drops\":%lu,\"flush_drops\":%lu,\"evictions\":%lu,\"pages_in_use\":%d,\"pages_peak\":%u}",

@@ -159,7 +159,7 @@ void vm_console_wait(struct vm *vm)
 	vm->line_shown = vm->line_len;
 }
 
-/* One line: the exit count by kind, kinds that never happened left out. */
+/* One line: the exit count by kind, then interrupts injected, device accesses and parks; zero counts left out. */
 static void report_stats(const struct vm *vm)
 {
 	char buf[400];
@@ -174,7 +174,11 @@ static void report_stats(const struct vm *vm)
 			n += snprintf(buf + n, sizeof(buf) - n, ", %s %lu",
 				      exit_kind_name((enum exit_kind)k), vm->stats.exits[k]);
 	if (vm->stats.interrupts && n < sizeof(buf))
-		snprintf(buf + n, sizeof(buf) - n, "; %lu interrupts injected", vm->stats.interrupts);
+		n += snprintf(buf + n, sizeof(buf) - n, "; %lu interrupts injected", vm->stats.interrupts);
+	if (vm->stats.device_accesses && n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, "; %lu device accesses", vm->stats.device_accesses);
+	if (vm->stats.parks && n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "; %lu parks in HLT", vm->stats.parks);
 	hv_log("%s", buf);
 }
 

@@ -32,7 +32,9 @@ enum vm_state {
 /** @brief Counters printed when the VM ends. */
 struct vm_stats {
 	uint64_t exits[EXIT_KIND_COUNT]; /**< exits by kind */
-	uint64_t interrupts;             /**< external interrupts injected (kernel/irq.c) */
+	uint64_t interrupts;             /**< external interrupts injected (kernel/irq_deliver.c) */
+	uint64_t device_accesses;        /**< page-fault exits that were device-memory accesses, not shadow fills (kernel/mmio.c) */
+	uint64_t parks;                  /**< times it parked in HLT: not entered until a vector woke it (kernel/runloop.c) */
 };
 
 /** @brief One virtual machine. */

@@ -60,8 +60,19 @@ struct ps2 {
 	bool warned; /**< said that it ignores commands and data */
 };
 
+/**
+ * @brief What the chips answered at the last look (kernel/pc/platform.c):
+ * valid until pc_changed() or the clock reaching @c deadline.
+ */
+struct pc_answers {
+	bool stale;        /**< a chip changed since: ask them all again */
+	uint64_t deadline; /**< pc_deadline's answer: the earliest timer of any chip */
+	int vector;        /**< pc_intr_pending's answer */
+};
+
 /** @brief One VM's PC chips (a field of struct vm). */
 struct pc_chips {
+	struct pc_answers answers; /**< the chips' answers, kept until one changes (kernel/pc/platform.c) */
 	struct crtc crtc; /**< the CGA/VGA CRT controller */
 	struct ps2 ps2;   /**< the 8042 keyboard controller */
 	struct vlapic lapic;   /**< the local APIC (kernel/pc/vlapic.c) */

@@ -3,7 +3,15 @@
  * which chips have timers, which chips each ISA line reaches (the IOAPIC pin:
  * kernel/pc/wiring.c), and which controller
  * the CPU asks for an interrupt. Each chip lives in its own file beside this one.
+ *
+ * Before every entry the run loop wants the next deadline and the presented
+ * vector. Asking every chip each time costs hundreds of instructions per
+ * exit, and almost every exit changes no chip: so the answers are kept
+ * (struct pc_answers) until pc_changed() says a chip changed or the clock
+ * reaches the earliest deadline, when the due timers fire and the chips are
+ * asked again.
  */
+#include "kernel/console.h"
 #include "kernel/pc/platform.h"
 #include "kernel/pc/vioapic.h"
 #include "kernel/pc/vlapic.h"
@@ -18,16 +26,12 @@ void pc_reset(struct vm *vm)
 	pit_reset(vm);
 	rtc_reset(vm);
 	uart_reset(vm);
+	pc_changed(vm);
 }
 
-void pc_update(struct vm *vm)
+void pc_changed(struct vm *vm)
 {
-	uint64_t now = vclock_now(vm);
-
-	vlapic_update(vm, now);
-	pit_update(vm, now);
-	rtc_update(vm, now);
-	uart_receive(vm);
+	vm->pc.answers.stale = true;
 }
 
 /* The earlier of two clock times. */
@@ -36,14 +40,46 @@ static uint64_t earlier(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-uint64_t pc_deadline(const struct vm *vm)
+/* The master PIC asks for the CPU and LINT0 takes it (ExtINT, the virtual wire). SDM Vol3A 10.5.1 */
+static bool pic_through_lint0(const struct vm *vm)
 {
-	uint64_t deadline = VCLOCK_NEVER;
+	return vlapic_lint0_extint(vm) && pic_pending(vm) != PC_NO_VECTOR;
+}
 
-	deadline = earlier(deadline, vlapic_deadline(vm));
-	deadline = earlier(deadline, pit_deadline(vm));
-	deadline = earlier(deadline, rtc_deadline(vm));
-	return deadline;
+/* Ask every chip for its next deadline and the controllers for their vector
+ * (ExtINT first: it bypasses the local APIC's IRR and priorities, SDM Vol3A
+ * 10.5.1, Delivery Mode, as KVM's kvm_cpu_get_interrupt also orders them). */
+static void ask_chips(struct vm *vm)
+{
+	struct pc_answers *a = &vm->pc.answers;
+
+	a->deadline = earlier(earlier(vlapic_deadline(vm), pit_deadline(vm)), rtc_deadline(vm));
+	a->vector = pic_through_lint0(vm) ? pic_pending(vm) : vlapic_pending(vm);
+	a->stale = false;
+}
+
+void pc_update(struct vm *vm)
+{
+	struct pc_answers *a = &vm->pc.answers;
+	uint64_t now = vclock_now(vm);
+
+	if (a->stale || now >= a->deadline) {
+		vlapic_update(vm, now);
+		pit_update(vm, now);
+		rtc_update(vm, now);
+		a->stale = true; /* a timer may have fired and re-armed */
+	}
+	if (console_input_open_for(vm->id))
+		uart_receive(vm); /* host input comes whenever it comes: looked for every time */
+	if (a->stale)
+		ask_chips(vm);
+}
+
+uint64_t pc_deadline(struct vm *vm)
+{
+	if (vm->pc.answers.stale)
+		ask_chips(vm);
+	return vm->pc.answers.deadline;
 }
 
 void pc_set_irq(struct vm *vm, unsigned irq, bool high)
@@ -53,20 +89,14 @@ void pc_set_irq(struct vm *vm, unsigned irq, bool high)
 	pic_set_irq(vm, irq, high);
 	if (pin != PC_NO_PIN)
 		vioapic_set_pin(vm, (unsigned)pin, high);
+	pc_changed(vm);
 }
 
-/* The master PIC asks for the CPU and LINT0 takes it (ExtINT, the virtual wire). SDM Vol3A 10.5.1 */
-static bool pic_through_lint0(const struct vm *vm)
+int pc_intr_pending(struct vm *vm)
 {
-	return vlapic_lint0_extint(vm) && pic_pending(vm) != PC_NO_VECTOR;
-}
-
-/* ExtINT first: it bypasses the local APIC's IRR and priorities (SDM Vol3A 10.5.1, Delivery Mode), as KVM's kvm_cpu_get_interrupt also orders them. */
-int pc_intr_pending(const struct vm *vm)
-{
-	if (pic_through_lint0(vm))
-		return pic_pending(vm);
-	return vlapic_pending(vm);
+	if (vm->pc.answers.stale)
+		ask_chips(vm);
+	return vm->pc.answers.vector;
 }
 
 void pc_intr_ack(struct vm *vm, uint8_t vector)
@@ -75,4 +105,5 @@ void pc_intr_ack(struct vm *vm, uint8_t vector)
 		pic_ack(vm);
 	else
 		vlapic_ack(vm, vector);
+	pc_changed(vm);
 }

@@ -30,11 +30,26 @@ int pc_ioapic_pin(unsigned irq);
 /** @brief Put every chip of @p vm in the state the firmware leaves at the guest's entry. */
 void pc_reset(struct vm *vm);
 
-/** @brief Fire every timer of @p vm's chips whose deadline its clock has reached (kernel/vclock.h). */
+/**
+ * @brief Fire every timer of @p vm's chips whose deadline its clock has
+ * reached (kernel/vclock.h), and move console input into COM1 while the VM's
+ * input is open. Asks the chips only when one changed (pc_changed) or the
+ * earliest deadline has come: otherwise their last answers stand.
+ */
 void pc_update(struct vm *vm);
 
+/**
+ * @brief A guest access or an event may have changed a timer of @p vm's chips
+ * or the vector they present: pc_update, pc_deadline and pc_intr_pending ask
+ * the chips again. Called by every access to the PIC, PIT, CMOS clock, local
+ * APIC and IOAPIC (kernel/devices.c, kernel/mmio.c), by pc_set_irq,
+ * pc_intr_ack and pc_reset; a chip that changes the rest of the PC only
+ * through its ISA line (COM1) needs no call of its own.
+ */
+void pc_changed(struct vm *vm);
+
 /** @brief The earliest time on @p vm's clock at which one of its chips' timers fires, or VCLOCK_NEVER. */
-uint64_t pc_deadline(const struct vm *vm);
+uint64_t pc_deadline(struct vm *vm);
 
 /**
  * @brief Drive ISA interrupt line @p irq (0-15) of @p vm @p high or low. An
@@ -45,9 +60,9 @@ void pc_set_irq(struct vm *vm, unsigned irq, bool high);
 /**
  * @brief The vector @p vm's interrupt controllers ask the CPU to take now:
  * the local APIC's highest-priority pending interrupt, or the PIC's through
- * LINT0; PC_NO_VECTOR when none. Reading it changes nothing.
+ * LINT0; PC_NO_VECTOR when none. Reading it changes no chip.
  */
-int pc_intr_pending(const struct vm *vm);
+int pc_intr_pending(struct vm *vm);
 
 /**
  * @brief The CPU took @p vector, the one pc_intr_pending() named: the local
