@@ -15,6 +15,7 @@ UNIT_CODE_SRCS := \
 	kernel/firmware/mptable.c \
 	kernel/pc/wiring.c \
 	kernel/decode.c \
+	kernel/modrm.c \
 	kernel/event.c \
 	kernel/irq.c \
 	kernel/vmx/controls.c \
