@@ -16,6 +16,8 @@ UNIT_CODE_SRCS := \
 	kernel/pc/wiring.c \
 	kernel/decode.c \
 	kernel/modrm.c \
+	kernel/complete.c \
+	kernel/vmx/lab1check.c \
 	kernel/event.c \
 	kernel/irq.c \
 	kernel/vmx/controls.c \
