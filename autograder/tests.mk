@@ -15,6 +15,9 @@ UNIT_CODE_SRCS := \
 	kernel/firmware/mptable.c \
 	kernel/pc/wiring.c \
 	kernel/decode.c \
+	kernel/modrm.c \
+	kernel/complete.c \
+	kernel/vmx/lab1check.c \
 	kernel/event.c \
 	kernel/irq.c \
 	kernel/vmx/controls.c \

@@ -72,6 +72,14 @@ struct backend {
 	 */
 	uint32_t (*segment_base)(struct vcpu *v, int seg);
 
+	/**
+	 * @brief True when @p v runs 32-bit code: its code segment's D flag is
+	 * set, so instructions default to 32-bit operands and addresses; false
+	 * in 16-bit code (D clear, real or virtual-8086 mode). SDM Vol3A 3.4.5
+	 * (Segment Descriptors). For the decoder (kernel/decode.h), through decode_at_rip.
+	 */
+	bool (*code32)(struct vcpu *v);
+
 	/** @brief The guest's current privilege level (0 to 3), for the rights of an emulated access. */
 	int (*cpl)(struct vcpu *v);
 

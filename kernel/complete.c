@@ -49,7 +49,7 @@ bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], 
 	uint32_t cs_base = active_backend->segment_base(&vm->vcpu, SEG_CS);
 
 	*n = vm_read_code(vm, cs_base + (uint32_t)vm->vcpu.rip, bytes, INSN_MAX_LEN);
-	return insn_decode(bytes, *n, vm->vcpu.gpr, in, err, err_size);
+	return insn_decode(bytes, *n, active_backend->code32(&vm->vcpu), vm->vcpu.gpr, in, err, err_size);
 }
 
 uint32_t operand_linear(struct vm *vm, const struct insn *in)
@@ -89,7 +89,7 @@ bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 {
 	uint8_t bytes[INSN_MAX_LEN];
 	size_t n;
-	char err[100], hex[3 * INSN_MAX_LEN + 1] = "";
+	char err[160], hex[3 * INSN_MAX_LEN + 1] = "";
 	struct insn in;
 
 	if (e->insn_len != EXIT_UNKNOWN || !exit_needs_length(e))

@@ -5,9 +5,16 @@
  * Used when a backend cannot tell what the exiting instruction was (AMD-V
  * without decode assists, as QEMU's TCG emulates it), and on both backends
  * for an access to device memory (kernel/mmio.c), which no exit describes. Pure code, unit-tested
- * on the host against a table of encodings. 32-bit code, 32-bit addressing;
- * it names the segment of a memory operand, and the dispatcher adds that
- * segment's base (and CS's to RIP), which the backend reports.
+ * on the host against a table of encodings.
+ *
+ * 16-bit and 32-bit code, as the code segment's D flag says (struct backend
+ * code32), the operand-size (66) and address-size (67) prefixes taking the
+ * other size; both ModR/M addressing forms (kernel/modrm.c). It names the
+ * segment of a memory operand (an override, else the default: SS for a BP,
+ * EBP or ESP base, DS otherwise), and the dispatcher adds that segment's
+ * base (and CS's to RIP), which the backend reports. REP and REPNE are
+ * ignored on the system instructions, as the CPU does; a prefix that makes
+ * the CPU do something else (LOCK: \#UD) is refused by name.
  */
 #ifndef KERNEL_DECODE_H
 #define KERNEL_DECODE_H
@@ -46,10 +53,12 @@ struct insn {
 				  memory: the general register (enum gpr); with @c opsize 1, 0-3 are AL, CL,
 				  DL, BL and 4-7 AH, CH, DH, BH (SDM Vol2A Table 2-2, r8) */
 	bool mem;            /**< LMSW, SMSW: the operand is in memory at @c seg : @c addr (INVLPG, MOV: always) */
-	int opsize;          /**< SMSW into a register: 2 (operand-size prefix) or 4 bytes; MOV: 1, 2 or 4 */
+	int opsize;          /**< SMSW into a register: 2 or 4 bytes (the operand size); MOV: 1, 2 or 4 */
+	int addrsize;        /**< the address size: 2 (16-bit addressing) or 4 bytes */
 	bool has_imm;        /**< MOV m, imm: the value stored is @c imm, not a register */
 	uint32_t imm;        /**< that immediate (@c opsize bytes) */
-	uint32_t addr;       /**< a memory operand's effective address (an offset into @c seg) */
+	uint32_t addr;       /**< a memory operand's effective address (an offset into @c seg, below 64 KiB
+				  with @c addrsize 2) */
 	enum seg_reg seg;    /**< a memory operand's segment (an override prefix, else DS or SS) */
 };
 
@@ -58,13 +67,15 @@ struct insn {
  *
  * @param bytes    the guest's instruction bytes
  * @param n        how many were readable (at most INSN_MAX_LEN)
- * @param gpr      the guest's registers (enum gpr order), for INVLPG's address
+ * @param code32   the code segment is a 32-bit one (CS.D = 1): 32-bit operands and addresses
+ *                 unless a prefix says otherwise; false: 16-bit ones
+ * @param gpr      the guest's registers (enum gpr order), for a memory operand's address
  * @param out      receives the instruction
  * @param err      receives a reason when the bytes are none of these instructions
  * @param err_size bytes of @p err
  * @return true when decoded
  */
-bool insn_decode(const uint8_t *bytes, size_t n, const uint64_t *gpr, struct insn *out,
+bool insn_decode(const uint8_t *bytes, size_t n, bool code32, const uint64_t *gpr, struct insn *out,
 		 char *err, size_t err_size);
 
 #endif

@@ -70,6 +70,7 @@ KERNEL_SRCS := \
 	kernel/event.c \
 	kernel/cpustate.c \
 	kernel/decode.c \
+	kernel/modrm.c \
 	kernel/svm/backend.c \
 	kernel/svm/vmcb.c \
 	kernel/svm/exit.c \

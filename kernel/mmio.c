@@ -109,7 +109,7 @@ enum resume mmio_access(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 	uint32_t gva = (uint32_t)e->addr, linear, offset;
 	bool write = e->error_code & PFERR_W;
 	uint8_t bytes[INSN_MAX_LEN];
-	char err[100];
+	char err[160];
 	struct insn in;
 	size_t n;
 

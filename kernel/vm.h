@@ -53,6 +53,7 @@ struct vm {
 	uint16_t warned_ports[VM_WARNED_PORTS]; /**< unknown ports already reported */
 	int warned_count;               /**< entries in @c warned_ports */
 	bool warned_more_ports;         /**< said that further unknown ports go unreported */
+	bool warned_unchecked;          /**< said that an INVLPG address lab 1 reported could not be checked (kernel/vmx/lab1check.c) */
 	uint64_t console_bytes;         /**< bytes the guest wrote to COM1 */
 	uint64_t console_max;           /**< bytes of it printed; the rest is dropped */
 	struct vm_stats stats;          /**< exit statistics */

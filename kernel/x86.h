@@ -53,6 +53,7 @@
 
 #define RFLAGS_TF (1u << 8)   /**< trap flag: a single-step \#DB after each instruction */
 #define RFLAGS_IF (1u << 9)   /**< interrupt enable */
+#define RFLAGS_VM (1u << 17)  /**< virtual-8086 mode: 16-bit code whatever CS's attributes say */
 
 /** @brief Read an 8-bit I/O port. */
 static inline uint8_t inb(uint16_t port)

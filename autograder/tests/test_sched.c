@@ -5,10 +5,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "kernel/backend.h"
 #include "kernel/sched.h"
-
-const struct backend *active_backend; /* sched_switch is not called here */
 
 static struct vm vm_objects[VM_MAX];
 static struct vm *vms[VM_MAX + 1]; /* one slot more: NULL, as in kmain's array */

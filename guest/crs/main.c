@@ -4,11 +4,13 @@
  * with any GPR (and show the written value in the next read, which on VT-x
  * comes from the read shadow without an exit), keep the guest's RFLAGS and
  * CR2 across exits, and skip INVLPG of any 32-bit addressing form, decoding
- * the bytes itself where the CPU does not tell (AMD-V without decode assists);
- * and CLTS, LMSW and SMSW, the machine-status-word forms of CR0 access, with
+ * the bytes itself where the CPU does not tell (AMD-V without decode assists),
+ * with segment overrides, ignored REP prefixes and 16-bit addressing (67),
+ * and in 16-bit code (code16.S); and CLTS, LMSW and SMSW, the machine-status-word forms of CR0 access, with
  * register and memory operands.
  * Output must equal the native run.
  */
+#include "code16.h"
 #include "guest.h"
 #include "x86.h"
 
@@ -78,6 +80,14 @@ static void invlpg_forms(void)
 	__asm__ volatile("invlpg %%ds:4(%0)" : : "r"(b) : "memory");
 	__asm__ volatile("invlpg %%fs:8(%0)" : : "r"(b) : "memory");
 	__asm__ volatile("invlpg %%gs:(%0)" : : "r"(a) : "memory");
+	__asm__ volatile("invlpg %%cs:(%0)" : : "r"(a) : "memory");
+	__asm__ volatile("invlpg %%ss:(%0)" : : "r"(a) : "memory");
+	__asm__ volatile("invlpg %%es:(%0)" : : "r"(a) : "memory");
+	__asm__ volatile(".byte 0xf3; invlpg (%0)" : : "r"(a) : "memory"); /* REP: ignored */
+	__asm__ volatile(".byte 0xf2; invlpg 4(%0)" : : "r"(a) : "memory"); /* REPNE: ignored */
+	/* 67: 16-bit addressing in 32-bit code, [BX] and [BP+SI+disp8]; BX's high half is dropped */
+	__asm__ volatile("addr16 invlpg (%%bx)" : : "b"(0x00380fa0) : "memory");
+	__asm__ volatile("addr16 invlpg 8(%%bp,%%si)" : : "S"(0x00510020) : "memory");
 }
 
 /* CLTS, LMSW and SMSW (SDM Vol2A CLTS, LMSW; Vol2B SMSW): each result printed. */
@@ -128,6 +138,7 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	gprintf("%x\n", read_cr2());
 	invlpg_forms();
 	gprintf("crs: invlpg forms done\n");
+	code16_forms();
 	msw_forms(cr0);
 	/* Debug registers: a write then a read (MOV-DR exits; DR7 enables nothing here). */
 	gprintf("crs: dr0 eax->ebx %x\n", DR_ROUNDTRIP("dr0", "a", "b", 0x00dead00));

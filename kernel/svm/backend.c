@@ -181,6 +181,15 @@ static uint32_t svm_segment_base(struct vcpu *v, int seg)
 	return (uint32_t)(&s->vmcb->save.es)[seg].base; /* ES, CS, SS, DS, FS, GS in a row */
 }
 
+/* CS's D attribute (descriptor bit 54); in virtual-8086 mode the CPU ignores
+ * CS's attributes and runs 16-bit code. APM Vol2 Table B-2 (VMCB Layout, State Save Area) */
+static bool svm_code32(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->backend;
+
+	return !(v->rflags & RFLAGS_VM) && (s->vmcb->save.cs.attrib & VMCB_ATTR_D);
+}
+
 static int svm_cpl(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->backend;
@@ -236,6 +245,7 @@ const struct backend svm_backend = {
 	.run = svm_run,
 	.inject = svm_inject,
 	.segment_base = svm_segment_base,
+	.code32 = svm_code32,
 	.cpl = svm_cpl,
 	.interrupt_shadow = svm_interrupt_shadow,
 	.end_interrupt_shadow = svm_end_interrupt_shadow,

@@ -100,6 +100,8 @@ struct vmcb_segment {
 	uint64_t base;     /**< base */
 } __attribute__((packed));
 
+#define VMCB_ATTR_D (1u << 10) /**< attrib: the D/B flag (descriptor bit 54): a 32-bit code segment */
+
 /** @brief The VMCB control area (offsets 0x000-0x3FF). APM Vol2 Table B-1 */
 struct vmcb_control {
 	uint32_t intercept_cr;        /**< 0x000: bits 0-15 reads, 16-31 writes */

@@ -187,6 +187,14 @@ static uint32_t vmx_segment_base(struct vcpu *v, int seg)
 	return (uint32_t)vmread(GUEST_ES_BASE + 2 * (uint32_t)seg); /* ES, CS, SS, DS, FS, GS */
 }
 
+/* CS's D/B access-rights bit; VM entry makes it clear in virtual-8086 mode
+ * (SDM Vol3C 26.3.1.2 (Checks on Guest Segment Registers)). */
+static bool vmx_code32(struct vcpu *v)
+{
+	make_current(v);
+	return vmread(GUEST_CS_AR_BYTES) & AR_DB;
+}
+
 /* SS.DPL is the CPL. SDM Vol3C 26.3.1.2 (Checks on Guest Segment Registers) */
 static int vmx_cpl(struct vcpu *v)
 {
@@ -265,6 +273,7 @@ const struct backend vmx_backend = {
 	.run = vmx_backend_run,
 	.inject = vmx_inject,
 	.segment_base = vmx_segment_base,
+	.code32 = vmx_code32,
 	.cpl = vmx_cpl,
 	.interrupt_shadow = vmx_interrupt_shadow,
 	.end_interrupt_shadow = vmx_end_interrupt_shadow,

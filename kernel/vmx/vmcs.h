@@ -33,7 +33,9 @@
 #define GUEST_ES_SELECTOR       0x0800
 #define GUEST_ES_LIMIT          0x4800
 #define GUEST_ES_AR_BYTES       0x4814
+#define GUEST_CS_AR_BYTES       0x4816
 #define GUEST_SS_AR_BYTES       0x4818
+#define AR_DB                   (1u << 14) /**< access rights: D/B, a 32-bit code segment. SDM Vol3C 24.4.1, Table 24-2 */
 #define AR_DPL_SHIFT            5 /**< access rights: DPL in bits 6:5. SDM Vol3C 24.4.1, Table 24-2 */
 #define AR_DPL_MASK             3u /**< the DPL's two bits, after the shift */
 #define GUEST_ES_BASE           0x6806
