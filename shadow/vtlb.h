@@ -87,7 +87,8 @@ struct walk {
 	uint32_t pte_gpa;        /**< guest-physical address of the PTE, when one was read */
 	uint32_t pte;            /**< its value, when one was read (not for a 4 MiB page) */
 	enum walk_bad bad;       /**< WALK_BAD_GPA: which one lies outside RAM (walk_bad_name() names it) */
-	uint32_t bad_gpa;        /**< WALK_BAD_GPA: the address outside RAM */
+	uint32_t bad_gpa;        /**< WALK_BAD_GPA: the address outside RAM: the entry's (directory,
+				      table), or the frame's 4 KiB-aligned address (frame) */
 };
 
 /** @brief Counters for the exit statistics. */

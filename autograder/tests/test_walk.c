@@ -138,6 +138,7 @@ Test(walk, page_table_outside_ram_is_bad)
 	*entry(PD_GPA + PDX(GVA) * 4) = 0xFFFFF000 | PTE_P | PTE_RW;
 	cr_assert_eq(gwalk(&mem, &mode, GVA, false, false, &w), WALK_BAD_GPA);
 	cr_assert_eq(w.bad, BAD_PAGE_TABLE, "bad: %s", walk_bad_name(w.bad));
+	cr_assert_eq(w.bad_gpa, 0xFFFFF000 + PTX(GVA) * 4, "bad_gpa %#x: the PTE's address", w.bad_gpa);
 }
 
 Test(walk, page_frame_outside_ram_is_bad)
