@@ -36,13 +36,14 @@ Test(fill, read_fault_fills_read_only_until_dirty_and_sets_accessed)
 	cr_assert_eq(fault(&mode, GVA + 0x10, PFERR_U), VTLB_FILLED);
 	uint32_t s = vtlb_get_pte(&vt, GVA);
 	cr_assert_eq(s & PTE_FRAME, RAM_HPA + FRAME, "frame %#x", s);
-	cr_assert(s & PTE_P);
-	cr_assert(s & PTE_US);
+	cr_assert(s & PTE_P, "the filled entry must be present (PTE_P): %#x", s);
+	cr_assert(s & PTE_US, "a page the guest gives user code needs PTE_US in the shadow: %#x", s);
 	cr_assert_not(s & PTE_RW, "clean page must be read-only in the shadow: %#x", s);
 	cr_assert(*entry(PD_GPA + PDX(GVA) * 4) & PTE_A, "PDE.A");
 	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_A, "PTE.A");
 	cr_assert_not(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "PTE.D after a read");
-	cr_assert_eq(vt.stats.hidden_faults, 1);
+	cr_assert_eq(vt.stats.hidden_faults, 1, "one hidden fault counted: %llu",
+		     (unsigned long long)vt.stats.hidden_faults);
 }
 
 Test(fill, write_fault_sets_dirty_and_makes_shadow_writable)
@@ -52,8 +53,10 @@ Test(fill, write_fault_sets_dirty_and_makes_shadow_writable)
 	map4k(GVA, FRAME, PTE_P | PTE_RW | PTE_US, PTE_P | PTE_RW | PTE_US);
 	cr_assert_eq(fault(&mode, GVA, PFERR_U), VTLB_FILLED);
 	cr_assert_eq(fault(&mode, GVA, PFERR_P | PFERR_W | PFERR_U), VTLB_FILLED);
-	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW);
 	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "PTE.D after a write");
+	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW,
+		  "after the write set the guest's D, the refill must be writable (PTE_RW): %#x",
+		  vtlb_get_pte(&vt, GVA));
 }
 
 Test(fill, already_dirty_page_is_writable_at_first_fill)
@@ -62,8 +65,11 @@ Test(fill, already_dirty_page_is_writable_at_first_fill)
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_D);
 	cr_assert_eq(fault(&mode, GVA, 0), VTLB_FILLED);
-	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW);
-	cr_assert_not(vtlb_get_pte(&vt, GVA) & PTE_US);
+	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW,
+		  "a writable page whose D is already set is writable at its first fill: %#x",
+		  vtlb_get_pte(&vt, GVA));
+	cr_assert_not(vtlb_get_pte(&vt, GVA) & PTE_US,
+		      "a supervisor-only guest page must not get PTE_US: %#x", vtlb_get_pte(&vt, GVA));
 }
 
 Test(fill, user_write_to_readonly_pte_is_reflected_with_err_7)
@@ -74,8 +80,9 @@ Test(fill, user_write_to_readonly_pte_is_reflected_with_err_7)
 	cr_assert_eq(fault(&mode, GVA, PFERR_W | PFERR_U), VTLB_REFLECT);
 	cr_assert_eq(err, PFERR_P | PFERR_W | PFERR_U, "error %#x", err);
 	cr_assert_eq(vtlb_get_pte(&vt, GVA), 0, "no shadow entry for a true fault");
-	cr_assert_not(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D);
-	cr_assert_eq(vt.stats.true_faults, 1);
+	cr_assert_not(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "a true fault sets no D bit");
+	cr_assert_eq(vt.stats.true_faults, 1, "one true fault counted: %llu",
+		     (unsigned long long)vt.stats.true_faults);
 }
 
 Test(fill, not_present_is_reflected_with_the_guests_error_code)
@@ -93,14 +100,16 @@ Test(fill, supervisor_write_with_wp0_to_readonly_page_is_allowed_supervisor_only
 	map4k(GVA, FRAME, PTE_P | PTE_US, PTE_P | PTE_US);
 	cr_assert_eq(fault(&mode, GVA, PFERR_W), VTLB_FILLED);
 	uint32_t s = vtlb_get_pte(&vt, GVA);
-	cr_assert(s & PTE_RW, "%#x", s);
+	cr_assert(s & PTE_RW,
+		  "with CR0.WP clear a supervisor write to a read-only page is allowed, so its entry must be writable (PTE_RW): %#x",
+		  s);
 	cr_assert_not(s & PTE_US, "must not let user code write: %#x", s);
-	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D);
+	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "PTE.D after the write");
 	/* a later user read refills a user, read-only entry */
 	cr_assert_eq(fault(&mode, GVA, PFERR_P | PFERR_U), VTLB_FILLED);
 	s = vtlb_get_pte(&vt, GVA);
-	cr_assert(s & PTE_US);
-	cr_assert_not(s & PTE_RW);
+	cr_assert(s & PTE_US, "the user read's refill gives user code the page (PTE_US): %#x", s);
+	cr_assert_not(s & PTE_RW, "the user read's refill is read-only, as the guest's PTE: %#x", s);
 }
 
 Test(fill, large_page_sets_pde_accessed_and_dirty)
@@ -110,11 +119,11 @@ Test(fill, large_page_sets_pde_accessed_and_dirty)
 	map4m(0x00C00000, 0x00400000, PTE_P | PTE_RW);
 	cr_assert_eq(fault(&mode, 0x00C12345, PFERR_W), VTLB_FILLED);
 	uint32_t pde = *entry(PD_GPA + 3 * 4);
-	cr_assert(pde & PTE_A);
-	cr_assert(pde & PTE_D);
+	cr_assert(pde & PTE_A, "PDE.A of the 4 MiB page: %#x", pde);
+	cr_assert(pde & PTE_D, "PDE.D of the 4 MiB page after a write: %#x", pde);
 	uint32_t s = vtlb_get_pte(&vt, 0x00C12345);
 	cr_assert_eq(s & PTE_FRAME, RAM_HPA + 0x00412000, "the 4 KiB piece: %#x", s);
-	cr_assert(s & SPTE_LARGE);
+	cr_assert(s & SPTE_LARGE, "a piece of a guest 4 MiB page is marked SPTE_LARGE: %#x", s);
 	cr_assert(s & PTE_RW, "a write fault on a clean 4 MiB page fills a writable entry at once: %#x", s);
 }
 
@@ -124,7 +133,8 @@ Test(fill, global_pages_are_marked_in_the_shadow)
 
 	map4k(GVA, FRAME, PTE_P | PTE_RW, PTE_P | PTE_RW | PTE_G);
 	cr_assert_eq(fault(&mode, GVA, 0), VTLB_FILLED);
-	cr_assert(vtlb_get_pte(&vt, GVA) & SPTE_GLOBAL);
+	cr_assert(vtlb_get_pte(&vt, GVA) & SPTE_GLOBAL,
+		  "a guest global page (G with CR4.PGE) is marked SPTE_GLOBAL: %#x", vtlb_get_pte(&vt, GVA));
 }
 
 Test(identity, paging_off_maps_identity)
@@ -195,5 +205,7 @@ Test(fill, supervisor_read_with_wp0_stays_read_only_and_a_later_write_sets_dirty
 		      "after a read the shadow entry must stay read-only, or the write that follows never sets D");
 	cr_assert_eq(fault(&mode, GVA, PFERR_P | PFERR_W), VTLB_FILLED);
 	cr_assert(*entry(PT_GPA + PTX(GVA) * 4) & PTE_D, "the guest's D bit after the write");
-	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW);
+	cr_assert(vtlb_get_pte(&vt, GVA) & PTE_RW,
+		  "with CR0.WP clear the supervisor write's refill must be writable (PTE_RW): %#x",
+		  vtlb_get_pte(&vt, GVA));
 }
