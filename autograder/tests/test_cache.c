@@ -65,8 +65,10 @@ Test(cache, switching_back_finds_the_address_space_filled)
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a new address space starts empty");
 	guest_writes_cr3(PD_GPA);
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "its shadow was kept: no refill needed");
-	cr_assert_eq(vt.stats.root_hits, 1);
-	cr_assert_eq(vt.stats.root_misses, 1);
+	cr_assert_eq(vt.stats.root_hits, 1, "stats.root_hits counts CR3 writes that found their root: 1, not %llu",
+		     (unsigned long long)vt.stats.root_hits);
+	cr_assert_eq(vt.stats.root_misses, 1, "stats.root_misses counts CR3 writes that loaded a root: 1, not %llu",
+		     (unsigned long long)vt.stats.root_misses);
 	cr_assert_eq(vtlb_cr3(&vt), POOL_HPA, "slot 0's directory is pool page 0");
 }
 
@@ -81,8 +83,8 @@ Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
 	touch(X2, true);
 	cr_assert(vtlb_get_pte(&vt, X2) & PTE_RW, "after the write the table is writable");
 	cr_assert(vt.unsync[PT_GPA >> 12], "the table is unsync");
-	cr_assert_eq(vt.unsync_count, 1);
-	cr_assert_eq(vt.unsync_list[0], PT_GPA);
+	cr_assert_eq(vt.unsync_count, 1, "one written table: unsync_count 1, not %d", vt.unsync_count);
+	cr_assert_eq(vt.unsync_list[0], PT_GPA, "unsync_list[0] is the written table, %#x, not %#x", PT_GPA, vt.unsync_list[0]);
 	vtlb_cache_pt_written(&vt, PT_GPA);
 	cr_assert_eq(vt.unsync_count, 1, "a table already unsync is listed once");
 }
@@ -96,7 +98,7 @@ Test(cache, resync_drops_exactly_the_entries_whose_guest_pte_changed)
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "the changed entry is gone");
 	cr_assert(vtlb_get_pte(&vt, X2) & PTE_P, "the unchanged one stays");
 	cr_assert_not(vt.unsync[PT_GPA >> 12], "the table is in sync again");
-	cr_assert_eq(vt.unsync_count, 0);
+	cr_assert_eq(vt.unsync_count, 0, "a resynced table leaves the list: unsync_count 0, not %d", vt.unsync_count);
 }
 
 Test(cache, resync_drops_an_entry_whose_rights_shrank)
@@ -135,6 +137,19 @@ Test(cache, a_table_changed_while_its_address_space_is_not_current_is_seen_after
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "a CR3 write must not leave X1 on its old frame (SDM Vol3A 4.10.4.1)");
 }
 
+Test(cache, a_resynced_table_is_write_protected_again)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	map4k(X2, PT_GPA, PTE_P | PTE_RW, RWX); /* the guest maps its own page table at X2 */
+	touch(X1, false);
+	touch(X2, true); /* the write goes through: the table is unsync and mapped writable */
+	vtlb_resync(&vt);
+	cr_assert_not(vtlb_get_pte(&vt, X2) & PTE_RW,
+		      "a table the resync put back in sync must be read-only again (vtlb_protect): else its next write neither faults nor lists it, and what it changes is used stale");
+	touch(X2, true);
+	cr_assert(vt.unsync[PT_GPA >> 12], "the next write to a resynced table faults and marks it unsync again");
+}
+
 Test(cache, invlpg_resyncs_before_it_invalidates)
 {
 	fill_two_pages();
@@ -142,8 +157,8 @@ Test(cache, invlpg_resyncs_before_it_invalidates)
 	*entry(PT_GPA + PTX(X2) * 4) = F3 | RWX;
 	vtlb_cache_invlpg(&vt, &mode, X1);
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "INVLPG drops its page (lab 4)");
-	cr_assert_eq(vtlb_get_pte(&vt, X2), 0, "and the resync the changed entry of its table");
-	cr_assert_eq(vt.unsync_count, 0);
+	cr_assert_eq(vtlb_get_pte(&vt, X2), 0, "INVLPG resyncs first (vtlb_cache_invlpg): X2's table was written, so its changed entry goes too");
+	cr_assert_eq(vt.unsync_count, 0, "after the resync of INVLPG no table is listed, not %d", vt.unsync_count);
 }
 
 Test(cache, the_least_recently_used_address_space_makes_room)
@@ -153,10 +168,11 @@ Test(cache, the_least_recently_used_address_space_makes_room)
 	for (uint32_t k = 1; k <= VTLB_ROOTS; k++)
 		guest_writes_cr3(0x00100000u + k * PAGE_SIZE_4K); /* VTLB_ROOTS other directories */
 	cr_assert_eq(vtlb_root_find(&vt, PD_GPA), -1, "the first address space, used longest ago, is gone");
-	cr_assert_neq(vtlb_root_find(&vt, 0x00100000u + VTLB_ROOTS * PAGE_SIZE_4K), -1);
+	cr_assert_neq(vtlb_root_find(&vt, 0x00100000u + VTLB_ROOTS * PAGE_SIZE_4K), -1, "the last address space loaded has a root");
 	guest_writes_cr3(PD_GPA);
 	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "coming back starts it empty");
-	cr_assert_eq(vt.stats.root_misses, VTLB_ROOTS + 1);
+	cr_assert_eq(vt.stats.root_misses, VTLB_ROOTS + 1, "every CR3 write here loaded a root: %d misses, not %llu", VTLB_ROOTS + 1,
+		     (unsigned long long)vt.stats.root_misses);
 }
 
 Test(cache, a_table_rewritten_at_four_resyncs_in_a_row_stays_writable)
@@ -169,7 +185,7 @@ Test(cache, a_table_rewritten_at_four_resyncs_in_a_row_stays_writable)
 		vtlb_resync(&vt);
 	}
 	cr_assert(vt.unsync[PT_GPA >> 12], "flooded: it stays unsync, so writes no longer fault");
-	cr_assert_eq(vt.unsync_count, 1, "and listed, so every resync still checks it");
+	cr_assert_eq(vt.unsync_count, 1, "a flooded table stays listed, so every resync still checks it");
 }
 
 /* Written tables 0x00300000, 0x00301000, ...: n of them, none that a shadow was filled from. */
@@ -196,10 +212,10 @@ Test(cache, more_written_tables_than_the_list_holds_drop_everything_once)
 	cr_assert_eq(vtlb_resync(&vt), 1, "past the list no table can be checked: every entry goes");
 	cr_assert_eq(vt.stats.resync_drops, 1, "stats.resync_drops counts what a resync dropped");
 	cr_assert_eq(vt.unsync_count, 0, "the list starts empty again");
-	cr_assert_not(vt.unsync[0x00300000u >> 12], "and no table is left unsync: a later write must fault and be listed");
+	cr_assert_not(vt.unsync[0x00300000u >> 12], "after an overflow no table is left unsync: a later write must fault and be listed");
 	touch(X1, false);
 	cr_assert_eq(vtlb_resync(&vt), 0, "the next resync has nothing to drop");
-	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P);
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "X1, filled again after the overflow, stays: its table was not written");
 }
 
 Test(cache, an_overflowing_resync_starts_the_flood_count_again)
