@@ -67,7 +67,7 @@ static void com1_interrupt_on(void)
 	outb(COM1_IER, IER_RDA);
 }
 
-void intr_init(void)
+void intr_init(int timer)
 {
 	map_chips();
 	trap_set_handler(VEC_TIMER, on_timer);
@@ -82,7 +82,8 @@ void intr_init(void)
 	apic_write(LAPIC_LVT_ERROR, LVT_MASKED);
 	apic_write(LAPIC_TPR, 0);
 	com1_interrupt_on();
-	lapic_timer_start(VEC_TIMER, 1, TIMER_PERIOD);
+	if (timer)
+		lapic_timer_start(VEC_TIMER, 1, TIMER_PERIOD);
 }
 
 void intr_wait(void)

@@ -89,7 +89,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	gprintf("os: kernel at %p-%p, global 4 MiB pages; seed %u\n", (void *)__kernel_start,
 		(void *)__kernel_end, job.seed);
 	if (job.timer || cmds)
-		intr_init();
+		intr_init(job.timer);
 	if (job.timer)
 		gprintf("os: the local APIC timer preempts ring 3\n");
 	shell_start(&job, cmds ? NULL : job.timer ? "spin\napps\n" : "apps\n");

@@ -112,7 +112,7 @@ int proc_owns(const struct proc *p, uint32_t va);
 void syscall_init(void);
 
 /* intr.c: the LAPIC timer and COM1's receiver interrupt */
-void intr_init(void);
+void intr_init(int timer);
 void intr_wait(void);
 
 /* shell.c: jobs from command lines */
