@@ -10,7 +10,8 @@
  *
  * Argument `park`: the 8259As masked and the 8254's channel 0 left one-shot,
  * then STI;HLT with nothing armed (under the hypervisor it parks until it is
- * stopped by name: no timer, no input).
+ * stopped by name: no timer, no input). Arguments `level`, `storm` and
+ * `timer1` run one of the edge cases of edges.c instead.
  * SDM Vol3A 10.5.4 (APIC Timer), 10.6.1 (Interrupt Command Register),
  * 10.8.3.1 (Task and Processor Priorities), 10.8.4 (Interrupt Acceptance),
  * 10.8.5 (Signaling Interrupt Servicing Completion), 6.8.3 (the shadows).
@@ -21,6 +22,7 @@
 #include "cpu.h"
 #include "guest.h"
 #include "paging.h"
+#include "irqs.h"
 #include "x86.h"
 
 #define PIC_MASTER_DATA  0x21
@@ -29,25 +31,19 @@
 #define PIT_COMMAND      0x43
 #define PIT_CH0_MODE0    0x30 /* channel 0, low then high byte, mode 0: one count, then nothing */
 
-#define VEC_TIMER    0x40 /* priority class 4 */
-#define VEC_LOW      0x51 /* class 5 */
-#define VEC_LOW2     0x52 /* class 5 */
-#define VEC_HIGH     0x61 /* class 6 */
-#define VEC_SPURIOUS 0xFF
 #define WAITED       0x100 /* in the log: this vector was not delivered when it could not be */
 #define LOG_MAX      16
 #define POLL_LIMIT   10000000u
 
 /* stubs.S */
-extern const char irq_stub_0x40[], irq_stub_0x51[], irq_stub_0x52[], irq_stub_0x61[], irq_stub_0xff[];
+extern const char irq_stub_0x40[], irq_stub_0x51[], irq_stub_0x52[], irq_stub_0x61[], irq_stub_0x71[],
+	irq_stub_0x72[], irq_stub_0xff[];
 extern const char sti_after[], sti_cpuid_after[], mov_ss_after[], hlt_after[], fresh_stack_after[];
 void shadow_sti(void);
 void shadow_sti_cpuid(void);
 void shadow_mov_ss(void);
-void pending_at_hlt(void);
 void store_fresh(volatile uint32_t *where);
 void fresh_stack_window(uint8_t *top);
-void irq_window(void);
 void irq_entry(uint32_t vector, uint32_t eip);
 
 volatile uint32_t shadow_marker; /* stubs.S stores to it in a shadow */
@@ -58,11 +54,11 @@ static uint32_t pt_lapic[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static volatile uint32_t fresh_page[PAGE_SIZE / 4] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t fresh_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-static volatile uint32_t counts[256];
+volatile uint32_t counts[256];
 static volatile uint32_t last_eip, marker_at_irq;
 static volatile uint32_t event_log[LOG_MAX];
 static volatile int log_len;
-static void (*volatile on_irq)(uint32_t vector); /* a test's own handling, EOI included */
+void (*volatile on_irq)(uint32_t vector);
 
 static void log_event(uint32_t what)
 {
@@ -95,7 +91,7 @@ static bool wait_for_irr(uint8_t vector)
 	return false;
 }
 
-static void reset_counts(void)
+void reset_counts(void)
 {
 	for (int v = 0; v < 256; v++)
 		counts[v] = 0;
@@ -132,12 +128,13 @@ static void set_gate(uint8_t vector, const char *stub)
 	gate[1] = ((uint32_t)stub & 0xFFFF0000u) | 0x8E00; /* present, DPL 0, 32-bit interrupt gate */
 }
 
-/* Identity-map 0-4 MiB and the local APIC's page. */
+/* Identity-map 0-4 MiB and the two chips' pages. */
 static void paging_on(void)
 {
 	for (uint32_t i = 0; i < ENTRIES; i++)
 		pt0[i] = (i * PAGE_SIZE) | PTE_P | PTE_RW;
 	pt_lapic[PTX(LAPIC)] = LAPIC | PTE_P | PTE_RW | PTE_PCD;
+	pt_lapic[PTX(IOAPIC)] = IOAPIC | PTE_P | PTE_RW | PTE_PCD; /* in the same 4 MiB */
 	pgdir[0] = (uint32_t)pt0 | PTE_P | PTE_RW;
 	pgdir[PDX(LAPIC)] = (uint32_t)pt_lapic | PTE_P | PTE_RW;
 	write_cr3((uint32_t)pgdir);
@@ -341,8 +338,16 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	set_gate(VEC_LOW2, irq_stub_0x52);
 	set_gate(VEC_HIGH, irq_stub_0x61);
 	set_gate(VEC_SPURIOUS, irq_stub_0xff);
+	set_gate(VEC_LEVEL, irq_stub_0x71);
+	set_gate(VEC_PINS, irq_stub_0x72);
 	paging_on();
 	lapic_init();
+	if (arg_flag(mb_args(mbi), "level"))
+		return irqs_level();
+	if (arg_flag(mb_args(mbi), "storm"))
+		return irqs_storm();
+	if (arg_flag(mb_args(mbi), "timer1"))
+		return irqs_timer_1();
 	test_one_shot();
 	test_periodic();
 	test_timer_count_1();

@@ -26,6 +26,8 @@ irq_stub_\vector:
 	irq_stub 0x51
 	irq_stub 0x52
 	irq_stub 0x61
+	irq_stub 0x71
+	irq_stub 0x72
 	irq_stub 0xff
 
 /* STI, then one instruction in its shadow: the interrupt comes at sti_after. */
