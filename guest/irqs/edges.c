@@ -27,16 +27,10 @@
 #include "apic.h"
 #include "guest.h"
 #include "irqs.h"
+#include "rtc.h"
 #include "x86.h"
 
-#define RTC_INDEX         0x70
-#define RTC_DATA          0x71
-#define RTC_REG_A         0x0A
-#define RTC_REG_B         0x0B
-#define RTC_REG_C         0x0C
 #define RTC_A_1024HZ      0x26 /* divider 010 (32.768 kHz), rate 6: 1024 periodic interrupts a second */
-#define RTC_B_PIE         0x40 /* periodic interrupt enable */
-#define RTC_PIN           8    /* the RTC's ISA line, IOAPIC pin 8. MP 1.4 Table 5-2 */
 #define IOAPIC_MAX_ENTRY(ver) (((ver) >> 16) & 0xFF)
 #define LEVEL_REPEATS     3
 #define STORM_DELIVERIES  20000
@@ -53,26 +47,14 @@ static const char *yes(bool b)
 	return b ? "yes" : "no";
 }
 
-static uint8_t rtc_read(uint8_t reg)
-{
-	outb(RTC_INDEX, reg);
-	return inb(RTC_DATA);
-}
-
-static void rtc_write(uint8_t reg, uint8_t v)
-{
-	outb(RTC_INDEX, reg);
-	outb(RTC_DATA, v);
-}
-
 /* The RTC's periodic interrupt on (IRQ 8 goes high at the next period and stays high), or off
  * and its flag cleared (IRQ 8 low). */
 static void rtc_periodic(bool on)
 {
-	rtc_write(RTC_REG_A, RTC_A_1024HZ);
-	rtc_write(RTC_REG_B, (uint8_t)((rtc_read(RTC_REG_B) & ~RTC_B_PIE) | (on ? RTC_B_PIE : 0)));
+	rtc_set(RTC_A, RTC_A_1024HZ);
+	rtc_set(RTC_B, (uint8_t)((rtc_get(RTC_B) & ~RTC_B_PIE) | (on ? RTC_B_PIE : 0)));
 	if (!on)
-		(void)rtc_read(RTC_REG_C);
+		(void)rtc_get(RTC_C);
 }
 
 /* IOAPIC pin's entry: low as given, to this CPU's APIC ID. */
@@ -86,11 +68,21 @@ static void pin_route(unsigned pin, uint32_t low)
 static void level_handler(uint32_t vector)
 {
 	if (vector == VEC_LEVEL) {
-		remote_irr_seen += (ioapic_read(IOAPIC_REDIR(RTC_PIN)) & REDIR_REMOTE_IRR) != 0;
+		remote_irr_seen += (ioapic_read(IOAPIC_REDIR(RTC_IRQ)) & REDIR_REMOTE_IRR) != 0;
 		if (counts[VEC_LEVEL] >= level_limit)
-			ioapic_write(IOAPIC_REDIR(RTC_PIN), VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
+			ioapic_write(IOAPIC_REDIR(RTC_IRQ), VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
 	}
 	lapic_eoi();
+}
+
+/* The RTC's line held high on its pin, level-triggered, the level handler masking it at limit. */
+static void level_line_start(uint32_t limit)
+{
+	reset_counts();
+	on_irq = level_handler;
+	level_limit = limit;
+	pin_route(RTC_IRQ, VEC_LEVEL | REDIR_LEVEL);
+	rtc_periodic(true);
 }
 
 /* Wait with interrupts on until vector has come n times in all; whether it did. */
@@ -116,27 +108,23 @@ int irqs_level(void)
 	uint32_t more, again, low;
 	bool remote;
 
-	reset_counts();
-	on_irq = level_handler;
-	level_limit = LEVEL_REPEATS;
-	pin_route(RTC_PIN, VEC_LEVEL | REDIR_LEVEL);
-	rtc_periodic(true);
+	level_line_start(LEVEL_REPEATS);
 	if (!wait_for(VEC_LEVEL, LEVEL_REPEATS)) {
 		gprintf("irqs: level-triggered pin: %u deliveries, not %d: WRONG\n", counts[VEC_LEVEL], LEVEL_REPEATS);
 		return GUEST_FAILURE;
 	}
 	more = level_more();
-	remote = ioapic_read(IOAPIC_REDIR(RTC_PIN)) & REDIR_REMOTE_IRR;
+	remote = ioapic_read(IOAPIC_REDIR(RTC_IRQ)) & REDIR_REMOTE_IRR;
 	gprintf("irqs: level-triggered pin held high: %u deliveries, one after each EOI, remote IRR set in each %s;"
 		" masked: %u more, remote IRR %s\n", LEVEL_REPEATS, yes(remote_irr_seen == LEVEL_REPEATS), more,
 		remote ? "set" : "clear");
 	level_limit = LEVEL_REPEATS + 1;
-	ioapic_write(IOAPIC_REDIR(RTC_PIN), VEC_LEVEL | REDIR_LEVEL);
+	ioapic_write(IOAPIC_REDIR(RTC_IRQ), VEC_LEVEL | REDIR_LEVEL);
 	again = level_more();
 	rtc_periodic(false);
-	ioapic_write(IOAPIC_REDIR(RTC_PIN), VEC_LEVEL | REDIR_LEVEL);
+	ioapic_write(IOAPIC_REDIR(RTC_IRQ), VEC_LEVEL | REDIR_LEVEL);
 	low = level_more();
-	ioapic_write(IOAPIC_REDIR(RTC_PIN), VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
+	ioapic_write(IOAPIC_REDIR(RTC_IRQ), VEC_LEVEL | REDIR_LEVEL | REDIR_MASKED);
 	gprintf("irqs: unmasked with the line still high: %u more; with the line low (register C read): %u more\n",
 		again, low);
 	on_irq = 0;
@@ -153,11 +141,7 @@ int irqs_storm(void)
 {
 	unsigned pins = IOAPIC_MAX_ENTRY(ioapic_read(IOAPIC_REG_VER)) + 1;
 
-	reset_counts();
-	on_irq = level_handler;
-	level_limit = STORM_DELIVERIES;
-	pin_route(RTC_PIN, VEC_LEVEL | REDIR_LEVEL);
-	rtc_periodic(true);
+	level_line_start(STORM_DELIVERIES);
 	if (!wait_for(VEC_LEVEL, STORM_DELIVERIES)) {
 		gprintf("irqs: storm: %u deliveries, not %d: WRONG\n", counts[VEC_LEVEL], STORM_DELIVERIES);
 		return GUEST_FAILURE;
@@ -166,7 +150,7 @@ int irqs_storm(void)
 		STORM_DELIVERIES);
 	on_irq = no_eoi;
 	for (unsigned pin = 0; pin < pins; pin++)
-		pin_route(pin, pin == RTC_PIN ? VEC_LEVEL | REDIR_LEVEL : VEC_PINS);
+		pin_route(pin, pin == RTC_IRQ ? VEC_LEVEL | REDIR_LEVEL : VEC_PINS);
 	apic_write(LAPIC_LVT_ERROR, VEC_PINS);
 	lapic_timer_start(VEC_TIMER, 1, STORM_TIMER_COUNT);
 	for (int i = 0; i < STORM_WINDOWS; i++)

@@ -25,8 +25,6 @@
 #include "irqs.h"
 #include "x86.h"
 
-#define PIC_MASTER_DATA  0x21
-#define PIC_SLAVE_DATA   0xA1
 #define PIT_CHANNEL0     0x40
 #define PIT_COMMAND      0x43
 #define PIT_CH0_MODE0    0x30 /* channel 0, low then high byte, mode 0: one count, then nothing */
@@ -141,20 +139,12 @@ static void paging_on(void)
 	write_cr0(read_cr0() | CR0_PG);
 }
 
-/* The APIC on, every local source masked but the ones a test arms; nothing
- * from the 8259A pair, which Bochs wires to the CPU's INTR pin past LINT0.
- * 8259A: Intel 8259A datasheet, Operation Command Words (OCW1: the mask) */
+/* The APIC on, every local source masked but the ones a test arms; nothing from the 8259A pair. */
 static void lapic_init(void)
 {
-	outb(PIC_MASTER_DATA, 0xFF);
-	outb(PIC_SLAVE_DATA, 0xFF);
-	apic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-	apic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-	apic_write(LAPIC_LVT_LINT1, LVT_MASKED);
-	apic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	lapic_alone(VEC_SPURIOUS);
 	apic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
 	apic_write(LAPIC_DIVIDE, DIVIDE_BY_1);
-	apic_write(LAPIC_TPR, 0);
 }
 
 static void test_one_shot(void)

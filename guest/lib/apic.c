@@ -3,6 +3,7 @@
  * IOAPIC's indirect registers, and the few steps every interrupt guest takes.
  */
 #include "apic.h"
+#include "x86.h"
 
 uint32_t apic_read(uint32_t a)
 {
@@ -24,6 +25,17 @@ void ioapic_write(uint32_t reg, uint32_t v)
 {
 	apic_write(IOAPIC_REGSEL, reg);
 	apic_write(IOAPIC_WINDOW, v);
+}
+
+void lapic_alone(uint8_t spurious)
+{
+	outb(PIC_MASTER_DATA, 0xFF);
+	outb(PIC_SLAVE_DATA, 0xFF);
+	apic_write(LAPIC_SVR, SVR_ENABLE | spurious);
+	apic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	apic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	apic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+	apic_write(LAPIC_TPR, 0);
 }
 
 void lapic_eoi(void)

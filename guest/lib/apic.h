@@ -57,6 +57,9 @@
 #define REDIR_REMOTE_IRR 0x00004000 /**< IOREDTBL: a level interrupt accepted, no EOI yet (read-only) */
 #define REDIR_LOW_ACTIVE 0x00002000 /**< IOREDTBL: the pin is active low (else high) */
 
+#define PIC_MASTER_DATA 0x21 /**< the master 8259A's mask (OCW1) */
+#define PIC_SLAVE_DATA  0xA1 /**< the slave 8259A's mask (OCW1) */
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
@@ -71,6 +74,13 @@ uint32_t ioapic_read(uint32_t reg);
 
 /** @brief Write @p v to IOAPIC register @p reg, through IOREGSEL and IOWIN. */
 void ioapic_write(uint32_t reg, uint32_t v);
+
+/**
+ * @brief Interrupts from the APICs only: the local APIC software-enabled with spurious vector
+ * @p spurious, its LINT0, LINT1 and error entries masked, TPR 0, and both 8259As masked
+ * (Bochs wires them to the CPU's INTR pin past LINT0). 8259A: Operation Command Words (OCW1)
+ */
+void lapic_alone(uint8_t spurious);
 
 /** @brief Signal the end of the interrupt in service with the highest priority. SDM Vol3A 10.8.5 */
 void lapic_eoi(void);

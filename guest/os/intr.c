@@ -21,8 +21,6 @@
 #define VEC_COM1      (T_IRQ0 + COM1_IRQ)        /* COM1's receiver, through the IOAPIC */
 #define VEC_SPURIOUS  (T_IRQ0 + IRQ_VECTORS - 1) /* low 4 bits all ones, as old APICs need */
 #define TIMER_PERIOD  1000000 /* bus clocks, undivided: a millisecond at QEMU's 1 GHz */
-#define PIC_MASTER_DATA 0x21
-#define PIC_SLAVE_DATA  0xA1
 #define PTE_DEVICE    (PTE_P | PTE_RW | PTE_PCD | PTE_PWT)
 
 static uint32_t chips_pt[ENTRIES] __attribute__((aligned(PAGE_SIZE))); /* 0xFEC00000-0xFEFFFFFF */
@@ -73,14 +71,7 @@ void intr_init(int timer)
 	trap_set_handler(VEC_TIMER, on_timer);
 	trap_set_handler(VEC_COM1, on_com1);
 	trap_set_handler(VEC_SPURIOUS, on_spurious);
-	/* Nothing from the 8259A pair. 8259A: Operation Command Words (OCW1: the mask) */
-	outb(PIC_MASTER_DATA, 0xFF);
-	outb(PIC_SLAVE_DATA, 0xFF);
-	apic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-	apic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-	apic_write(LAPIC_LVT_LINT1, LVT_MASKED);
-	apic_write(LAPIC_LVT_ERROR, LVT_MASKED);
-	apic_write(LAPIC_TPR, 0);
+	lapic_alone(VEC_SPURIOUS);
 	com1_interrupt_on();
 	if (timer)
 		lapic_timer_start(VEC_TIMER, 1, TIMER_PERIOD);
