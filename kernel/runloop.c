@@ -112,9 +112,24 @@ static void parked_follow(struct vm **vms, int count, const struct vm *vm, uint6
 }
 
 /*
+ * Every running VM is parked with no timer armed, but console input may come:
+ * keep the console draining (a prompt a VM waits at must reach the host) and
+ * hand each VM the input that has come (uart_receive through irq_update): the
+ * receiver interrupt it raises wakes its VM.
+ */
+static void wait_for_input(struct vm **vms, int count)
+{
+	console_pump();
+	for (int i = 0; i < count; i++)
+		if (vms[i]->state == VM_RUNNING)
+			irq_update(vms[i]);
+}
+
+/*
  * Every running VM is parked: advance each one's clock by the time until the
- * first of their timers fires, and fire it. With no timer armed and no
- * console input to come, nothing can ever wake them: stop them.
+ * first of their timers fires, and fire it. With no timer armed, console
+ * input wakes them (wait_for_input); with no input to come either, nothing
+ * can ever wake them: stop them.
  */
 static void skip_time(struct vm **vms, int count)
 {
@@ -126,8 +141,10 @@ static void skip_time(struct vm **vms, int count)
 		if (vms[i]->state == VM_RUNNING && deadline != VCLOCK_NEVER)
 			skip = deadline <= now ? 0 : deadline - now < skip ? deadline - now : skip;
 	}
-	if (skip == VCLOCK_NEVER && console_input_may_come())
-		return; /* the input wakes one */
+	if (skip == VCLOCK_NEVER && console_input_may_come()) {
+		wait_for_input(vms, count);
+		return;
+	}
 	for (int i = 0; i < count; i++) {
 		if (vms[i]->state != VM_RUNNING)
 			continue;

@@ -20,14 +20,7 @@
 #include "paging.h"
 #include "x86.h"
 
-#define IOAPIC         0xFEC00000u
-#define IOAPIC_REGSEL  (IOAPIC + 0x00)
-#define IOAPIC_WINDOW  (IOAPIC + 0x10)
-#define IOAPIC_REG_ID  0x00
-#define IOAPIC_REG_VER 0x01
-#define IOAPIC_REDIR(pin) (0x10 + 2 * (pin))
 #define PIN            4     /* COM1's ISA IRQ, a pin every PC wires */
-#define REDIR_MASKED   0x00010000u
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4 MiB, identity, user */
@@ -36,38 +29,15 @@ static uint8_t user_stack[1024] __attribute__((aligned(16)));
 static struct kjmp user_done;
 extern const char user_read[]; /* user.S */
 
-uint32_t peek(uint32_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-void poke(uint32_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-/* An IOAPIC register, through IOREGSEL and IOWIN. */
-static uint32_t ioapic_read(uint32_t reg)
-{
-	poke(IOAPIC_REGSEL, reg);
-	return peek(IOAPIC_WINDOW);
-}
-
-static void ioapic_write(uint32_t reg, uint32_t v)
-{
-	poke(IOAPIC_REGSEL, reg);
-	poke(IOAPIC_WINDOW, v);
-}
-
 /* Read, write and read back each chip's registers; tpr and vector make each pass's values its own. */
 static void use_chips(const char *mode, uint32_t tpr, uint32_t vector)
 {
-	gprintf("apics: %s: lapic id %x version %x dfr %x lvt timer %x\n", mode, peek(LAPIC_ID),
-		peek(LAPIC_VERSION), peek(LAPIC_DFR), peek(LAPIC_LVT_TIMER));
-	gprintf("apics: %s: tpr %x", mode, peek(LAPIC_TPR)); /* not SVR: natively the firmware set it */
-	poke(LAPIC_TPR, tpr);
-	poke(LAPIC_SVR, SVR_ENABLE | vector);
-	gprintf(", then tpr %x svr %x\n", peek(LAPIC_TPR), peek(LAPIC_SVR));
+	gprintf("apics: %s: lapic id %x version %x dfr %x lvt timer %x\n", mode, apic_read(LAPIC_ID),
+		apic_read(LAPIC_VERSION), apic_read(LAPIC_DFR), apic_read(LAPIC_LVT_TIMER));
+	gprintf("apics: %s: tpr %x", mode, apic_read(LAPIC_TPR)); /* not SVR: natively the firmware set it */
+	apic_write(LAPIC_TPR, tpr);
+	apic_write(LAPIC_SVR, SVR_ENABLE | vector);
+	gprintf(", then tpr %x svr %x\n", apic_read(LAPIC_TPR), apic_read(LAPIC_SVR));
 	gprintf("apics: %s: ioapic id %x version %x, pin %d %x:%x", mode, ioapic_read(IOAPIC_REG_ID),
 		ioapic_read(IOAPIC_REG_VER), PIN, ioapic_read(IOAPIC_REDIR(PIN) + 1), ioapic_read(IOAPIC_REDIR(PIN)));
 	ioapic_write(IOAPIC_REDIR(PIN), REDIR_MASKED | vector);
@@ -137,10 +107,10 @@ static void hostile(const char *args)
 
 	if (arg_flag(args, "movs")) {
 		__asm__ volatile("movsl" : "+S"(from), "+D"(to) : : "memory");
-		gprintf("apics: movs into tpr: tpr %x\n", peek(LAPIC_TPR));
+		gprintf("apics: movs into tpr: tpr %x\n", apic_read(LAPIC_TPR));
 	}
 	if (arg_flag(args, "slot"))
-		gprintf("apics: read of lvt timer + 4: %x\n", peek(LAPIC_LVT_TIMER + 4));
+		gprintf("apics: read of lvt timer + 4: %x\n", apic_read(LAPIC_LVT_TIMER + 4));
 	if (arg_flag(args, "narrow")) {
 		__asm__ volatile("movw (%1), %0" : "=r"(version) : "r"(LAPIC_VERSION));
 		gprintf("apics: 16-bit read of the version: %x\n", version);

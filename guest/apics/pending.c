@@ -8,9 +8,6 @@
  */
 #include "apics.h"
 
-#define ICR_SELF       0x00040000u /* destination shorthand: self */
-#define DIVIDE_BY_1    0xBu
-#define DIVIDE_BY_16   0x3u
 #define LONG_COUNT     0x10000000u /* ticks of the divided clock: seconds at divide 16 */
 #define SHORT_COUNT    3000        /* at divide 1: microseconds */
 #define PERIOD_COUNT   0x10000     /* at divide 1: tens of microseconds, not so short that QEMU does nothing
@@ -29,8 +26,8 @@ static int has(uint32_t (*word)(uint8_t), uint8_t v)
 	return (word(v) >> (v % 32)) & 1;
 }
 
-static uint32_t irr_word(uint8_t v) { return peek(LAPIC_IRR(v / 32)); }
-static uint32_t isr_word(uint8_t v) { return peek(LAPIC_ISR(v / 32)); }
+static uint32_t irr_word(uint8_t v) { return apic_read(LAPIC_IRR(v / 32)); }
+static uint32_t isr_word(uint8_t v) { return apic_read(LAPIC_ISR(v / 32)); }
 
 static void spin(void)
 {
@@ -42,37 +39,37 @@ static void spin(void)
 static int wait_for_zero(void)
 {
 	for (int i = 0; i < WAIT_READS; i++)
-		if (peek(LAPIC_CURRENT) == 0)
+		if (apic_read(LAPIC_CURRENT) == 0)
 			return 1;
 	return 0;
 }
 
 void apics_firmware(void)
 {
-	gprintf("apics: firmware: svr %x tpr %x ldr %x lint0 %x lint1 %x error %x\n", peek(LAPIC_SVR),
-		peek(LAPIC_TPR), peek(LAPIC_LDR), peek(LAPIC_LVT_LINT0), peek(LAPIC_LVT_LINT1), peek(LAPIC_LVT_ERROR));
+	gprintf("apics: firmware: svr %x tpr %x ldr %x lint0 %x lint1 %x error %x\n", apic_read(LAPIC_SVR),
+		apic_read(LAPIC_TPR), apic_read(LAPIC_LDR), apic_read(LAPIC_LVT_LINT0), apic_read(LAPIC_LVT_LINT1), apic_read(LAPIC_LVT_ERROR));
 	gprintf("apics: firmware: thermal %x perf %x divide %x initial count %x irr %x isr %x\n",
-		peek(LAPIC_LVT_THERMAL), peek(LAPIC_LVT_PERF), peek(LAPIC_DIVIDE), peek(LAPIC_INITIAL),
-		peek(LAPIC_IRR(1)) | peek(LAPIC_IRR(2)) | peek(LAPIC_IRR(7)), peek(LAPIC_ISR(1)) | peek(LAPIC_ISR(7)));
+		apic_read(LAPIC_LVT_THERMAL), apic_read(LAPIC_LVT_PERF), apic_read(LAPIC_DIVIDE), apic_read(LAPIC_INITIAL),
+		apic_read(LAPIC_IRR(1)) | apic_read(LAPIC_IRR(2)) | apic_read(LAPIC_IRR(7)), apic_read(LAPIC_ISR(1)) | apic_read(LAPIC_ISR(7)));
 }
 
 /* Three fixed IPIs: by the self shorthand, to its own APIC ID, to another one. */
 static void ipis(void)
 {
-	uint32_t id = peek(LAPIC_ID) >> 24;
+	uint32_t id = apic_read(LAPIC_ID) >> 24;
 
-	poke(LAPIC_ICR_HIGH, 0);
-	poke(LAPIC_ICR_LOW, ICR_SELF | V_SHORTHAND);
-	poke(LAPIC_ICR_HIGH, id << 24);
-	poke(LAPIC_ICR_LOW, V_OWN_ID);
-	poke(LAPIC_ICR_HIGH, (id + 5) << 24);
-	poke(LAPIC_ICR_LOW, V_OTHER_ID);
+	apic_write(LAPIC_ICR_HIGH, 0);
+	apic_write(LAPIC_ICR_LOW, ICR_SELF | V_SHORTHAND);
+	apic_write(LAPIC_ICR_HIGH, id << 24);
+	apic_write(LAPIC_ICR_LOW, V_OWN_ID);
+	apic_write(LAPIC_ICR_HIGH, (id + 5) << 24);
+	apic_write(LAPIC_ICR_LOW, V_OTHER_ID);
 	gprintf("apics: ipis: irr %x has %x %d, %x %d, %x %d; isr %x; icr %x\n", irr_word(V_SHORTHAND),
 		V_SHORTHAND, has(irr_word, V_SHORTHAND), V_OWN_ID, has(irr_word, V_OWN_ID),
-		V_OTHER_ID, has(irr_word, V_OTHER_ID), isr_word(V_SHORTHAND), peek(LAPIC_ICR_LOW));
-	poke(LAPIC_TPR, 0x35);
-	gprintf("apics: tpr %x: ppr %x\n", peek(LAPIC_TPR), peek(LAPIC_PPR));
-	poke(LAPIC_TPR, 0);
+		V_OTHER_ID, has(irr_word, V_OTHER_ID), isr_word(V_SHORTHAND), apic_read(LAPIC_ICR_LOW));
+	apic_write(LAPIC_TPR, 0x35);
+	gprintf("apics: tpr %x: ppr %x\n", apic_read(LAPIC_TPR), apic_read(LAPIC_PPR));
+	apic_write(LAPIC_TPR, 0);
 }
 
 /* A masked one-shot count, then an unmasked one, then a periodic one. */
@@ -80,38 +77,38 @@ static void timer(void)
 {
 	uint32_t c1, c2;
 
-	poke(LAPIC_DIVIDE, DIVIDE_BY_16);
-	poke(LAPIC_LVT_TIMER, LVT_MASKED | V_ONE_SHOT);
-	poke(LAPIC_INITIAL, LONG_COUNT);
-	c1 = peek(LAPIC_CURRENT);
+	apic_write(LAPIC_DIVIDE, DIVIDE_BY_16);
+	apic_write(LAPIC_LVT_TIMER, LVT_MASKED | V_ONE_SHOT);
+	apic_write(LAPIC_INITIAL, LONG_COUNT);
+	c1 = apic_read(LAPIC_CURRENT);
 	spin();
-	c2 = peek(LAPIC_CURRENT);
-	gprintf("apics: timer: divide %x initial %x, counts down %d\n", peek(LAPIC_DIVIDE), peek(LAPIC_INITIAL),
+	c2 = apic_read(LAPIC_CURRENT);
+	gprintf("apics: timer: divide %x initial %x, counts down %d\n", apic_read(LAPIC_DIVIDE), apic_read(LAPIC_INITIAL),
 		c1 <= LONG_COUNT && c2 < c1 && c2 > 0);
-	poke(LAPIC_DIVIDE, DIVIDE_BY_1);
-	poke(LAPIC_INITIAL, SHORT_COUNT);
+	apic_write(LAPIC_DIVIDE, DIVIDE_BY_1);
+	apic_write(LAPIC_INITIAL, SHORT_COUNT);
 	c1 = wait_for_zero();
 	spin(); /* natively the expiry's event may come a moment after the count reads 0 */
 	gprintf("apics: timer: masked one-shot reaches 0 %d, irr %x %d\n", c1, V_ONE_SHOT, has(irr_word, V_ONE_SHOT));
-	poke(LAPIC_LVT_TIMER, V_ONE_SHOT);
-	poke(LAPIC_INITIAL, SHORT_COUNT);
+	apic_write(LAPIC_LVT_TIMER, V_ONE_SHOT);
+	apic_write(LAPIC_INITIAL, SHORT_COUNT);
 	c1 = wait_for_zero();
 	spin();
 	gprintf("apics: timer: one-shot reaches 0 %d, irr %x %d, stays 0 %d\n", c1, V_ONE_SHOT,
-		has(irr_word, V_ONE_SHOT), peek(LAPIC_CURRENT) == 0);
-	poke(LAPIC_LVT_TIMER, LVT_PERIODIC | V_PERIODIC);
-	poke(LAPIC_INITIAL, PERIOD_COUNT);
+		has(irr_word, V_ONE_SHOT), apic_read(LAPIC_CURRENT) == 0);
+	apic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | V_PERIODIC);
+	apic_write(LAPIC_INITIAL, PERIOD_COUNT);
 	spin();
-	c2 = peek(LAPIC_CURRENT);
-	poke(LAPIC_LVT_TIMER, LVT_MASKED | V_PERIODIC);
-	poke(LAPIC_INITIAL, 0);
-	gprintf("apics: timer: periodic lvt %x, irr %x %d, reloaded %d, stopped %x\n", peek(LAPIC_LVT_TIMER),
-		V_PERIODIC, has(irr_word, V_PERIODIC), c2 <= PERIOD_COUNT, peek(LAPIC_CURRENT));
+	c2 = apic_read(LAPIC_CURRENT);
+	apic_write(LAPIC_LVT_TIMER, LVT_MASKED | V_PERIODIC);
+	apic_write(LAPIC_INITIAL, 0);
+	gprintf("apics: timer: periodic lvt %x, irr %x %d, reloaded %d, stopped %x\n", apic_read(LAPIC_LVT_TIMER),
+		V_PERIODIC, has(irr_word, V_PERIODIC), c2 <= PERIOD_COUNT, apic_read(LAPIC_CURRENT));
 }
 
 void apics_pending(void)
 {
-	poke(LAPIC_SVR, SVR_ENABLE | 0xFF);
+	apic_write(LAPIC_SVR, SVR_ENABLE | 0xFF);
 	ipis();
 	timer();
 }
@@ -119,7 +116,7 @@ void apics_pending(void)
 /* One check of apics_sdm: whether ESR reads as the SDM says, telling how not. */
 static int esr_is(const char *after, uint32_t sdm)
 {
-	uint32_t esr = peek(LAPIC_ESR);
+	uint32_t esr = apic_read(LAPIC_ESR);
 
 	if (esr != sdm)
 		gprintf("apics: esr: after %s it reads %x, the SDM says %x\n", after, esr, sdm);
@@ -131,16 +128,16 @@ void apics_sdm(void)
 {
 	int right = 0;
 
-	poke(LAPIC_SVR, SVR_ENABLE | 0xFF);
-	poke(LAPIC_ESR, 0);
-	poke(LAPIC_ESR, 0);
+	apic_write(LAPIC_SVR, SVR_ENABLE | 0xFF);
+	apic_write(LAPIC_ESR, 0);
+	apic_write(LAPIC_ESR, 0);
 	right += esr_is("two writes", 0);
-	poke(LAPIC_ICR_LOW, ICR_SELF | 3); /* a vector 0-15: send and (to itself) receive illegal vector */
+	apic_write(LAPIC_ICR_LOW, ICR_SELF | 3); /* a vector 0-15: send and (to itself) receive illegal vector */
 	right += esr_is("a self IPI of vector 3", 0);
-	poke(LAPIC_ESR, 0);
+	apic_write(LAPIC_ESR, 0);
 	right += esr_is("a self IPI of vector 3 and a write", 0x60) && !has(irr_word, 3);
-	(void)peek(LAPIC + 0x040); /* a reserved register: illegal register address */
-	poke(LAPIC_ESR, 0);
+	(void)apic_read(LAPIC + 0x040); /* a reserved register: illegal register address */
+	apic_write(LAPIC_ESR, 0);
 	right += esr_is("a read of reserved offset 0x40 and a write", 0x80);
 	gprintf("apics: esr: %d of 4 as the SDM requires\n", right);
 }

@@ -14,12 +14,9 @@
  * Natively and under the hypervisor the same input gives the same output.
  */
 #include "guest.h"
+#include "uart.h"
 #include "x86.h"
 
-#define COM1      0x3F8
-#define COM1_RBR  COM1        /* receiver buffer */
-#define COM1_LSR  (COM1 + 5)  /* line status */
-#define LSR_DR    0x01        /* data ready */
 #define CTRL_D    0x04        /* end of input, typed at a line's start */
 #define LINE_MAX  128         /* a longer line is answered in parts */
 

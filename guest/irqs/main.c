@@ -10,64 +10,38 @@
  *
  * Argument `park`: the 8259As masked and the 8254's channel 0 left one-shot,
  * then STI;HLT with nothing armed (under the hypervisor it parks until it is
- * stopped by name: no timer, no input).
+ * stopped by name: no timer, no input). Arguments `level`, `storm` and
+ * `timer1` run one of the edge cases of edges.c instead.
  * SDM Vol3A 10.5.4 (APIC Timer), 10.6.1 (Interrupt Command Register),
  * 10.8.3.1 (Task and Processor Priorities), 10.8.4 (Interrupt Acceptance),
  * 10.8.5 (Signaling Interrupt Servicing Completion), 6.8.3 (the shadows).
  */
 #include <stdbool.h>
 
+#include "apic.h"
 #include "cpu.h"
 #include "guest.h"
 #include "paging.h"
+#include "irqs.h"
 #include "x86.h"
 
-#define LAPIC            0xFEE00000u
-#define LAPIC_TPR        0x080
-#define LAPIC_EOI        0x0B0
-#define LAPIC_SVR        0x0F0
-#define LAPIC_IRR        0x200 /* + 0x10 per 32 vectors */
-#define LAPIC_ICR_LOW    0x300
-#define LAPIC_ICR_HIGH   0x310
-#define LAPIC_LVT_TIMER  0x320
-#define LAPIC_LVT_LINT0  0x350
-#define LAPIC_LVT_LINT1  0x360
-#define LAPIC_LVT_ERROR  0x370
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR  0x390
-#define LAPIC_TIMER_DIV  0x3E0
-#define PIC_MASTER_DATA  0x21
-#define PIC_SLAVE_DATA   0xA1
 #define PIT_CHANNEL0     0x40
 #define PIT_COMMAND      0x43
 #define PIT_CH0_MODE0    0x30 /* channel 0, low then high byte, mode 0: one count, then nothing */
-#define SVR_ENABLE       0x100u
-#define LVT_MASKED       0x10000u
-#define LVT_PERIODIC     0x20000u
-#define DIVIDE_BY_1      0xBu
-#define ICR_SELF         0x40000u /* destination shorthand 01: self */
-#define ICR_ASSERT       0x4000u
-#define ICR_PENDING      0x1000u  /* delivery status: send pending */
 
-#define VEC_TIMER    0x40 /* priority class 4 */
-#define VEC_LOW      0x51 /* class 5 */
-#define VEC_LOW2     0x52 /* class 5 */
-#define VEC_HIGH     0x61 /* class 6 */
-#define VEC_SPURIOUS 0xFF
 #define WAITED       0x100 /* in the log: this vector was not delivered when it could not be */
 #define LOG_MAX      16
 #define POLL_LIMIT   10000000u
 
 /* stubs.S */
-extern const char irq_stub_0x40[], irq_stub_0x51[], irq_stub_0x52[], irq_stub_0x61[], irq_stub_0xff[];
+extern const char irq_stub_0x40[], irq_stub_0x51[], irq_stub_0x52[], irq_stub_0x61[], irq_stub_0x71[],
+	irq_stub_0x72[], irq_stub_0xff[];
 extern const char sti_after[], sti_cpuid_after[], mov_ss_after[], hlt_after[], fresh_stack_after[];
 void shadow_sti(void);
 void shadow_sti_cpuid(void);
 void shadow_mov_ss(void);
-void pending_at_hlt(void);
 void store_fresh(volatile uint32_t *where);
 void fresh_stack_window(uint8_t *top);
-void irq_window(void);
 void irq_entry(uint32_t vector, uint32_t eip);
 
 volatile uint32_t shadow_marker; /* stubs.S stores to it in a shadow */
@@ -78,26 +52,11 @@ static uint32_t pt_lapic[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static volatile uint32_t fresh_page[PAGE_SIZE / 4] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t fresh_stack[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-static volatile uint32_t counts[256];
+volatile uint32_t counts[256];
 static volatile uint32_t last_eip, marker_at_irq;
 static volatile uint32_t event_log[LOG_MAX];
 static volatile int log_len;
-static void (*volatile on_irq)(uint32_t vector); /* a test's own handling, EOI included */
-
-static uint32_t lapic_read(uint32_t reg)
-{
-	return *(volatile uint32_t *)(LAPIC + reg);
-}
-
-static void lapic_write(uint32_t reg, uint32_t v)
-{
-	*(volatile uint32_t *)(LAPIC + reg) = v;
-}
-
-static void eoi(void)
-{
-	lapic_write(LAPIC_EOI, 0);
-}
+void (*volatile on_irq)(uint32_t vector);
 
 static void log_event(uint32_t what)
 {
@@ -118,33 +77,19 @@ void irq_entry(uint32_t vector, uint32_t eip)
 	if (on_irq)
 		on_irq(vector);
 	else
-		eoi();
-}
-
-/* Send vector to this CPU through the ICR and wait until it is sent. */
-static void self_ipi(uint8_t vector)
-{
-	lapic_write(LAPIC_ICR_HIGH, 0);
-	lapic_write(LAPIC_ICR_LOW, ICR_SELF | ICR_ASSERT | vector);
-	while (lapic_read(LAPIC_ICR_LOW) & ICR_PENDING)
-		;
-}
-
-static bool irr_has(uint8_t vector)
-{
-	return lapic_read(LAPIC_IRR + 0x10 * (vector / 32)) & (1u << (vector % 32));
+		lapic_eoi();
 }
 
 /* Wait, interrupts off, until vector is requested; false if it never is. */
 static bool wait_for_irr(uint8_t vector)
 {
 	for (uint32_t i = 0; i < POLL_LIMIT; i++)
-		if (irr_has(vector))
+		if (lapic_irr_has(vector))
 			return true;
 	return false;
 }
 
-static void reset_counts(void)
+void reset_counts(void)
 {
 	for (int v = 0; v < 256; v++)
 		counts[v] = 0;
@@ -181,45 +126,25 @@ static void set_gate(uint8_t vector, const char *stub)
 	gate[1] = ((uint32_t)stub & 0xFFFF0000u) | 0x8E00; /* present, DPL 0, 32-bit interrupt gate */
 }
 
-/* Identity-map 0-4 MiB and the local APIC's page. */
+/* Identity-map 0-4 MiB and the two chips' pages. */
 static void paging_on(void)
 {
 	for (uint32_t i = 0; i < ENTRIES; i++)
 		pt0[i] = (i * PAGE_SIZE) | PTE_P | PTE_RW;
 	pt_lapic[PTX(LAPIC)] = LAPIC | PTE_P | PTE_RW | PTE_PCD;
+	pt_lapic[PTX(IOAPIC)] = IOAPIC | PTE_P | PTE_RW | PTE_PCD; /* in the same 4 MiB */
 	pgdir[0] = (uint32_t)pt0 | PTE_P | PTE_RW;
 	pgdir[PDX(LAPIC)] = (uint32_t)pt_lapic | PTE_P | PTE_RW;
 	write_cr3((uint32_t)pgdir);
 	write_cr0(read_cr0() | CR0_PG);
 }
 
-/* The APIC on, every local source masked but the ones a test arms; nothing
- * from the 8259A pair, which Bochs wires to the CPU's INTR pin past LINT0.
- * 8259A: Intel 8259A datasheet, Operation Command Words (OCW1: the mask) */
+/* The APIC on, every local source masked but the ones a test arms; nothing from the 8259A pair. */
 static void lapic_init(void)
 {
-	outb(PIC_MASTER_DATA, 0xFF);
-	outb(PIC_SLAVE_DATA, 0xFF);
-	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
-	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
-	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
-	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
-	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_DIV, DIVIDE_BY_1);
-	lapic_write(LAPIC_TPR, 0);
-}
-
-/* Arm the timer: periodic or one-shot, from count. */
-static void timer_start(bool periodic, uint32_t count)
-{
-	lapic_write(LAPIC_LVT_TIMER, (periodic ? LVT_PERIODIC : 0) | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, count);
-}
-
-static void timer_stop(void)
-{
-	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, 0);
+	lapic_alone(VEC_SPURIOUS);
+	apic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	apic_write(LAPIC_DIVIDE, DIVIDE_BY_1);
 }
 
 static void test_one_shot(void)
@@ -227,15 +152,15 @@ static void test_one_shot(void)
 	int halts = 0;
 
 	reset_counts();
-	timer_start(false, 100000);
+	lapic_timer_start(VEC_TIMER, false, 100000);
 	while (!counts[VEC_TIMER]) {
 		pending_at_hlt();
 		halts++;
 	}
 	irq_window();
 	gprintf("irqs: one-shot timer: %u interrupt after %d HLT, current count %u\n", counts[VEC_TIMER],
-		halts, lapic_read(LAPIC_TIMER_CUR));
-	timer_stop();
+		halts, apic_read(LAPIC_CURRENT));
+	lapic_timer_stop(VEC_TIMER);
 }
 
 static void test_periodic(void)
@@ -243,12 +168,12 @@ static void test_periodic(void)
 	int halts = 0;
 
 	reset_counts();
-	timer_start(true, 20000000);
+	lapic_timer_start(VEC_TIMER, true, 20000000);
 	while (counts[VEC_TIMER] < 5) {
 		pending_at_hlt();
 		halts++;
 	}
-	timer_stop();
+	lapic_timer_stop(VEC_TIMER);
 	irq_window();
 	gprintf("irqs: periodic timer: %u interrupts after %d HLTs\n", counts[VEC_TIMER], halts);
 }
@@ -258,12 +183,12 @@ static void test_timer_count_1(void)
 	bool requested;
 
 	reset_counts();
-	timer_start(false, 1);
+	lapic_timer_start(VEC_TIMER, false, 1);
 	requested = wait_for_irr(VEC_TIMER);
 	irq_window();
 	irq_window();
 	gprintf("irqs: timer initial count 1: requested %s, %u interrupt\n", yes(requested), counts[VEC_TIMER]);
-	timer_stop();
+	lapic_timer_stop(VEC_TIMER);
 }
 
 static void test_self_ipi(void)
@@ -272,8 +197,8 @@ static void test_self_ipi(void)
 	uint32_t before;
 
 	reset_counts();
-	self_ipi(VEC_LOW2);
-	requested = irr_has(VEC_LOW2);
+	lapic_self_ipi(VEC_LOW2);
+	requested = lapic_irr_has(VEC_LOW2);
 	before = counts[VEC_LOW2];
 	irq_window();
 	gprintf("irqs: self-IPI: requested %s, %u taken with interrupts off, %u after STI\n", yes(requested),
@@ -287,7 +212,7 @@ static void check_shadow(const char *name, void (*run)(void), const char *expect
 	reset_counts();
 	shadow_marker = 0;
 	if (run != shadow_mov_ss)
-		self_ipi(VEC_LOW2);
+		lapic_self_ipi(VEC_LOW2);
 	run();
 	gprintf("irqs: %s: %u interrupt, after the instruction in the shadow %s\n", name, counts[VEC_LOW2],
 		yes(last_eip == (uint32_t)expected && marker_at_irq == marker));
@@ -296,7 +221,7 @@ static void check_shadow(const char *name, void (*run)(void), const char *expect
 static void test_pending_at_hlt(void)
 {
 	reset_counts();
-	self_ipi(VEC_LOW2);
+	lapic_self_ipi(VEC_LOW2);
 	pending_at_hlt();
 	gprintf("irqs: STI;HLT with an interrupt pending: %u interrupt, woke after the HLT %s\n",
 		counts[VEC_LOW2], yes(last_eip == (uint32_t)hlt_after));
@@ -307,24 +232,24 @@ static void test_pending_at_hlt(void)
 static void eoi_order_handler(uint32_t vector)
 {
 	if (vector == VEC_LOW) {
-		self_ipi(VEC_HIGH);
+		lapic_self_ipi(VEC_HIGH);
 		irq_window(); /* class 6 > class 5 in service: nests */
-		self_ipi(VEC_LOW2);
+		lapic_self_ipi(VEC_LOW2);
 		irq_window(); /* class 5 = class 5 in service: waits */
 		if (!counts[VEC_LOW2])
 			log_event(WAITED | VEC_LOW2);
-		eoi(); /* clears 0x51 in ISR */
+		lapic_eoi(); /* clears 0x51 in ISR */
 		irq_window();
 		return;
 	}
-	eoi();
+	lapic_eoi();
 }
 
 static void test_eoi_order(void)
 {
 	reset_counts();
 	on_irq = eoi_order_handler;
-	self_ipi(VEC_LOW);
+	lapic_self_ipi(VEC_LOW);
 	irq_window();
 	on_irq = 0;
 	gprintf("irqs: EOI order:");
@@ -335,19 +260,19 @@ static void test_eoi_order(void)
 static void test_tpr(void)
 {
 	reset_counts();
-	lapic_write(LAPIC_TPR, 0x60);
-	self_ipi(VEC_LOW2);
-	self_ipi(VEC_HIGH);
+	apic_write(LAPIC_TPR, 0x60);
+	lapic_self_ipi(VEC_LOW2);
+	lapic_self_ipi(VEC_HIGH);
 	irq_window();
 	gprintf("irqs: TPR 0x60:");
 	print_log();
 	log_len = 0;
-	lapic_write(LAPIC_TPR, 0x50);
+	apic_write(LAPIC_TPR, 0x50);
 	irq_window();
 	gprintf("irqs: TPR 0x50:");
 	print_log();
 	log_len = 0;
-	lapic_write(LAPIC_TPR, 0);
+	apic_write(LAPIC_TPR, 0);
 	irq_window();
 	gprintf("irqs: TPR 0:");
 	print_log();
@@ -365,18 +290,18 @@ static void test_fresh_store(void)
 	bool requested;
 
 	reset_counts();
-	timer_start(false, 1);
+	lapic_timer_start(VEC_TIMER, false, 1);
 	requested = wait_for_irr(VEC_TIMER);
 	store_fresh(&fresh_page[0]);
 	gprintf("irqs: timer due at a store to a fresh page: requested %s, %u interrupt, stored %u\n",
 		yes(requested), counts[VEC_TIMER], fresh_page[0]);
-	timer_stop();
+	lapic_timer_stop(VEC_TIMER);
 }
 
 static void test_fresh_stack(void)
 {
 	reset_counts();
-	self_ipi(VEC_LOW2);
+	lapic_self_ipi(VEC_LOW2);
 	fresh_stack_window(fresh_stack + sizeof(fresh_stack));
 	gprintf("irqs: delivery onto a fresh stack page: %u interrupt, at the right place %s\n",
 		counts[VEC_LOW2], yes(last_eip == (uint32_t)fresh_stack_after));
@@ -403,8 +328,16 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	set_gate(VEC_LOW2, irq_stub_0x52);
 	set_gate(VEC_HIGH, irq_stub_0x61);
 	set_gate(VEC_SPURIOUS, irq_stub_0xff);
+	set_gate(VEC_LEVEL, irq_stub_0x71);
+	set_gate(VEC_PINS, irq_stub_0x72);
 	paging_on();
 	lapic_init();
+	if (arg_flag(mb_args(mbi), "level"))
+		return irqs_level();
+	if (arg_flag(mb_args(mbi), "storm"))
+		return irqs_storm();
+	if (arg_flag(mb_args(mbi), "timer1"))
+		return irqs_timer_1();
 	test_one_shot();
 	test_periodic();
 	test_timer_count_1();

@@ -5,6 +5,8 @@
  * SDM Vol3A 6.8.3 (Masking Exceptions and Interrupts When Switching Stacks),
  * 6.12.1 (Exception- or Interrupt-Handler Procedures).
  */
+#include "apic.h"
+
 	.text
 
 /* One stub: after PUSHAL, the CPU's EIP is 32 bytes up the stack. */
@@ -24,6 +26,8 @@ irq_stub_\vector:
 	irq_stub 0x51
 	irq_stub 0x52
 	irq_stub 0x61
+	irq_stub 0x71
+	irq_stub 0x72
 	irq_stub 0xff
 
 /* STI, then one instruction in its shadow: the interrupt comes at sti_after. */
@@ -59,10 +63,10 @@ shadow_mov_ss:
 	sti
 	nop
 	movw %ss, %ax
-	movl $0xFEE00310, %ecx
+	movl $LAPIC_ICR_HIGH, %ecx
 	movl $0, (%ecx)			/* ICR high: no destination, the shorthand is self */
-	movl $0xFEE00300, %ecx
-	movl $0x44052, %edx		/* self, assert, fixed, vector 0x52 */
+	movl $LAPIC_ICR_LOW, %ecx
+	movl $(ICR_SELF | ICR_ASSERT | 0x52), %edx /* fixed, vector 0x52 */
 	movw %ax, %ss
 	movl %edx, (%ecx)
 mov_ss_after:

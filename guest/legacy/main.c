@@ -19,6 +19,7 @@
  *    is set (QEMU's periodic timer runs only with PIE).
  */
 #include "guest.h"
+#include "rtc.h"
 #include "x86.h"
 
 #define PIC_M_CMD      0x20
@@ -39,14 +40,7 @@
 #define PORTB_GATE2    0x01
 #define PORTB_REFRESH  0x10
 #define PORTB_OUT2     0x20
-#define RTC_INDEX      0x70
-#define RTC_DATA       0x71
-#define RTC_A          0x0A
-#define RTC_B          0x0B
-#define RTC_C          0x0C
-#define RTC_D          0x0D
 #define B_SET          0x80
-#define B_PIE          0x40
 #define B_DM           0x04 /* binary */
 #define B_24H          0x02
 #define C_IRQF         0x80
@@ -148,18 +142,6 @@ static uint32_t went_down(uint16_t before, uint16_t after, uint32_t n)
 	return (before + n - after) % n;
 }
 
-static uint8_t rtc_get(uint8_t reg)
-{
-	outb(RTC_INDEX, reg);
-	return inb(RTC_DATA);
-}
-
-static void rtc_set(uint8_t reg, uint8_t value)
-{
-	outb(RTC_INDEX, reg);
-	outb(RTC_DATA, value);
-}
-
 /* Whether @p v is a BCD number below @p limit (in BCD). */
 static int is_bcd_below(uint8_t v, uint8_t limit)
 {
@@ -204,7 +186,7 @@ static void check_pic_requests(void)
 	outb(PIC_S_DATA, 0xFE);
 	rtc_get(RTC_C);
 	rtc_set(RTC_A, 0x23); /* 8192 Hz */
-	rtc_set(RTC_B, B_24H | B_PIE);
+	rtc_set(RTC_B, B_24H | RTC_B_PIE);
 	gprintf("pic: IRQ 8 from the RTC %s the slave's IRR\n",
 		wait_irr(1, 0x01, RTC_DATA) ? "reaches" : "never reaches");
 	gprintf("pic: the slave's INT sets the master's IRR bit 2: %s\n",
@@ -375,7 +357,7 @@ static void check_rtc(void)
 
 	rtc_get(RTC_C);
 	rtc_set(RTC_A, 0x23); /* 8192 Hz */
-	rtc_set(RTC_B, B_24H | B_PIE);
+	rtc_set(RTC_B, B_24H | RTC_B_PIE);
 	for (i = 0, c = 0; i < POLLS && !(c & C_PF); i++)
 		c = rtc_get(RTC_C);
 	gprintf("rtc: register C with PIE at 8192 Hz: PF and IRQF %x\n", c & (C_PF | C_IRQF));

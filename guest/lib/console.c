@@ -3,14 +3,9 @@
  * interrupts; the formatting is in format.c.
  */
 #include "guest.h"
+#include "uart.h"
 #include "x86.h"
 
-#define COM1      0x3F8
-#define COM1_LCR  (COM1 + 3)
-#define COM1_LSR  (COM1 + 5)
-#define LCR_8N1   0x03
-#define LSR_THRE  0x20 /* can take a byte */
-#define LSR_TEMT  0x40 /* everything sent */
 #define EXIT_PORT 0xF4
 
 void console_init(void)

@@ -42,6 +42,7 @@ struct gate_desc {
 #define TRAP_STACK  8192
 
 extern const uint32_t trap_stubs[EXCEPTIONS]; /* trap.S: entry of vector v */
+extern const uint32_t irq_stubs[IRQ_VECTORS]; /* trap.S: entry of vector T_IRQ0 + n */
 extern const char trap_stub_syscall[];        /* trap.S: entry of vector 0x80 */
 
 static struct seg_desc gdt[SEG_TSS / 8 + 1];
@@ -101,6 +102,8 @@ void cpu_init(void)
 
 	for (int v = 0; v < EXCEPTIONS; v++)
 		idt[v] = gate_desc(trap_stubs[v], 0);
+	for (int n = 0; n < IRQ_VECTORS; n++)
+		idt[T_IRQ0 + n] = gate_desc(irq_stubs[n], 0);
 	idt[T_SYSCALL] = gate_desc((uint32_t)trap_stub_syscall, 3);
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
@@ -122,6 +125,8 @@ const char *trap_name(uint32_t vector)
 
 	if (vector == T_SYSCALL)
 		return "system call";
+	if (vector >= T_IRQ0 && vector < T_IRQ0 + IRQ_VECTORS)
+		return "interrupt";
 	if (vector < EXCEPTIONS && names[vector])
 		return names[vector];
 	return "vector";

@@ -6,13 +6,15 @@
  * - a flat GDT: ring-0 and ring-3 code and data segments (base 0, limit 4 GiB) and a 32-bit TSS;
  * - the TSS, whose esp0 is a trap stack of the runtime's own: every trap from ring 3 starts
  *   on an empty trap stack, whatever ring 0 was doing before;
- * - an IDT with the 32 exceptions (DPL 0) and the system call vector 0x80 (DPL 3, so that
- *   `int $0x80` works from ring 3).
+ * - an IDT with the 32 exceptions (DPL 0), the IRQ_VECTORS hardware interrupt vectors from
+ *   T_IRQ0 (DPL 0) and the system call vector 0x80 (DPL 3, so that `int $0x80` works from ring 3).
  *
  * Every trap saves a struct trap_frame and calls the handler registered for its vector with
  * trap_set_handler(); a vector without a handler prints the frame and ends the guest with
  * GUEST_FAILURE. When the handler returns, the trap frame (possibly changed) is restored and
- * IRET resumes it. Interrupts stay disabled throughout: no hardware interrupt is ever delivered.
+ * IRET resumes it. Every gate is an interrupt gate: ring 0 runs with interrupts disabled, so a
+ * hardware interrupt comes only where a guest enables them (EFLAGS_IF in a ring-3 frame, or an
+ * STI of its own) and its interrupt controller sends one of the vectors from T_IRQ0.
  */
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
@@ -33,9 +35,11 @@
 #define T_GP      13   /**< general protection */
 #define T_PF      14   /**< page fault: error code pushed, address in CR2 */
 #define T_SYSCALL 0x80 /**< system call gate, callable from ring 3 */
+#define T_IRQ0      0x20 /**< the first hardware interrupt vector, above the exceptions */
+#define IRQ_VECTORS 16   /**< hardware interrupt vectors T_IRQ0 .. T_IRQ0 + 15 */
 
 #define EFLAGS_RESERVED 0x00000002 /**< bit 1, always set */
-#define EFLAGS_IF       0x00000200 /**< interrupts enabled (never set by these guests) */
+#define EFLAGS_IF       0x00000200 /**< interrupts enabled */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -115,7 +119,7 @@ typedef void (*trap_handler)(struct trap_frame *tf);
 /** @brief Load the GDT, TSS and IDT described above; traps go to the handlers afterwards. */
 void cpu_init(void);
 
-/** @brief Call @p handler for traps through @p vector (0-31 or T_SYSCALL); NULL restores the default. */
+/** @brief Call @p handler for traps through @p vector (0-31, T_IRQ0 + 0-15, or T_SYSCALL); NULL restores the default. */
 void trap_set_handler(uint8_t vector, trap_handler handler);
 
 /** @brief Whether @p tf was saved at CPL 3. */

@@ -57,6 +57,9 @@ int arg_flag(const char *args, const char *key);
 /** @brief Length of a string. */
 size_t gstrlen(const char *s);
 
+/** @brief Compare two strings: 0 if equal, else the sign of the first differing byte's difference. */
+int gstrcmp(const char *a, const char *b);
+
 /** @brief Fill @p n bytes at @p dst with @p c; returns @p dst. GCC may call it for struct copies too. */
 void *memset(void *dst, int c, size_t n);
 

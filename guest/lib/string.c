@@ -30,3 +30,12 @@ size_t gstrlen(const char *s)
 		n++;
 	return n;
 }
+
+int gstrcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}

@@ -1,5 +1,6 @@
 /*
- * Trap entry and exit (cpu.h). Each vector's stub pushes an error code of 0
+ * Trap entry and exit (cpu.h). Each vector's stub (the exceptions and the
+ * hardware interrupt vectors from T_IRQ0) pushes an error code of 0
  * when the CPU does not push one, then the vector number, so that every trap
  * reaches trap_common with the same layout: struct trap_frame.
  * SDM Vol3A 6.12.1 (Exception- or Interrupt-Handler Procedures),
@@ -21,6 +22,10 @@ trap_stub_\vector:
 	TRAP_STUB \v
 	.endr
 
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	TRAP_STUB \v
+	.endr
+
 	.global trap_stub_syscall
 trap_stub_syscall:
 	pushl $0
@@ -32,6 +37,11 @@ trap_stub_syscall:
 	.global trap_stubs
 trap_stubs:                         /* entry address of exception v, v = 0..31 */
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.long trap_stub_\v
+	.endr
+	.global irq_stubs
+irq_stubs:                          /* entry address of vector T_IRQ0 + n, n = 0..15 */
+	.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
 	.long trap_stub_\v
 	.endr
 

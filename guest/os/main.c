@@ -9,6 +9,11 @@
  *
  * Arguments: seed=N (default 1) moves the user stack and heap and changes
  * every value the applications compute; verbose prints each fault and switch.
+ * preempt: the local APIC timer runs (intr.c) and preempts ring 3; the jobs
+ * are "spin" (a process preempted while it spins: user/spin.c), then "apps".
+ * cmds: each line from COM1 is a command that starts a job (shell.c), until
+ * "quit"; with preempt too, the timer runs meanwhile. The printed facts never
+ * depend on where a timer interrupt lands: only on the commands and the seed.
  */
 #include "guest.h"
 #include "os.h"
@@ -64,13 +69,17 @@ void kmain(uint32_t magic, uint32_t info_pa)
 {
 	const struct mb_info *mbi = P2V(info_pa);
 	static char args[ARGS_SIZE];
-	uint32_t seed, end = ram_end(mbi);
+	uint32_t end = ram_end(mbi);
+	struct shell_job job = { user_elf, (uint32_t)(user_elf_end - user_elf), 1, 0 };
+	int cmds;
 
 	console_init();
 	if (magic != MB_BOOT_MAGIC)
 		panic("not started by a Multiboot loader (magic %x)", magic);
 	copy_args(mbi, args);
-	seed = arg_uint(args, "seed", 1);
+	job.seed = arg_uint(args, "seed", 1);
+	job.timer = arg_flag(args, "preempt");
+	cmds = arg_flag(args, "cmds");
 	verbose = arg_flag(args, "verbose");
 
 	vm_init();
@@ -78,8 +87,12 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	syscall_init();
 	frames_init(PAGE_UP(V2P(__kernel_end)), end);
 	gprintf("os: kernel at %p-%p, global 4 MiB pages; seed %u\n", (void *)__kernel_start,
-		(void *)__kernel_end, seed);
-	proc_start_first(user_elf, (uint32_t)(user_elf_end - user_elf), seed);
+		(void *)__kernel_end, job.seed);
+	if (job.timer || cmds)
+		intr_init(job.timer);
+	if (job.timer)
+		gprintf("os: the local APIC timer preempts ring 3\n");
+	shell_start(&job, cmds ? NULL : job.timer ? "spin\napps\n" : "apps\n");
 }
 
 void os_summary(void)
@@ -87,19 +100,28 @@ void os_summary(void)
 	static const char *const names[SYS_COUNT] = {
 		[SYS_WRITE] = "write", [SYS_YIELD] = "yield", [SYS_EXIT] = "exit", [SYS_FORK] = "fork",
 		[SYS_SBRK] = "sbrk", [SYS_SWAP] = "swap", [SYS_GETPID] = "getpid",
+		[SYS_SHARE] = "share", [SYS_ALIVE] = "alive",
 	};
 	unsigned total = 0, leaked = frames_used();
 
-	gprintf("os: page faults: %u demand, %u copy-on-write (%u copied, %u reused)\n",
-		stats.demand_faults, stats.cow_copies + stats.cow_reuses, stats.cow_copies,
-		stats.cow_reuses);
-	gprintf("os: %u CR3 writes, %u INVLPGs\n", stats.cr3_writes, stats.invlpgs);
-	for (int i = 1; i < SYS_COUNT; i++)
-		total += stats.syscalls[i];
-	gprintf("os: %u system calls:", total);
-	for (int i = 1; i < SYS_COUNT; i++)
-		gprintf(" %s %u", names[i], stats.syscalls[i]);
-	gprintf("\n");
+	if (stats.preempted_jobs) {
+		/* which of two processes copied a page, and how often they yielded while the other
+		 * spun, depend on where the timer's interrupts landed: not printed */
+		gprintf("os: page faults: %u demand, %u copy-on-write\n", stats.demand_faults,
+			stats.cow_copies + stats.cow_reuses);
+	} else {
+		gprintf("os: page faults: %u demand, %u copy-on-write (%u copied, %u reused)\n",
+			stats.demand_faults, stats.cow_copies + stats.cow_reuses, stats.cow_copies,
+			stats.cow_reuses);
+		gprintf("os: %u CR3 writes, %u INVLPGs\n", stats.cr3_writes, stats.invlpgs);
+		for (int i = 1; i < SYS_COUNT; i++)
+			total += stats.syscalls[i];
+		gprintf("os: %u system calls:", total);
+		for (int i = 1; i < SYS_COUNT; i++)
+			if (stats.syscalls[i])
+				gprintf(" %s %u", names[i], stats.syscalls[i]);
+		gprintf("\n");
+	}
 	if (leaked)
 		panic("%u frames still in use after every process exited", leaked);
 	if (stats.failed_exits)

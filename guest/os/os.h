@@ -22,6 +22,7 @@
 #define KERNEL_PDES      4          /* 4 MiB pages mapping physical 0-16 MiB at KERNEL_BASE */
 #define USER_STACK_PAGES 64         /* how far a user stack may grow */
 #define PTE_COW          0x200      /* an AVL bit: read-only for now, copy on the next write */
+#define PTE_SHARED       0x400      /* an AVL bit: a share() page, which fork shares writable */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -55,6 +56,15 @@ struct stats {
 	unsigned invlpgs;
 	unsigned syscalls[SYS_COUNT];
 	unsigned failed_exits;   /* processes that exited with a nonzero code */
+	unsigned preempted_jobs; /* jobs run preemptible: the timer decided their order of events */
+};
+
+/* What every job starts from (shell.c). */
+struct shell_job {
+	const uint8_t *elf;      /* the user program */
+	uint32_t elf_size;
+	uint32_t seed;
+	int timer;               /* the LAPIC timer runs (intr.c): a job may be preempted */
 };
 
 extern struct stats stats;
@@ -82,12 +92,16 @@ void vm_switch(uint32_t pgdir);
 uint32_t vm_fork(uint32_t parent);
 void vm_free(uint32_t pgdir);
 int vm_swap(uint32_t pgdir, uint32_t va1, uint32_t va2);
+uint32_t vm_share(uint32_t pgdir);
 
 /* elf.c */
 uint32_t elf_load(uint32_t pgdir, const uint8_t *image, uint32_t size, struct proc *p);
 
 /* proc.c: processes and the round-robin scheduler */
-void proc_start_first(const uint8_t *elf, uint32_t elf_size, uint32_t seed) __attribute__((noreturn));
+void proc_start_first(const uint8_t *elf, uint32_t elf_size, uint32_t seed, uint32_t job, int preemptible)
+	__attribute__((noreturn));
+int proc_alive(int pid);
+int proc_next_pid(void);
 int proc_fork(struct trap_frame *tf);
 uint32_t proc_sbrk(uint32_t bytes);
 void proc_yield(struct trap_frame *tf);
@@ -96,6 +110,14 @@ int proc_owns(const struct proc *p, uint32_t va);
 
 /* syscall.c */
 void syscall_init(void);
+
+/* intr.c: the LAPIC timer and COM1's receiver interrupt */
+void intr_init(int timer);
+void intr_wait(void);
+
+/* shell.c: jobs from command lines */
+void shell_start(const struct shell_job *job, const char *commands) __attribute__((noreturn));
+void shell_next(void) __attribute__((noreturn));
 
 #endif /* !__ASSEMBLER__ */
 #endif

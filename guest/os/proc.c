@@ -3,7 +3,9 @@
  * stack): a process that is not running is just its saved trap frame and its
  * page directory. Switching is copying the next process's frame over the one
  * the trap will return to, and loading its page directory. Round-robin on
- * yield, no timer: the order of everything is deterministic.
+ * yield, and on the timer's interrupt for a preemptible process (its ring-3
+ * frames have EFLAGS_IF: intr.c); a job of processes that are not
+ * preemptible runs in an order fixed by its yields.
  */
 #include "guest.h"
 #include "os.h"
@@ -63,8 +65,8 @@ static struct proc *next_runnable(void)
 	return NULL;
 }
 
-/* Create process 1 from the user program and run it; it gets the seed in EAX. */
-void proc_start_first(const uint8_t *elf, uint32_t elf_size, uint32_t seed)
+/* Create process 1 from the user program and run it; it gets the seed in EAX, the job in EBX. */
+void proc_start_first(const uint8_t *elf, uint32_t elf_size, uint32_t seed, uint32_t job, int preemptible)
 {
 	struct prng rng = prng_seed(seed);
 	struct proc *p = proc_alloc();
@@ -78,6 +80,9 @@ void proc_start_first(const uint8_t *elf, uint32_t elf_size, uint32_t seed)
 		p->image_start, p->image_end, entry, p->heap_start, p->stack_top);
 	trap_frame_user(&p->tf, entry, p->stack_top);
 	p->tf.eax = seed;
+	p->tf.ebx = job;
+	if (preemptible)
+		p->tf.eflags |= EFLAGS_IF; /* fork copies it to the children */
 	current = p;
 	vm_switch(p->pgdir);
 	trap_return(&p->tf);
@@ -118,7 +123,7 @@ void proc_yield(struct trap_frame *tf)
 	switch_to(next_runnable(), tf);
 }
 
-/* exit(code): free the current process and run the next one; after the last, the summary. */
+/* exit(code): free the current process and run the next one; after the last, the next command. */
 void proc_exit(struct trap_frame *tf, int code)
 {
 	struct proc *next;
@@ -131,6 +136,21 @@ void proc_exit(struct trap_frame *tf, int code)
 	current->state = PROC_FREE;
 	next = next_runnable();
 	if (!next)
-		os_summary();
+		shell_next();
 	switch_to(next, tf);
+}
+
+/* alive(pid): whether process pid exists. */
+int proc_alive(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == PROC_RUNNABLE && procs[i].pid == pid)
+			return 1;
+	return 0;
+}
+
+/* The pid the next process gets. */
+int proc_next_pid(void)
+{
+	return next_pid;
 }

@@ -57,6 +57,12 @@ static void on_syscall(struct trap_frame *tf)
 	case SYS_GETPID:
 		tf->eax = (uint32_t)current->pid;
 		break;
+	case SYS_SHARE:
+		tf->eax = vm_share(current->pgdir);
+		break;
+	case SYS_ALIVE:
+		tf->eax = (uint32_t)proc_alive((int)tf->ebx);
+		break;
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
  * System call numbers of the guest OS, shared by the kernel and the user
  * program. `int $0x80` with the number in EAX, arguments in EBX, ECX;
- * the result comes back in EAX (-1 for an error).
+ * the result comes back in EAX (-1 for an error). Also the jobs the user
+ * program runs.
  */
 #ifndef OS_SYSCALL_H
 #define OS_SYSCALL_H
@@ -13,6 +14,14 @@
 #define SYS_SBRK   5 /* sbrk(n): grow the heap by n bytes (mapped on first touch); returns the old end */
 #define SYS_SWAP   6 /* swap(a, b): exchange the frames behind two mapped pages; 0 or -1 */
 #define SYS_GETPID 7 /* getpid(): this process's id */
-#define SYS_COUNT  8
+#define SYS_SHARE  8 /* share(): a fresh zeroed page at SHARE_VA that fork shares instead of copying; its address or -1 */
+#define SYS_ALIVE  9 /* alive(pid): 1 while process pid exists, else 0 */
+#define SYS_COUNT  10
+
+#define SHARE_VA 0x08000000 /* where share() maps its page: below every program (0x08048000) */
+
+/* The job process 1 runs, in EBX at its start (the seed is in EAX). */
+#define JOB_APPS 0 /* App1 and App2 of Fig. 1: fork, copy-on-write, demand paging, swap; they yield */
+#define JOB_SPIN 1 /* a process that spins in ring 3 without system calls until a child sets a flag */
 
 #endif

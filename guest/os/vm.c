@@ -67,19 +67,20 @@ void vm_switch(uint32_t pgdir)
 	}
 }
 
-/* A new page directory with the kernel's mappings only. */
+/* A new page directory with the kernel's mappings only: its half, RAM and the chips (intr.c). */
 uint32_t vm_create(void)
 {
 	uint32_t pgdir = frame_alloc();
 
-	for (uint32_t i = USER_PDES; i < USER_PDES + KERNEL_PDES; i++)
+	for (uint32_t i = USER_PDES; i < ENTRIES; i++)
 		pgdir_entries(pgdir)[i] = boot_pgdir[i];
 	return pgdir;
 }
 
 /*
  * A copy of parent's user space, sharing every frame: writable pages become
- * read-only and PTE_COW in both, so that the first write to one copies it.
+ * read-only and PTE_COW in both, so that the first write to one copies it;
+ * a share() page (PTE_SHARED) stays writable in both.
  */
 uint32_t vm_fork(uint32_t parent)
 {
@@ -94,7 +95,7 @@ uint32_t vm_fork(uint32_t parent)
 
 			if (!(pt[j] & PTE_P))
 				continue;
-			if (pt[j] & PTE_RW) {
+			if ((pt[j] & PTE_RW) && !(pt[j] & PTE_SHARED)) {
 				pt[j] = (pt[j] & ~(uint32_t)PTE_RW) | PTE_COW;
 				flush(parent, va);
 			}
@@ -143,6 +144,17 @@ int vm_swap(uint32_t pgdir, uint32_t va1, uint32_t va2)
 	flush(pgdir, va1);
 	flush(pgdir, va2);
 	return 0;
+}
+
+/* share(): a fresh zeroed page at SHARE_VA, kept shared by fork; its address, or -1 if one is there. */
+uint32_t vm_share(uint32_t pgdir)
+{
+	uint32_t *pte = pte_find(pgdir, SHARE_VA, 0);
+
+	if (pte && (*pte & PTE_P))
+		return (uint32_t)-1;
+	vm_map(pgdir, SHARE_VA, frame_alloc(), PTE_US | PTE_RW | PTE_SHARED);
+	return SHARE_VA;
 }
 
 /* A write to a PTE_COW page: copy it, or take it over if no one else shares it any more. */

@@ -16,7 +16,11 @@
 static struct svm_vcpu svm_vcpus[VM_MAX];
 static int svm_vcpu_count;
 static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
-#define DEADLINE_MIN_TICKS 1000 /* the shortest the host LAPIC timer is armed for a deadline */
+/* The shortest the host LAPIC timer is armed for a deadline: a guest timer due
+ * sooner (a periodic count of 1) must still leave the guest time to run. 1000
+ * was too few under QEMU's -icount (--deterministic): the exit came before the
+ * guest's next instruction, at every entry, and the VM never ran on. */
+#define DEADLINE_MIN_TICKS 20000
 
 static uint32_t slice_ticks;  /* the host LAPIC timer's period for a time slice */
 static bool deadline_armed;   /* the host LAPIC timer counts to a deadline, not a slice */

@@ -1,5 +1,5 @@
 /*
- * The two applications of the guest OS. Process 1 runs main(): it fills a
+ * The two applications of the guest OS (job JOB_APPS). Process 1 runs apps_job(): it fills a
  * page of data with seed-derived values and forks; the parent goes on as
  * App1, the child as App2. Each then runs four experiments with its own
  * values, yielding to the other after every heap step and every experiment:
@@ -14,6 +14,7 @@
  *   swap   remapping: the kernel swaps the frames behind two heap pages and
  *          INVLPGs them; the app must see the other page's values at once.
  */
+#include "jobs.h"
 #include "rand.h"
 #include "ulib.h"
 
@@ -132,7 +133,8 @@ static void swap_test(struct app *a)
 	a->failures += !ok;
 }
 
-int main(uint32_t seed)
+/* The Fig. 1 job: App1 and App2. */
+int apps_job(uint32_t seed)
 {
 	struct prng g = prng_seed(seed);
 	struct app a = { 0 };

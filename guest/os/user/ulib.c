@@ -44,6 +44,16 @@ int swap_pages(void *a, void *b)
 	return (int)syscall2(SYS_SWAP, (uint32_t)a, (uint32_t)b);
 }
 
+void *share(void)
+{
+	return (void *)syscall2(SYS_SHARE, 0, 0);
+}
+
+int alive(int pid)
+{
+	return (int)syscall2(SYS_ALIVE, (uint32_t)pid, 0);
+}
+
 int getpid(void)
 {
 	return (int)syscall2(SYS_GETPID, 0, 0);

@@ -14,6 +14,8 @@ int fork(void);
 void *sbrk(uint32_t bytes);
 int swap_pages(void *a, void *b);
 int getpid(void);
+void *share(void);
+int alive(int pid);
 
 /* printf through write(): %d %u %x %s %c %p, flags '-' and '0', width. */
 void uprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,12 @@
+/*
+ * The jobs of the user program (syscall.h: JOB_*): process 1 runs one and exits with its result.
+ */
+#ifndef OS_USER_JOBS_H
+#define OS_USER_JOBS_H
+
+#include <stdint.h>
+
+int apps_job(uint32_t seed); /* app.c: JOB_APPS */
+int spin_job(void);          /* spin.c: JOB_SPIN */
+
+#endif
