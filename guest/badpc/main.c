@@ -34,21 +34,6 @@ static uint32_t pt_low[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4
 static uint32_t pt_straddle[ENTRIES] __attribute__((aligned(PAGE_SIZE))); /* STRADDLE_AT */
 static uint8_t ram_pages[2][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
-uint32_t peek(uint32_t a)
-{
-	return *(volatile uint32_t *)a;
-}
-
-void poke(uint32_t a, uint32_t v)
-{
-	*(volatile uint32_t *)a = v;
-}
-
-void ioapic_write(uint32_t reg, uint32_t v)
-{
-	poke(IOAPIC_REGSEL, reg);
-	poke(IOAPIC_WINDOW, v);
-}
 
 /* Identity-map 0-4 MiB, and at STRADDLE_AT the local APIC's page between two RAM pages. */
 static void paging_on(void)
@@ -68,7 +53,7 @@ static void paging_on(void)
 static void straddle(uint32_t page)
 {
 	paging_on();
-	gprintf("badpc: read across the end of page %u: %x\n", page, peek(STRADDLE_AT + (page + 1) * PAGE_SIZE - 2));
+	gprintf("badpc: read across the end of page %u: %x\n", page, apic_read(STRADDLE_AT + (page + 1) * PAGE_SIZE - 2));
 }
 
 /* A 64-bit MMX load of the version register: CR0.EM and TS are clear at entry. */
@@ -86,11 +71,11 @@ static int stopping_act(const char *args)
 	uint8_t regsel = 0x01;
 
 	if (arg_flag(args, "init")) {
-		poke(LAPIC_ICR_HIGH, peek(LAPIC_ID));
-		poke(LAPIC_ICR_LOW, ICR_ASSERT | ICR_INIT);
+		apic_write(LAPIC_ICR_HIGH, apic_read(LAPIC_ID));
+		apic_write(LAPIC_ICR_LOW, ICR_ASSERT | ICR_INIT);
 		gprintf("badpc: went on after an INIT to itself\n");
 	} else if (arg_flag(args, "unaligned")) {
-		gprintf("badpc: unaligned read: %x\n", peek(LAPIC_VERSION + 2));
+		gprintf("badpc: unaligned read: %x\n", apic_read(LAPIC_VERSION + 2));
 	} else if (arg_flag(args, "straddle")) {
 		straddle(1);
 	} else if (arg_flag(args, "into")) {
@@ -99,9 +84,9 @@ static int stopping_act(const char *args)
 		wide();
 	} else if (arg_flag(args, "byte")) {
 		__asm__ volatile("movb %0, (%1)" : : "q"(regsel), "r"(IOAPIC_REGSEL) : "memory");
-		gprintf("badpc: byte write of IOREGSEL: %x\n", peek(IOAPIC_REGSEL));
+		gprintf("badpc: byte write of IOREGSEL: %x\n", apic_read(IOAPIC_REGSEL));
 	} else if (arg_flag(args, "eoi")) {
-		gprintf("badpc: read of the IOAPIC's EOI register: %x\n", peek(IOAPIC_EOI));
+		gprintf("badpc: read of the IOAPIC's EOI register: %x\n", apic_read(IOAPIC_EOI));
 	} else if (arg_flag(args, "nmi")) {
 		ioapic_write(IOAPIC_REDIR(UNWIRED_PIN) + 1, 0);
 		ioapic_write(IOAPIC_REDIR(UNWIRED_PIN), REDIR_NMI | REDIR_LOW_ACTIVE | REDIR_LEVEL);

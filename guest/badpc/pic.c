@@ -77,9 +77,9 @@ static void interrupted(void)
 /* IOREGSEL keeps its 8 address bits; bits 31:8 are reserved and read 0. 82093AA: 3.1.1 */
 static void ioregsel_bits(void)
 {
-	poke(IOAPIC_REGSEL, 0x12345601u);
-	gprintf("badpc: ioapic: IOREGSEL written %x reads %x, IOWIN then %x\n", 0x12345601u, peek(IOAPIC_REGSEL),
-		peek(IOAPIC_WINDOW));
+	apic_write(IOAPIC_REGSEL, 0x12345601u);
+	gprintf("badpc: ioapic: IOREGSEL written %x reads %x, IOWIN then %x\n", 0x12345601u, apic_read(IOAPIC_REGSEL),
+		apic_read(IOAPIC_WINDOW));
 }
 
 void badpc_pic(void)

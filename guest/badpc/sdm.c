@@ -13,12 +13,10 @@
 #define ESR_RECV_ILLEGAL  0x40u /* receive illegal vector */
 #define ESR_ILLEGAL_REG   0x80u /* illegal register address */
 #define RESERVED_REG      (LAPIC + 0x3F0) /* Table 10-1: reserved */
-#define DIVIDE_BY_1       0xBu
 #define WAIT_READS        1000000
 #define ILLEGAL_VECTOR    3
 #define V_NOBODY          0x62  /* a fixed IPI to an APIC ID nobody has */
 #define V_START_UP        0x9F  /* a start-up IPI's page number */
-#define ICR_SELF          0x00040000u
 #define ICR_ALL           0x00080000u /* all including self */
 #define ICR_LEVEL         0x00008000u
 #define ICR_START_UP      0x00000600u
@@ -32,7 +30,7 @@ static uint32_t any_irr(void)
 	uint32_t bits = 0;
 
 	for (int word = 0; word < 8; word++)
-		bits |= peek(LAPIC_IRR(word));
+		bits |= apic_read(LAPIC_IRR(word));
 	return bits;
 }
 
@@ -41,8 +39,8 @@ static void expect(const char *act, uint32_t esr)
 {
 	uint32_t got, irr;
 
-	poke(LAPIC_ESR, 0);
-	got = peek(LAPIC_ESR);
+	apic_write(LAPIC_ESR, 0);
+	got = apic_read(LAPIC_ESR);
 	irr = any_irr();
 	checks++;
 	if (got == esr && irr == 0)
@@ -54,40 +52,40 @@ static void expect(const char *act, uint32_t esr)
 /* An unmasked timer entry of vector 3 expires: receive illegal vector, nothing requested. */
 static void timer_of_an_illegal_vector(void)
 {
-	poke(LAPIC_DIVIDE, DIVIDE_BY_1);
-	poke(LAPIC_LVT_TIMER, ILLEGAL_VECTOR);
-	poke(LAPIC_INITIAL, 1);
-	for (int i = 0; i < WAIT_READS && peek(LAPIC_CURRENT) != 0; i++)
+	apic_write(LAPIC_DIVIDE, DIVIDE_BY_1);
+	apic_write(LAPIC_LVT_TIMER, ILLEGAL_VECTOR);
+	apic_write(LAPIC_INITIAL, 1);
+	for (int i = 0; i < WAIT_READS && apic_read(LAPIC_CURRENT) != 0; i++)
 		continue;
-	poke(LAPIC_LVT_TIMER, LVT_MASKED);
+	apic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	expect("a timer of vector 3", ESR_RECV_ILLEGAL);
 }
 
 /* IPIs to an APIC ID nobody has: no accept error on an xAPIC, an illegal vector is the sender's. */
 static void ipis_to_nobody(void)
 {
-	poke(LAPIC_ICR_HIGH, peek(LAPIC_ID) + (OTHER_ID << 24));
-	poke(LAPIC_ICR_LOW, V_NOBODY);
+	apic_write(LAPIC_ICR_HIGH, apic_read(LAPIC_ID) + (OTHER_ID << 24));
+	apic_write(LAPIC_ICR_LOW, V_NOBODY);
 	expect("a fixed IPI to nobody", ESR_NONE);
-	poke(LAPIC_ICR_LOW, ILLEGAL_VECTOR);
+	apic_write(LAPIC_ICR_LOW, ILLEGAL_VECTOR);
 	expect("an IPI of vector 3 to nobody", ESR_SEND_ILLEGAL);
 }
 
 /* A start-up IPI to itself (not waiting for one) and the INIT level de-assert: nothing happens. */
 static void start_up_and_de_assert(void)
 {
-	poke(LAPIC_ICR_LOW, ICR_SELF | ICR_START_UP | V_START_UP);
-	poke(LAPIC_ICR_LOW, ICR_ALL | ICR_LEVEL | ICR_INIT);
+	apic_write(LAPIC_ICR_LOW, ICR_SELF | ICR_START_UP | V_START_UP);
+	apic_write(LAPIC_ICR_LOW, ICR_ALL | ICR_LEVEL | ICR_INIT);
 	expect("a start-up IPI to itself and an INIT de-assert", ESR_NONE);
 }
 
 /* A reserved register written, then read: illegal register address each time, and it reads 0. */
 static void reserved_register(void)
 {
-	poke(RESERVED_REG, 0x12345678u);
+	apic_write(RESERVED_REG, 0x12345678u);
 	expect("a write of reserved offset 0x3f0", ESR_ILLEGAL_REG);
-	if (peek(RESERVED_REG) != 0)
-		gprintf("badpc: reserved offset 0x3f0 reads %x, not 0\n", peek(RESERVED_REG));
+	if (apic_read(RESERVED_REG) != 0)
+		gprintf("badpc: reserved offset 0x3f0 reads %x, not 0\n", apic_read(RESERVED_REG));
 	expect("a read of reserved offset 0x3f0", ESR_ILLEGAL_REG);
 }
 
@@ -95,7 +93,7 @@ static void reserved_register(void)
  * line): the local APIC refuses the message. */
 static void ioapic_illegal_vector(void)
 {
-	ioapic_write(IOAPIC_REDIR(UNWIRED_PIN) + 1, peek(LAPIC_ID));
+	ioapic_write(IOAPIC_REDIR(UNWIRED_PIN) + 1, apic_read(LAPIC_ID));
 	ioapic_write(IOAPIC_REDIR(UNWIRED_PIN), REDIR_LOW_ACTIVE | REDIR_LEVEL | ILLEGAL_VECTOR);
 	ioapic_write(IOAPIC_REDIR(UNWIRED_PIN), REDIR_MASKED);
 	expect("an IOAPIC message of vector 3", ESR_RECV_ILLEGAL);
@@ -103,8 +101,8 @@ static void ioapic_illegal_vector(void)
 
 void badpc_sdm(void)
 {
-	poke(LAPIC_SVR, SVR_ENABLE | 0xFF);
-	poke(LAPIC_ESR, 0);
+	apic_write(LAPIC_SVR, SVR_ENABLE | 0xFF);
+	apic_write(LAPIC_ESR, 0);
 	timer_of_an_illegal_vector();
 	ipis_to_nobody();
 	start_up_and_de_assert();
