@@ -64,6 +64,25 @@ Test(invalidate, invlpg_in_a_4m_page_drops_all_its_pieces_only)
 	cr_assert_eq(vt.stats.invlpg_drops, 2);
 }
 
+/* A guest that turned its 4 MiB PDE into a page table without INVLPG: the shadow PT
+ * holds a 4 KiB entry beside an old piece, and INVLPG of the 4 KiB page invalidates
+ * the 4 MiB translation too. SDM Vol3A 4.10.2.3 (Details of TLB Use). */
+Test(invalidate, invlpg_of_a_4k_page_drops_old_4m_pieces_beside_it)
+{
+	struct guest_mode mode = paged(0, CR4_PSE);
+
+	map4m(0x00800000, 0x00400000, PTE_P | PTE_RW);
+	fill(&mode, 0x00800000);
+	map4k(0x00801000, 0x00100000, PTE_P | PTE_RW, PTE_P | PTE_RW); /* the PDE now points at a PT */
+	fill(&mode, 0x00801000);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00801000) & SPTE_LARGE, 0, "a 4 KiB entry beside the old piece");
+	vtlb_invlpg(&vt, &mode, 0x00801000);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00801000), 0);
+	cr_assert_eq(vtlb_get_pte(&vt, 0x00800000), 0,
+		     "INVLPG 0x801000 must drop the old 4 MiB piece at 0x800000 too (SPTE_LARGE, same shadow PT)");
+	cr_assert_eq(vt.stats.invlpg_drops, 2);
+}
+
 Test(invalidate, cr3_write_keeps_globals_with_pge)
 {
 	struct guest_mode mode = paged(0, CR4_PGE);
