@@ -72,9 +72,10 @@
 #define ERROR_EXT   1      /* error code bit 0: raised while delivering another event (TCG leaves it 0) */
 #define T_NP        11     /* segment not present */
 #define T_SS        12     /* stack-segment fault */
-#define GDT_ENTRIES 8
+#define GDT_ENTRIES 8      /* the guest's own and one extra (gdt_with_extra) */
+#define DESCRIPTOR_SIZE 8
 #define MSW_BITS    0xFFFF /* CR0's low word: the machine status word (the rest differs by emulator) */
-#define ABSENT_INDEX 7     /* the GDT entry of absent_data_segment() */
+#define EXTRA_INDEX 7      /* the GDT entry gdt_with_extra() sets */
 
 extern char user_calls[], user_smsw[], step_end[], msw_step_end[], v86_code[], v86_code_end[], int1_after[];
 void enter_v86(uint32_t segment) __attribute__((noreturn));
@@ -398,20 +399,28 @@ static void faults_during_delivery(int paging)
 	identity_page((uint32_t)remap_pages + PAGE_SIZE, PTE_P | PTE_RW | PTE_US);
 }
 
-/* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
-static void invlpg_through_a_based_segment(void)
+/* Load a copy of the GDT whose entry EXTRA_INDEX is `descriptor`; its selector. */
+static uint16_t gdt_with_extra(const uint8_t descriptor[DESCRIPTOR_SIZE])
 {
-	static uint8_t gdt[8 * 8] __attribute__((aligned(8)));
-	static const uint8_t data_at_0x1000[8] = { 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x93, 0xCF, 0x00 };
+	static uint8_t gdt[GDT_ENTRIES * DESCRIPTOR_SIZE] __attribute__((aligned(DESCRIPTOR_SIZE)));
 	struct table_reg gdtr;
-	uint32_t page = (uint32_t)remap_pages, value;
-	uint16_t selector = 7 * 8;
 
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
 	memcpy(gdt, (void *)gdtr.base, gdtr.limit + 1u);
-	memcpy(gdt + selector, data_at_0x1000, sizeof(data_at_0x1000));
+	memcpy(gdt + EXTRA_INDEX * DESCRIPTOR_SIZE, descriptor, DESCRIPTOR_SIZE);
 	gdtr = (struct table_reg){ sizeof(gdt) - 1, (uint32_t)gdt };
-	__asm__ volatile("lgdt %0; mov %1, %%fs" : : "m"(gdtr), "r"(selector) : "memory");
+	__asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+	return EXTRA_INDEX * DESCRIPTOR_SIZE;
+}
+
+/* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
+static void invlpg_through_a_based_segment(void)
+{
+	static const uint8_t data_at_0x1000[8] = { 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x93, 0xCF, 0x00 };
+	uint32_t page = (uint32_t)remap_pages, value;
+	uint16_t selector = gdt_with_extra(data_at_0x1000);
+
+	__asm__ volatile("mov %0, %%fs" : : "r"(selector) : "memory");
 	*(uint32_t *)(page + PAGE_SIZE) = 0x1111;
 	*(uint32_t *)(page + 2 * PAGE_SIZE) = 0x2222;
 	map_page(page, page + PAGE_SIZE);
@@ -495,21 +504,6 @@ static void sysenter_without_setup(void)
 	gprintf("events: SYSENTER with SYSENTER_CS 0: vector %d error %x\n", vector - 1, last_error);
 }
 
-/* A copy of the GDT with entry ABSENT_INDEX a data segment whose P bit is clear, loaded. */
-static uint16_t absent_data_segment(void)
-{
-	static uint8_t gdt[GDT_ENTRIES * 8] __attribute__((aligned(8)));
-	static const uint8_t absent_data[8] = { 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x13, 0xCF, 0x00 };
-	struct table_reg gdtr;
-
-	__asm__ volatile("sgdt %0" : "=m"(gdtr));
-	memcpy(gdt, (void *)gdtr.base, gdtr.limit + 1u);
-	memcpy(gdt + ABSENT_INDEX * 8, absent_data, sizeof(absent_data));
-	gdtr = (struct table_reg){ sizeof(gdt) - 1, (uint32_t)gdt };
-	__asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
-	return ABSENT_INDEX * 8;
-}
-
 /* Load `selector` into DS (or SS if `stack`); the vector it raised and its error code. */
 static void segment_load(const char *what, uint16_t selector, int stack)
 {
@@ -529,7 +523,9 @@ static void segment_load(const char *what, uint16_t selector, int stack)
 /* 15: intercepted exceptions reach the guest with their vector and error code. SDM Vol2B MOV */
 static void intercepted_exceptions(void)
 {
-	uint16_t absent = absent_data_segment();
+	/* a flat data segment, as SEG_KDATA's, with the P bit (access byte 0x93) clear */
+	static const uint8_t absent_data[DESCRIPTOR_SIZE] = { 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x13, 0xCF, 0x00 };
+	uint16_t absent = gdt_with_extra(absent_data);
 
 	trap_set_handler(T_GP, on_fault_and_leave);
 	trap_set_handler(T_NP, on_fault_and_leave);
@@ -543,12 +539,10 @@ static void intercepted_exceptions(void)
 static void msw_forms_single_stepped(void)
 {
 	static uint16_t word;
-	uint32_t dr6;
 
 	steps = steps_with_bs = 0;
 	trap_set_handler(T_DB, on_single_step);
 	single_step_msw(&word);
-	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
 	gprintf("events: single-stepping CLTS, LMSW and SMSW: %u #DB, %u with DR6.BS, stored MSW %x, MSW now %x\n",
 		steps, steps_with_bs, word, read_cr0() & MSW_BITS);
 	__asm__ volatile("clts");
