@@ -37,8 +37,6 @@ struct test {
 	char *args[MAX_ARGS];    /**< kind-specific arguments */
 	int nargs;               /**< how many */
 	char hint[256];          /**< what to look at when it fails */
-	int needs;               /**< a later lab whose reference it needs (needs=N in the list), or 0:
-				      not run on a student's own tree, where that lab may be unwritten */
 	bool hidden;             /**< from the HIDDEN directory: its own category, shown after publishing */
 	/* result */
 	double score;            /**< points earned */

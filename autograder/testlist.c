@@ -4,7 +4,8 @@
  *     LAB|NAME|POINTS|KIND|ARG...|HINT
  *
  * KIND is unit, same, fails, pair or precise (grade.h); '#' starts a comment.
- * An ARG needs=N (N a later lab) says the test needs lab N's reference.
+ * A test of lab n runs with labs 1 to n only, so that a student's own tree
+ * scores what the instructor's isolated grading does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,15 +59,12 @@ static bool parse(char *line, const char *path, int lineno, bool hidden, struct 
 	snprintf(t->hint, sizeof(t->hint), "%s", f[n - 1]);
 	t->hidden = hidden;
 	for (int i = 4; i < n - 1; i++) {
-		if (!strncmp(f[i], "needs=", 6))
-			t->needs = atoi(f[i] + 6);
-		else
-			t->args[t->nargs++] = strdup(f[i]);
-	}
-	if (t->needs && (t->needs <= t->lab || t->needs > NUM_LABS)) {
-		fprintf(stderr, "grade: %s:%d: needs=%d must name a later lab than %d\n", path, lineno,
-			t->needs, t->lab);
-		return false;
+		if (!strncmp(f[i], "needs=", 6)) {
+			fprintf(stderr, "grade: %s:%d: %s: a test of lab %d may need labs 1 to %d only, so that a student's tree runs it\n",
+				path, lineno, f[i], t->lab, t->lab);
+			return false;
+		}
+		t->args[t->nargs++] = strdup(f[i]);
 	}
 	return true;
 }

@@ -29,6 +29,16 @@
  * 11. CPUID in virtual-8086 mode, whose CS base (segment * 16) the
  *    hypervisor must add to RIP to find the instruction: the same answer as
  *    in protected mode.
+ * 13. INT1 (ICEBP): a #DB delivered after the instruction.
+ * 14. SYSENTER without IA32_SYSENTER_CS: #GP(0).
+ *
+ * With argument "nopaging" (lab 1's test: the hypervisor's given identity
+ * shadow maps the guest, so no later lab runs), the cases that need no
+ * paging, CR0.PG never set: 1 without the hidden faults (INT 0x80 and INT3
+ * from ring 3, after CR3 writes all the same), 5, 11, 12 but the #PF, 13,
+ * 14, and 15: the intercepted exceptions' vectors and error codes as the
+ * guest sees them (#GP, #NP and #SS from segment loads) and CLTS, LMSW and
+ * SMSW with register and memory operands, single-stepped.
  *
  * With argument "sdm", cases where QEMU's TCG itself deviates from the
  * SDM, so the guest checks the SDM's answer instead of matching a native run:
@@ -60,10 +70,17 @@
 #define IDT_ENTRIES 256
 #define BAD_SELECTOR 0x80 /* beyond the GDT's limit: loading it raises #GP(0x80) */
 #define ERROR_EXT   1      /* error code bit 0: raised while delivering another event (TCG leaves it 0) */
+#define T_NP        11     /* segment not present */
+#define T_SS        12     /* stack-segment fault */
+#define GDT_ENTRIES 8      /* the guest's own and one extra (gdt_with_extra) */
+#define DESCRIPTOR_SIZE 8
+#define MSW_BITS    0xFFFF /* CR0's low word: the machine status word (the rest differs by emulator) */
+#define EXTRA_INDEX 7      /* the GDT entry gdt_with_extra() sets */
 
-extern char user_calls[], user_smsw[], step_end[], v86_code[], v86_code_end[], int1_after[];
+extern char user_calls[], user_smsw[], step_end[], msw_step_end[], v86_code[], v86_code_end[], int1_after[];
 void enter_v86(uint32_t segment) __attribute__((noreturn));
 void single_step_emulated(void);
+void single_step_msw(uint16_t *word);
 void int1_once(void);
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -188,7 +205,7 @@ static void on_single_step(struct trap_frame *tf)
 	__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
 	steps_with_bs += !!(dr6 & DR6_BS);
 	__asm__ volatile("mov %0, %%dr6" : : "r"(0u));
-	if (tf->eip == (uint32_t)step_end)
+	if (tf->eip == (uint32_t)step_end || tf->eip == (uint32_t)msw_step_end)
 		tf->eflags &= ~EFLAGS_TF;
 }
 
@@ -365,8 +382,8 @@ static void fault_in_delivery(const char *what, unsigned first, void (*raise)(vo
 		vector - 1, last_error & ~ERROR_EXT);
 }
 
-/* 12: Table 6-5's pairs with a #GP second. */
-static void faults_during_delivery(void)
+/* 12: Table 6-5's pairs with a #GP second; the #PF first only with paging. */
+static void faults_during_delivery(int paging)
 {
 	trap_set_handler(T_GP, on_fault_and_leave);
 	trap_set_handler(T_DF, on_fault_and_leave);
@@ -375,25 +392,35 @@ static void faults_during_delivery(void)
 	fault_in_delivery("#BP from INT3 (benign)", T_BP, raise_bp);
 	fault_in_delivery("#DB from a single step (benign)", T_DB, raise_db);
 	fault_in_delivery("#DE (contributory)", T_DE, raise_de);
+	if (!paging)
+		return;
 	identity_page((uint32_t)remap_pages + PAGE_SIZE, 0);
 	fault_in_delivery("#PF", T_PF, raise_pf);
 	identity_page((uint32_t)remap_pages + PAGE_SIZE, PTE_P | PTE_RW | PTE_US);
 }
 
-/* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
-static void invlpg_through_a_based_segment(void)
+/* Load a copy of the GDT whose entry EXTRA_INDEX is `descriptor`; its selector. */
+static uint16_t gdt_with_extra(const uint8_t descriptor[DESCRIPTOR_SIZE])
 {
-	static uint8_t gdt[8 * 8] __attribute__((aligned(8)));
-	static const uint8_t data_at_0x1000[8] = { 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x93, 0xCF, 0x00 };
+	static uint8_t gdt[GDT_ENTRIES * DESCRIPTOR_SIZE] __attribute__((aligned(DESCRIPTOR_SIZE)));
 	struct table_reg gdtr;
-	uint32_t page = (uint32_t)remap_pages, value;
-	uint16_t selector = 7 * 8;
 
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
 	memcpy(gdt, (void *)gdtr.base, gdtr.limit + 1u);
-	memcpy(gdt + selector, data_at_0x1000, sizeof(data_at_0x1000));
+	memcpy(gdt + EXTRA_INDEX * DESCRIPTOR_SIZE, descriptor, DESCRIPTOR_SIZE);
 	gdtr = (struct table_reg){ sizeof(gdt) - 1, (uint32_t)gdt };
-	__asm__ volatile("lgdt %0; mov %1, %%fs" : : "m"(gdtr), "r"(selector) : "memory");
+	__asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+	return EXTRA_INDEX * DESCRIPTOR_SIZE;
+}
+
+/* 8: INVLPG %fs:(x - 0x1000) with FS based at 0x1000 invalidates page x. SDM Vol2A INVLPG */
+static void invlpg_through_a_based_segment(void)
+{
+	static const uint8_t data_at_0x1000[8] = { 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x93, 0xCF, 0x00 };
+	uint32_t page = (uint32_t)remap_pages, value;
+	uint16_t selector = gdt_with_extra(data_at_0x1000);
+
+	__asm__ volatile("mov %0, %%fs" : : "r"(selector) : "memory");
 	*(uint32_t *)(page + PAGE_SIZE) = 0x1111;
 	*(uint32_t *)(page + 2 * PAGE_SIZE) = 0x2222;
 	map_page(page, page + PAGE_SIZE);
@@ -477,6 +504,63 @@ static void sysenter_without_setup(void)
 	gprintf("events: SYSENTER with SYSENTER_CS 0: vector %d error %x\n", vector - 1, last_error);
 }
 
+/* Load `selector` into DS (or SS if `stack`); the vector it raised and its error code. */
+static void segment_load(const char *what, uint16_t selector, int stack)
+{
+	int vector;
+
+	last_error = ~0u;
+	if ((vector = ksetjmp(&back)) == 0) {
+		if (stack)
+			__asm__ volatile("mov %0, %%ss" : : "r"(selector));
+		else
+			__asm__ volatile("mov %0, %%ds" : : "r"(selector));
+	}
+	__asm__ volatile("mov %0, %%ds" : : "r"((uint16_t)SEG_KDATA));
+	gprintf("events: %s: vector %d error %x\n", what, vector - 1, last_error);
+}
+
+/* 15: intercepted exceptions reach the guest with their vector and error code. SDM Vol2B MOV */
+static void intercepted_exceptions(void)
+{
+	/* a flat data segment, as SEG_KDATA's, with the P bit (access byte 0x93) clear */
+	static const uint8_t absent_data[DESCRIPTOR_SIZE] = { 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x13, 0xCF, 0x00 };
+	uint16_t absent = gdt_with_extra(absent_data);
+
+	trap_set_handler(T_GP, on_fault_and_leave);
+	trap_set_handler(T_NP, on_fault_and_leave);
+	trap_set_handler(T_SS, on_fault_and_leave);
+	segment_load("DS beyond the GDT", BAD_SELECTOR, 0);
+	segment_load("DS not present", absent, 0);
+	segment_load("SS not present", absent, 1);
+}
+
+/* 15: CLTS, LMSW and SMSW, register and memory operands, each single-stepped (step.S). */
+static void msw_forms_single_stepped(void)
+{
+	static uint16_t word;
+
+	steps = steps_with_bs = 0;
+	trap_set_handler(T_DB, on_single_step);
+	single_step_msw(&word);
+	gprintf("events: single-stepping CLTS, LMSW and SMSW: %u #DB, %u with DR6.BS, stored MSW %x, MSW now %x\n",
+		steps, steps_with_bs, word, read_cr0() & MSW_BITS);
+	__asm__ volatile("clts");
+}
+
+/* The cases that need no paging, CR0.PG left clear. */
+static void without_paging(void)
+{
+	syscalls_after_cr3_writes();
+	single_steps();
+	msw_forms_single_stepped();
+	int1_is_a_trap();
+	cpuid_in_v86();
+	sysenter_without_setup();
+	intercepted_exceptions();
+	faults_during_delivery(0);
+}
+
 int guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	struct table_reg idtr;
@@ -494,8 +578,12 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	trap_set_handler(T_PF, on_page_fault);
 	trap_set_handler(T_GP, on_fault_and_leave);
 	trap_set_handler(T_DF, on_fault_and_leave);
-	paging_on();
 	load_idt_split_at(0);
+	if (arg_flag(mb_args(mbi), "nopaging")) {
+		without_paging();
+		return GUEST_SUCCESS;
+	}
+	paging_on();
 	if (arg_flag(mb_args(mbi), "triple")) {
 		triple_fault();
 		return GUEST_FAILURE;
@@ -521,6 +609,6 @@ int guest_main(uint32_t magic, const struct mb_info *mbi)
 	msw_operands_that_fault();
 	cpuid_in_v86();
 	sysenter_without_setup();
-	faults_during_delivery();
+	faults_during_delivery(1);
 	return GUEST_SUCCESS;
 }

@@ -34,3 +34,28 @@ int1_once:
 	.byte 0xf1
 int1_after:
 	ret
+
+/*
+ * void single_step_msw(uint16_t *word): CLTS, LMSW and SMSW with register
+ * and memory operands, single-stepped as above: eight #DB, TS set at the end
+ * and the MSW with TS in *word. (With paging off no operand faults.)
+ */
+	.global single_step_msw, msw_step_end
+single_step_msw:
+	movl 4(%esp), %ecx
+	movl %cr0, %eax
+	orl $0x8, %eax              /* CR0.TS, for CLTS to clear */
+	movl %eax, %cr0
+	pushfl
+	orl $0x100, (%esp)
+	popfl
+	clts
+	smsw %ax
+	orw $0x8, %ax
+	lmsw %ax                    /* TS from a register */
+	smsw (%ecx)
+	clts
+	lmsw (%ecx)                 /* TS from memory */
+	nop
+msw_step_end:
+	ret
