@@ -1,0 +1,142 @@
+/*
+ * What a failed emulator test says first, and what it points at. The
+ * hypervisor's stop line comes first when a VM was stopped (the differences
+ * that follow from it are details); the hint is chosen from what failed: the
+ * stop reason, the hypervisor's other lines, the runner's, and the first line
+ * the guest printed differently, each mapped to the lab function that makes
+ * it. The list's own hint stays only when none of them says anything known.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+
+#define CONSOLE_MAX (1u << 20) /* read at most 1 MiB of a console */
+#define STOP_WORDS " stopped at rip " /* kernel/vm.c vm_report: "hv: vmN stopped at rip R: REASON" */
+#define HV_PREFIX "hv: "              /* the hypervisor's own lines on the console */
+#define WORD_HERE "%s"                /* in a hint: the identifier after what was said */
+
+#define LAB1_DECODE "(labs/lab1-vmx-entry.md, \"4. Running and decoding\")"
+#define LAB1_VMCS "(labs/lab1-vmx-entry.md, \"3. The VMCS\")"
+#define LAB5 "(labs/lab5-two-guests.md)"
+
+/* What a failed run says (the stop reason, a line of the hypervisor's or the
+ * runner's, the grader's own verdict, a guest line that differs) and the lab
+ * function it points at, most specific first. lab: only that lab's tests (0: any). */
+static const struct {
+	int lab;
+	const char *said, *hint;
+} pointers[] = {
+	/* lab 1: named by the given checks around the student's code */
+	{ 0, "lab 1: vmx_decode_exit", "vmx_decode_exit in kernel/vmx/run.c: the field the line above names " LAB1_DECODE },
+	{ 0, "lab 1's vmx_decode_exit", "vmx_decode_exit in kernel/vmx/run.c: the exit the line above names " LAB1_DECODE },
+	{ 0, "(lab 1: VM_EXIT_INTR_ERROR_CODE)", "vmx_decode_exit in kernel/vmx/run.c: an exception exit's error code is VM_EXIT_INTR_ERROR_CODE when VM_EXIT_INTR_INFO says it is valid " LAB1_DECODE },
+	{ 0, "exit without an instruction length", "vmx_decode_exit in kernel/vmx/run.c: read VM_EXIT_INSTRUCTION_LEN " LAB1_DECODE },
+	{ 0, ": unhandled exit ", "vmx_decode_exit in kernel/vmx/run.c: map the exit reason above to its kind " LAB1_DECODE },
+	{ 0, "VM entry failed", "vmcs_setup in kernel/vmx/vmcs.c: the field the Bochs line names, SDM Vol3C 26.2 (VMfail: controls, host state) or 26.3 (failed entry: guest state); labs/lab1-vmx-entry.md, \"When VM entry fails\"" },
+	{ 0, "VT-x: vmcs_setup", "vmcs_setup in kernel/vmx/vmcs.c: the control or host-state field named above " LAB1_VMCS },
+	{ 0, "VT-x: after vmcs_setup", "vmcs_setup in kernel/vmx/vmcs.c: VMPTRLD its VMCS and record it in x->vmcs " LAB1_VMCS },
+	{ 0, "VT-x: VMXON", "vmx_cpu_enable in kernel/vmx/vmxon.c (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
+	{ 0, "VT-x: disabled by the firmware", "vmx_cpu_enable in kernel/vmx/vmxon.c: IA32_FEATURE_CONTROL (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
+	/* labs 2, 3 and 6: the given shadow code's fences and checks */
+	{ 0, "(check the frame test in gwalk and vtlb_fill)", "gwalk in shadow/walk.c (a frame at or past the end of RAM is a bad frame) and vtlb_fill in shadow/fill.c (labs/lab2-guest-page-walk.md)" },
+	{ 0, "lab 6: after vtlb_cache_pt_written", "vtlb_cache_pt_written in shadow/cache.c: after a guest write to a page table that table is no longer write-protected (labs/lab6-shadow-caching.md)" },
+	/* the hand-out's stubs, and a run stopped at its limit in Bochs (tools/hvrun) */
+	{ 0, "not implemented: ", WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names it)" },
+	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
+	/* lab 4: the grader's count of refills */
+	{ 4, "correct, but imprecise", "vtlb_invlpg in shadow/invalidate.c: drop the page INVLPG names (every piece of a 4 MiB page) and nothing else; vtlb_mode_change only when a bit that changes translations changed (labs/lab4-invalidation.md)" },
+	/* lab 5: one VM kept the CPU */
+	{ 5, "the run's budget of ", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; then sched_pick_next round-robin " LAB5 },
+	{ 5, "did not take turns", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; then sched_pick_next round-robin " LAB5 },
+	/* lab 1: the first line crs.elf prints differently */
+	{ 1, "crs: cr2 ", "vmx_run in kernel/vmx/run.c: the guest's CR2 saved after each exit, restored before the next entry " LAB1_DECODE },
+	{ 1, "crs: flags ", "vmx_run in kernel/vmx/run.c: GUEST_RFLAGS copied back into the vCPU after each exit " LAB1_DECODE },
+};
+
+/* The start of the line holding p, in text. */
+static const char *line_start(const char *text, const char *p)
+{
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* The hypervisor's first stop line in a console ("hv: vmN stopped at rip R: REASON"), or NULL. */
+static const char *stop_line(const char *console)
+{
+	for (const char *p = console; p && (p = strstr(p, STOP_WORDS)) != NULL; p++) {
+		const char *line = line_start(console, p);
+
+		if (!strncmp(line, HV_PREFIX "vm", strlen(HV_PREFIX "vm")))
+			return line;
+	}
+	return NULL;
+}
+
+/* Pointer i's hint for what was said at p, into hint (the identifier after it
+ * where the hint has a place for it). */
+static void hint_from(size_t i, const char *p, char *hint, size_t size)
+{
+	const char *word = p + strlen(pointers[i].said);
+	size_t len = 0;
+
+	while (isalnum((unsigned char)word[len]) || word[len] == '_')
+		len++;
+	if (strncmp(pointers[i].hint, WORD_HERE, strlen(WORD_HERE)))
+		snprintf(hint, size, "%s", pointers[i].hint);
+	else
+		snprintf(hint, size, "%.*s%s", (int)len, word, pointers[i].hint + strlen(WORD_HERE));
+}
+
+/* The first pointer (of lab's, in the list's order) said in a line of text that
+ * starts with prefix ("" for any line), as a hint; false if none is. */
+static bool hint_in(const char *text, const char *prefix, int lab, char *hint, size_t size)
+{
+	for (size_t i = 0; text && i < sizeof(pointers) / sizeof(pointers[0]); i++) {
+		if (pointers[i].lab && pointers[i].lab != lab)
+			continue;
+		for (const char *p = text; (p = strstr(p, pointers[i].said)) != NULL; p++) {
+			if (!strncmp(line_start(text, p), prefix, strlen(prefix))) {
+				hint_from(i, p, hint, size);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The stop line said first: what the checks said first moves to the details. */
+static void say_stop_first(struct test *t, const char *stop)
+{
+	char details[TEXT_MAX];
+
+	snprintf(details, sizeof(details), "%s%s%s", t->happened, *t->happened ? "\n" : "", t->output);
+	snprintf(t->output, sizeof(t->output), "%s", details);
+	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(stop, "\n"), stop);
+}
+
+void explain_run(struct test *t, const char *dir)
+{
+	char path[600], *console, *runner;
+	const char *stop;
+	char hint[sizeof(t->hint)];
+
+	snprintf(path, sizeof(path), "%s/serial.txt", dir);
+	console = file_read(path, CONSOLE_MAX);
+	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
+	runner = file_read(path, CONSOLE_MAX);
+	stop = stop_line(console);
+	if (stop)
+		say_stop_first(t, stop);
+	/* the stop reason; else the hypervisor's lines, the runner's, the checks' verdict */
+	if ((stop && hint_in(t->happened, "", t->lab, hint, sizeof(hint))) ||
+	    hint_in(console, HV_PREFIX, t->lab, hint, sizeof(hint)) ||
+	    hint_in(runner, "", t->lab, hint, sizeof(hint)) ||
+	    hint_in(t->happened, "", t->lab, hint, sizeof(hint)))
+		snprintf(t->hint, sizeof(t->hint), "%s", hint);
+	free(console);
+	free(runner);
+}
