@@ -103,8 +103,8 @@ static const char *run_limit(const struct test *t, const char **value)
 #define STOPPED_IN " (stopped in "
 
 /* Why a run under the hypervisor did not end cleanly, in the runner's words
- * (a hang is named as one, with the limit, first; Bochs' failed VM-entry check
- * quoted), then the console's last lines. */
+ * (a hang is named as one, with the limit, and said first; Bochs' failed
+ * VM-entry check quoted), then the console's last lines. */
 static void say_run_failed(struct test *t, const char *dir)
 {
 	char path[600], *runner;
@@ -122,9 +122,9 @@ static void say_run_failed(struct test *t, const char *dir)
 		happened(t, "the run hung: it was stopped after %.*s%s%.*s (a right run needs a tenth of that or less).",
 			 (int)strcspn(limit, ":\n"), limit, in ? ", in " : "", in ? (int)strcspn(in, ")\n") : 0, in ? in : "");
 	} else if (failed)
-		happened(t, "the run did not end cleanly: %.*s.", (int)strcspn(failed, "\n"), failed);
+		say(t, "the run did not end cleanly: %.*s.\n", (int)strcspn(failed, "\n"), failed);
 	else
-		happened(t, "the run did not end cleanly.");
+		say(t, "the run did not end cleanly.\n");
 	if ((bochs = line_with(runner, "VMFAIL")) || (bochs = line_with(runner, "VMENTER FAIL")))
 		say(t, "Bochs names the check that failed:\n%.*s\n", (int)strcspn(bochs, "\n"), bochs);
 	free(runner);
@@ -361,7 +361,7 @@ static void check_unit(const struct grade_config *cfg, struct test *t)
 	} else {
 		t->score = t->points * passing / tested;
 		t->passed = passing == tested;
-		say(t, "%d of %d unit tests pass. ", passing, tested);
+		say(t, "%d of %d unit tests pass.", passing, tested);
 		say_failed_unit_tests(t, out);
 		say(t, "\n");
 	}
@@ -432,6 +432,8 @@ static void check_same(const struct grade_config *cfg, struct test *t)
 	status = hv_run(cfg, t, dir, g, 1, NULL);
 	if (status != 0) {
 		say_run_failed(t, dir);
+		if (!t->hung) /* where its output went wrong, when it did */
+			same_as_native(t, dir, 0, native);
 		return;
 	}
 	if (!same_as_native(t, dir, 0, native))
@@ -486,11 +488,30 @@ static const char *not_interleaved(const char *dir)
 	return why;
 }
 
+/* The VMs a pair test compares (args[2]: their ids) printed their native output; says
+ * where the first that did not went wrong. */
+static bool same_as_natives(const struct grade_config *cfg, struct test *t, const char *dir, char g[][512])
+{
+	char native[600];
+
+	for (const char *id = t->args[2]; *id; id++) {
+		if (*id < '0' || *id > '9')
+			continue;
+		if (!native_run(cfg, g[*id - '0'], native, sizeof(native))) {
+			say(t, "guest %c fails natively (grader problem)\n", *id);
+			return false;
+		}
+		if (!same_as_native(t, dir, *id - '0', native))
+			return false;
+	}
+	return true;
+}
+
 /* TEST_PAIR: args EMU "G1,G2" "COMPARED VM IDS" EXPECT [HVARGS]; EXPECT is
  * success, interleaved (success, and the VMs took turns) or a console text. */
 static void check_pair(const struct grade_config *cfg, struct test *t)
 {
-	char dir[600], path[600], native[600], list[512], g[MAX_GUESTS][512];
+	char dir[600], path[600], list[512], g[MAX_GUESTS][512];
 	char *save = NULL, *name;
 	int n = 0, status;
 
@@ -505,6 +526,8 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 
 	if (expect_success && status != 0) {
 		say_run_failed(t, dir);
+		if (!t->hung) /* where their output went wrong, when it did */
+			same_as_natives(cfg, t, dir, g);
 		return;
 	}
 	if (!expect_success && !console_has(dir, t->args[3])) {
@@ -520,18 +543,10 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 		snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 		return;
 	}
-	for (const char *id = t->args[2]; *id; id++) {
-		if (*id < '0' || *id > '9')
-			continue;
-		if (!native_run(cfg, g[*id - '0'], native, sizeof(native))) {
-			say(t, "guest %c fails natively (grader problem)\n", *id);
-			return;
-		}
-		if (!same_as_native(t, dir, *id - '0', native))
-			return;
+	if (same_as_natives(cfg, t, dir, g)) {
+		t->passed = true;
+		t->score = t->points;
 	}
-	t->passed = true;
-	t->score = t->points;
 }
 
 /* Run test t by its kind; a failed emulator test then says first what happened. */

@@ -46,6 +46,8 @@ static const struct {
 	/* the hand-out's stubs, and a run stopped at its limit in Bochs (tools/hvrun) */
 	{ 0, "not implemented: ", WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names it)" },
 	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
+	/* lab 3: a hang is most often a page fault filled again and again */
+	{ 3, "the run hung", "vtlb_fill in shadow/fill.c: a fault it fills must not come back: the shadow entry allows the access that faulted, and the guest's A (and, for a write, D) bits are set (labs/lab3-vtlb-fill.md)" },
 	/* lab 4: the grader's count of refills */
 	{ 4, "correct, but imprecise", "vtlb_invlpg in shadow/invalidate.c: drop the page INVLPG names (every piece of a 4 MiB page) and nothing else; vtlb_mode_change only when a bit that changes translations changed (labs/lab4-invalidation.md)" },
 	/* lab 5: one VM kept the CPU */
