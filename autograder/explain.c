@@ -58,6 +58,29 @@ static const struct {
 	{ 1, "crs: flags ", "vmx_run in kernel/vmx/run.c: GUEST_RFLAGS copied back into the vCPU after each exit " LAB1_DECODE },
 };
 
+/* A VM entry that fails after good ones: what vmcs_setup wrote was right, what
+ * vmx_run writes back before each entry is not. */
+#define LATER_ENTRY_FAILED "vmx_run in kernel/vmx/run.c: the entry failed after good ones: the guest state written back before every entry (RIP, RSP, RFLAGS, CR0, CR4, their read shadows); the Bochs line names the field " LAB1_DECODE
+
+/* Whether the exits line of the VM that stop names ("hv: vmN exits: T total, ...,
+ * entry-failed F") counts exits besides failed entries: it ran before an entry failed. */
+static bool entered_before(const char *console, const char *stop)
+{
+	char needle[32];
+	const char *exits, *failed;
+	unsigned long total = 0, bad = 0;
+
+	snprintf(needle, sizeof(needle), "%.*s exits: ", (int)strcspn(stop + strlen(HV_PREFIX), " ") +
+		 (int)strlen(HV_PREFIX), stop); /* "hv: vmN exits: " */
+	exits = strstr(console, needle);
+	if (!exits || sscanf(exits + strlen(needle), "%lu total", &total) != 1)
+		return false;
+	failed = strstr(exits, "entry-failed ");
+	if (failed && failed < exits + strcspn(exits, "\n"))
+		sscanf(failed, "entry-failed %lu", &bad);
+	return total > bad;
+}
+
 /* The start of the line holding p, in text. */
 static const char *line_start(const char *text, const char *p)
 {
@@ -120,6 +143,22 @@ static void say_stop_first(struct test *t, const char *stop)
 	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(stop, "\n"), stop);
 }
 
+/* The hint for a failed run, into hint: from its stop line (already t->happened) if
+ * any, else the hypervisor's other lines, the runner's, the checks' verdict (the
+ * first differing guest line); false if none of them says anything known. */
+static bool choose_hint(const struct test *t, const char *stop, const char *console, const char *runner,
+			char *hint, size_t size)
+{
+	if (stop && strstr(t->happened, "VM entry failed") && entered_before(console, stop)) {
+		snprintf(hint, size, "%s", LATER_ENTRY_FAILED);
+		return true;
+	}
+	return (stop && hint_in(t->happened, "", t->lab, hint, size)) ||
+	       hint_in(console, HV_PREFIX, t->lab, hint, size) ||
+	       hint_in(runner, "", t->lab, hint, size) ||
+	       hint_in(t->happened, "", t->lab, hint, size);
+}
+
 void explain_run(struct test *t, const char *dir)
 {
 	char path[600], *console, *runner;
@@ -133,11 +172,7 @@ void explain_run(struct test *t, const char *dir)
 	stop = stop_line(console);
 	if (stop)
 		say_stop_first(t, stop);
-	/* the stop reason; else the hypervisor's lines, the runner's, the checks' verdict */
-	if ((stop && hint_in(t->happened, "", t->lab, hint, sizeof(hint))) ||
-	    hint_in(console, HV_PREFIX, t->lab, hint, sizeof(hint)) ||
-	    hint_in(runner, "", t->lab, hint, sizeof(hint)) ||
-	    hint_in(t->happened, "", t->lab, hint, sizeof(hint)))
+	if (choose_hint(t, stop, console, runner, hint, sizeof(hint)))
 		snprintf(t->hint, sizeof(t->hint), "%s", hint);
 	free(console);
 	free(runner);
