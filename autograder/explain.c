@@ -1,7 +1,9 @@
 /*
  * What a failed emulator test says first, and what it points at. The
  * hypervisor's stop line comes first when a VM was stopped (the differences
- * that follow from it are details); the hint is chosen from what failed: the
+ * that follow from it are details), else a line of the hypervisor's that names
+ * the cause (a given check, a stub), else the checks' own first words (the
+ * first differing line); the hint is chosen from what failed: the
  * stop reason, the hypervisor's other lines, the runner's, and the first line
  * the guest printed differently, each mapped to the lab function that makes
  * it. The list's own hint stays only when none of them says anything known.
@@ -117,8 +119,9 @@ static void hint_from(size_t i, const char *p, char *hint, size_t size)
 }
 
 /* The first pointer (of lab's, in the list's order) said in a line of text that
- * starts with prefix ("" for any line), as a hint; false if none is. */
-static bool hint_in(const char *text, const char *prefix, int lab, char *hint, size_t size)
+ * starts with prefix ("" for any line), as a hint, and that line in *line (when
+ * line is not NULL); false if none is. */
+static bool hint_in(const char *text, const char *prefix, int lab, char *hint, size_t size, const char **line)
 {
 	for (size_t i = 0; text && i < sizeof(pointers) / sizeof(pointers[0]); i++) {
 		if (pointers[i].lab && pointers[i].lab != lab)
@@ -126,6 +129,8 @@ static bool hint_in(const char *text, const char *prefix, int lab, char *hint, s
 		for (const char *p = text; (p = strstr(p, pointers[i].said)) != NULL; p++) {
 			if (!strncmp(line_start(text, p), prefix, strlen(prefix))) {
 				hint_from(i, p, hint, size);
+				if (line)
+					*line = line_start(text, p);
 				return true;
 			}
 		}
@@ -133,36 +138,37 @@ static bool hint_in(const char *text, const char *prefix, int lab, char *hint, s
 	return false;
 }
 
-/* The stop line said first: what the checks said first moves to the details. */
-static void say_stop_first(struct test *t, const char *stop)
+/* A hypervisor's line said first: what the checks said first moves to the details. */
+static void say_first(struct test *t, const char *line)
 {
 	char details[TEXT_MAX];
 
 	snprintf(details, sizeof(details), "%s%s%s", t->happened, *t->happened ? "\n" : "", t->output);
 	snprintf(t->output, sizeof(t->output), "%s", details);
-	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(stop, "\n"), stop);
+	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(line, "\n"), line);
 }
 
 /* The hint for a failed run, into hint: from its stop line (already t->happened) if
- * any, else the hypervisor's other lines, the runner's, the checks' verdict (the
- * first differing guest line); false if none of them says anything known. */
+ * any, else the hypervisor's other lines (the one that said it in *said), the
+ * runner's, the checks' verdict (the first differing guest line); false if none
+ * of them says anything known. */
 static bool choose_hint(const struct test *t, const char *stop, const char *console, const char *runner,
-			char *hint, size_t size)
+			char *hint, size_t size, const char **said)
 {
 	if (stop && strstr(t->happened, "VM entry failed") && entered_before(console, stop)) {
 		snprintf(hint, size, "%s", LATER_ENTRY_FAILED);
 		return true;
 	}
-	return (stop && hint_in(t->happened, "", t->lab, hint, size)) ||
-	       hint_in(console, HV_PREFIX, t->lab, hint, size) ||
-	       hint_in(runner, "", t->lab, hint, size) ||
-	       hint_in(t->happened, "", t->lab, hint, size);
+	return (stop && hint_in(t->happened, "", t->lab, hint, size, NULL)) ||
+	       hint_in(console, HV_PREFIX, t->lab, hint, size, said) ||
+	       hint_in(runner, "", t->lab, hint, size, NULL) ||
+	       hint_in(t->happened, "", t->lab, hint, size, NULL);
 }
 
 void explain_run(struct test *t, const char *dir)
 {
 	char path[600], *console, *runner;
-	const char *stop;
+	const char *stop, *said = NULL;
 	char hint[sizeof(t->hint)];
 
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
@@ -171,9 +177,11 @@ void explain_run(struct test *t, const char *dir)
 	runner = file_read(path, CONSOLE_MAX);
 	stop = stop_line(console);
 	if (stop)
-		say_stop_first(t, stop);
-	if (choose_hint(t, stop, console, runner, hint, sizeof(hint)))
+		say_first(t, stop);
+	if (choose_hint(t, stop, console, runner, hint, sizeof(hint), &said))
 		snprintf(t->hint, sizeof(t->hint), "%s", hint);
+	if (!stop && said) /* no VM was stopped: the hypervisor's line that names the cause */
+		say_first(t, said);
 	free(console);
 	free(runner);
 }

@@ -46,9 +46,9 @@ struct test {
 	bool passed;             /**< full marks */
 	bool hung;               /**< an emulator run hit its limit: the kernel's later runs in that emulator are not started */
 	double seconds;          /**< wall time */
-	char happened[1024];     /**< what went wrong, said first: the hypervisor's stop line, or the
-				      first line that differs from the native run; "" when the output's
-				      first line says it */
+	char happened[1024];     /**< what went wrong, said first: the hypervisor's stop line, its line
+				      naming the cause, or the first line that differs from the native
+				      run; "" when the output's first line says it */
 	char output[TEXT_MAX];   /**< the details: why it failed, the log's last lines */
 	char log[512];           /**< path of the full log */
 	char evidence[600];      /**< the file that shows why it failed (a build log, a console), or "" */
@@ -80,9 +80,10 @@ void check_run(const struct grade_config *cfg, struct test *t);
 
 /**
  * @brief After emulator test @p t failed (its runs in @p dir): the hypervisor's
- * stop line, if a VM was stopped, becomes what it says first, and the hint the
- * lab function that the stop reason, the hypervisor's or the runner's lines or
- * the first differing guest line point at (the list's hint if none does).
+ * stop line, if a VM was stopped, becomes what it says first (else its line that
+ * names the cause, if one does), and the hint the lab function that the stop
+ * reason, the hypervisor's or the runner's lines or the first differing guest
+ * line point at (the list's hint if none does).
  */
 void explain_run(struct test *t, const char *dir);
 
