@@ -46,7 +46,7 @@ static const struct {
 	{ 0, "(check the frame test in gwalk and vtlb_fill)", "gwalk in shadow/walk.c (a frame at or past the end of RAM is a bad frame) and vtlb_fill in shadow/fill.c (labs/lab2-guest-page-walk.md)" },
 	{ 0, "lab 6: after vtlb_cache_pt_written", "vtlb_cache_pt_written in shadow/cache.c: after a guest write to a page table that table is no longer write-protected (labs/lab6-shadow-caching.md)" },
 	/* the hand-out's stubs, and a run stopped at its limit in Bochs (tools/hvrun) */
-	{ 0, "not implemented: ", WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names it)" },
+	{ 0, "not implemented: ", WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names the hand-out)" },
 	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
 	/* lab 3: a hang is most often a page fault filled again and again */
 	{ 3, "the run hung", "vtlb_fill in shadow/fill.c: a fault it fills must not come back: the shadow entry allows the access that faulted, and the guest's A (and, for a write, D) bits are set (labs/lab3-vtlb-fill.md)" },
