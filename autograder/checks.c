@@ -407,10 +407,10 @@ static void check_precise(struct test *t, const char *dir)
 		evicted = e ? strtoul(e, NULL, 10) : 0;
 		if (hidden + truef != pf)
 			happened(t, "the statistics do not add up: %lu hidden + %lu true faults, but %lu page-fault exits",
-			    hidden, truef, pf);
+				 hidden, truef, pf);
 		else if (refills > invlpg + evicted)
 			happened(t, "correct, but imprecise: %lu pages were filled again within a CR3 epoch, but the guest executed only %lu INVLPGs (and %lu page tables were evicted): invalidation drops more than it must",
-			    refills, invlpg, evicted);
+				 refills, invlpg, evicted);
 		else
 			t->passed = true;
 	}
