@@ -19,6 +19,8 @@
 #define STOP_WORDS " stopped at rip " /* kernel/vm.c vm_report: "hv: vmN stopped at rip R: REASON" */
 #define HV_PREFIX "hv: "              /* the hypervisor's own lines on the console */
 #define WORD_HERE "%s"                /* in a hint: the identifier after what was said */
+#define STUB "not implemented: "      /* kernel/lab.c: "lab N: not implemented: F (FILE)" */
+#define STAND_IN "): "                /* ... and, when a stand-in runs, ": what runs instead" */
 
 #define LAB1_DECODE "(labs/lab1-vmx-entry.md, \"4. Running and decoding\")"
 #define LAB1_VMCS "(labs/lab1-vmx-entry.md, \"3. The VMCS\")"
@@ -46,7 +48,7 @@ static const struct {
 	{ 0, "(check the frame test in gwalk and vtlb_fill)", "gwalk in shadow/walk.c (a frame at or past the end of RAM is a bad frame) and vtlb_fill in shadow/fill.c (labs/lab2-guest-page-walk.md)" },
 	{ 0, "lab 6: after vtlb_cache_pt_written", "vtlb_cache_pt_written in shadow/cache.c: after a guest write to a page table that table is no longer write-protected (labs/lab6-shadow-caching.md)" },
 	/* the hand-out's stubs, and a run stopped at its limit in Bochs (tools/hvrun) */
-	{ 0, "not implemented: ", WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names the hand-out)" },
+	{ 0, STUB, WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names the hand-out)" },
 	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
 	/* lab 3: a hang is most often a page fault filled again and again */
 	{ 3, "the run hung", "vtlb_fill in shadow/fill.c: a fault it fills must not come back: the shadow entry allows the access that faulted, and the guest's A (and, for a write, D) bits are set (labs/lab3-vtlb-fill.md)" },
@@ -118,6 +120,17 @@ static void hint_from(size_t i, const char *p, char *hint, size_t size)
 		snprintf(hint, size, "%.*s%s", (int)len, word, pointers[i].hint + strlen(WORD_HERE));
 }
 
+/* Whether the line holding p, in text, is a stub's that has a stand-in ("lab N: not
+ * implemented: F (FILE): what runs instead", kernel/lab.c lab_fallback): the run
+ * goes on, so it names no cause. */
+static bool stand_in(const char *text, const char *p)
+{
+	const char *line = line_start(text, p), *end = line + strcspn(line, "\n");
+	const char *stub = strstr(line, STUB), *more = stub ? strstr(stub, STAND_IN) : NULL;
+
+	return stub && stub < end && more && more < end;
+}
+
 /* The first pointer (of lab's, in the list's order) said in a line of text that
  * starts with prefix ("" for any line), as a hint, and that line in *line (when
  * line is not NULL); false if none is. */
@@ -127,7 +140,7 @@ static bool hint_in(const char *text, const char *prefix, int lab, char *hint, s
 		if (pointers[i].lab && pointers[i].lab != lab)
 			continue;
 		for (const char *p = text; (p = strstr(p, pointers[i].said)) != NULL; p++) {
-			if (!strncmp(line_start(text, p), prefix, strlen(prefix))) {
+			if (!strncmp(line_start(text, p), prefix, strlen(prefix)) && !stand_in(text, p)) {
 				hint_from(i, p, hint, size);
 				if (line)
 					*line = line_start(text, p);
