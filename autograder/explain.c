@@ -21,6 +21,7 @@
 #define WORD_HERE "%s"                /* in a hint: the identifier after what was said */
 #define STUB "not implemented: "      /* kernel/lab.c: "lab N: not implemented: F (FILE)" */
 #define STAND_IN "): "                /* ... and, when a stand-in runs, ": what runs instead" */
+#define STUB_HINT "%.*s is not written yet: write it as its lab's hand-out says (the console's next line names the hand-out)"
 
 #define LAB1_DECODE "(labs/lab1-vmx-entry.md, \"4. Running and decoding\")"
 #define LAB1_VMCS "(labs/lab1-vmx-entry.md, \"3. The VMCS\")"
@@ -47,8 +48,7 @@ static const struct {
 	/* labs 2, 3 and 6: the given shadow code's fences and checks */
 	{ 0, "(check the frame test in gwalk and vtlb_fill)", "gwalk in shadow/walk.c (a frame at or past the end of RAM is a bad frame) and vtlb_fill in shadow/fill.c (labs/lab2-guest-page-walk.md)" },
 	{ 0, "lab 6: after vtlb_cache_pt_written", "vtlb_cache_pt_written in shadow/cache.c: after a guest write to a page table that table is no longer write-protected (labs/lab6-shadow-caching.md)" },
-	/* the hand-out's stubs, and a run stopped at its limit in Bochs (tools/hvrun) */
-	{ 0, STUB, WORD_HERE " is not written yet: write it as its lab's hand-out says (the console's next line names the hand-out)" },
+	/* a run stopped at its limit in Bochs (tools/hvrun) */
 	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
 	/* lab 3: a hang is most often a page fault filled again and again */
 	{ 3, "the run hung", "vtlb_fill in shadow/fill.c: a fault it fills must not come back: the shadow entry allows the access that faulted, and the guest's A (and, for a write, D) bits are set (labs/lab3-vtlb-fill.md)" },
@@ -131,6 +131,16 @@ static bool stand_in(const char *text, const char *p)
 	return stub && stub < end && more && more < end;
 }
 
+/* The hypervisor's first line about a lab function not written yet, whose stub
+ * stopped the run (it has no stand-in), or NULL. */
+static const char *stub_line(const char *console)
+{
+	for (const char *p = console; p && (p = strstr(p, STUB)) != NULL; p++)
+		if (!strncmp(line_start(console, p), HV_PREFIX, strlen(HV_PREFIX)) && !stand_in(console, p))
+			return line_start(console, p);
+	return NULL;
+}
+
 /* The first pointer (of lab's, in the list's order) said in a line of text that
  * starts with prefix ("" for any line), as a hint, and that line in *line (when
  * line is not NULL); false if none is. */
@@ -140,7 +150,7 @@ static bool hint_in(const char *text, const char *prefix, int lab, char *hint, s
 		if (pointers[i].lab && pointers[i].lab != lab)
 			continue;
 		for (const char *p = text; (p = strstr(p, pointers[i].said)) != NULL; p++) {
-			if (!strncmp(line_start(text, p), prefix, strlen(prefix)) && !stand_in(text, p)) {
+			if (!strncmp(line_start(text, p), prefix, strlen(prefix))) {
 				hint_from(i, p, hint, size);
 				if (line)
 					*line = line_start(text, p);
@@ -161,13 +171,21 @@ static void say_first(struct test *t, const char *line)
 	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(line, "\n"), line);
 }
 
-/* The hint for a failed run, into hint: from its stop line (already t->happened) if
- * any, else the hypervisor's other lines (the one that said it in *said), the
- * runner's, the checks' verdict (the first differing guest line); false if none
- * of them says anything known. */
+/* The hint for a failed run, into hint: a stub that stopped it, whatever followed
+ * (its line in *said); else from its stop line (already t->happened) if any, else
+ * the hypervisor's other lines (the one that said it in *said), the runner's, the
+ * checks' verdict (the first differing guest line); false if none of them says
+ * anything known. */
 static bool choose_hint(const struct test *t, const char *stop, const char *console, const char *runner,
 			char *hint, size_t size, const char **said)
 {
+	const char *stub = stub_line(console), *name = stub ? strstr(stub, STUB) + strlen(STUB) : NULL;
+
+	if (stub) {
+		snprintf(hint, size, STUB_HINT, (int)strcspn(name, " \n"), name);
+		*said = stub;
+		return true;
+	}
 	if (stop && strstr(t->happened, "VM entry failed") && entered_before(console, stop)) {
 		snprintf(hint, size, "%s", LATER_ENTRY_FAILED);
 		return true;
