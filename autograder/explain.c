@@ -120,15 +120,13 @@ static void hint_from(size_t i, const char *p, char *hint, size_t size)
 		snprintf(hint, size, "%.*s%s", (int)len, word, pointers[i].hint + strlen(WORD_HERE));
 }
 
-/* Whether the line holding p, in text, is a stub's that has a stand-in ("lab N: not
- * implemented: F (FILE): what runs instead", kernel/lab.c lab_fallback): the run
- * goes on, so it names no cause. */
-static bool stand_in(const char *text, const char *p)
+/* Whether the stub's line at p ("not implemented: F (FILE)") goes on with what runs
+ * instead (kernel/lab.c lab_fallback): then the run goes on, and it names no cause. */
+static bool stand_in(const char *p)
 {
-	const char *line = line_start(text, p), *end = line + strcspn(line, "\n");
-	const char *stub = strstr(line, STUB), *more = stub ? strstr(stub, STAND_IN) : NULL;
+	const char *more = strstr(p, STAND_IN);
 
-	return stub && stub < end && more && more < end;
+	return more && more < p + strcspn(p, "\n");
 }
 
 /* The hypervisor's first line about a lab function not written yet, whose stub
@@ -136,7 +134,7 @@ static bool stand_in(const char *text, const char *p)
 static const char *stub_line(const char *console)
 {
 	for (const char *p = console; p && (p = strstr(p, STUB)) != NULL; p++)
-		if (!strncmp(line_start(console, p), HV_PREFIX, strlen(HV_PREFIX)) && !stand_in(console, p))
+		if (!strncmp(line_start(console, p), HV_PREFIX, strlen(HV_PREFIX)) && !stand_in(p))
 			return line_start(console, p);
 	return NULL;
 }
