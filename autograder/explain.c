@@ -129,14 +129,26 @@ static bool stand_in(const char *p)
 	return more && more < p + strcspn(p, "\n");
 }
 
-/* The hypervisor's first line about a lab function not written yet, whose stub
- * stopped the run (it has no stand-in), or NULL. */
-static const char *stub_line(const char *console)
+/* The hypervisor's line about a lab function not written yet that is to blame, or
+ * NULL: the first stub that stopped the run (it has no stand-in), else the first of
+ * lab's own whose stand-in ran (the test checks what the stand-in does not do). */
+static const char *stub_line(const char *console, int lab)
 {
-	for (const char *p = console; p && (p = strstr(p, STUB)) != NULL; p++)
-		if (!strncmp(line_start(console, p), HV_PREFIX, strlen(HV_PREFIX)) && !stand_in(p))
-			return line_start(console, p);
-	return NULL;
+	const char *own = NULL;
+	char mine[32];
+
+	snprintf(mine, sizeof(mine), HV_PREFIX "lab %d: ", lab);
+	for (const char *p = console; p && (p = strstr(p, STUB)) != NULL; p++) {
+		const char *line = line_start(console, p);
+
+		if (strncmp(line, HV_PREFIX, strlen(HV_PREFIX)))
+			continue;
+		if (!stand_in(p))
+			return line;
+		if (!own && !strncmp(line, mine, strlen(mine)))
+			own = line;
+	}
+	return own;
 }
 
 /* The first pointer (of lab's, in the list's order) said in a line of text that
@@ -169,15 +181,15 @@ static void say_first(struct test *t, const char *line)
 	snprintf(t->happened, sizeof(t->happened), "%.*s", (int)strcspn(line, "\n"), line);
 }
 
-/* The hint for a failed run, into hint: a stub that stopped it, whatever followed
- * (its line in *said); else from its stop line (already t->happened) if any, else
+/* The hint for a failed run, into hint: a stub to blame (stub_line), whatever
+ * followed (its line in *said); else from its stop line (already t->happened) if any, else
  * the hypervisor's other lines (the one that said it in *said), the runner's, the
  * checks' verdict (the first differing guest line); false if none of them says
  * anything known. */
 static bool choose_hint(const struct test *t, const char *stop, const char *console, const char *runner,
 			char *hint, size_t size, const char **said)
 {
-	const char *stub = stub_line(console), *name = stub ? strstr(stub, STUB) + strlen(STUB) : NULL;
+	const char *stub = stub_line(console, t->lab), *name = stub ? strstr(stub, STUB) + strlen(STUB) : NULL;
 
 	if (stub) {
 		snprintf(hint, size, STUB_HINT, (int)strcspn(name, " \n"), name);
