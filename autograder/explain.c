@@ -93,13 +93,25 @@ static const char *line_start(const char *text, const char *p)
 	return p;
 }
 
-/* The hypervisor's first stop line in a console ("hv: vmN stopped at rip R: REASON"), or NULL. */
-static const char *stop_line(const char *console)
+/* The console text test t expects (a stop it asks for), or NULL. */
+static const char *expected_text(const struct test *t)
+{
+	if (t->kind == TEST_FAILS)
+		return t->args[2];
+	if (t->kind == TEST_PAIR && strcmp(t->args[3], "success") && strcmp(t->args[3], "interleaved"))
+		return t->args[3];
+	return NULL;
+}
+
+/* The hypervisor's first stop line in a console ("hv: vmN stopped at rip R: REASON")
+ * that does not say what the test expects, or NULL. */
+static const char *stop_line(const char *console, const char *expected)
 {
 	for (const char *p = console; p && (p = strstr(p, STOP_WORDS)) != NULL; p++) {
-		const char *line = line_start(console, p);
+		const char *line = line_start(console, p), *end = p + strcspn(p, "\n");
+		const char *said = expected ? strstr(line, expected) : NULL;
 
-		if (!strncmp(line, HV_PREFIX "vm", strlen(HV_PREFIX "vm")))
+		if (!strncmp(line, HV_PREFIX "vm", strlen(HV_PREFIX "vm")) && !(said && said < end))
 			return line;
 	}
 	return NULL;
@@ -216,7 +228,7 @@ void explain_run(struct test *t, const char *dir)
 	console = file_read(path, CONSOLE_MAX);
 	snprintf(path, sizeof(path), "%s.hvrun.txt", dir);
 	runner = file_read(path, CONSOLE_MAX);
-	stop = stop_line(console);
+	stop = stop_line(console, expected_text(t));
 	if (stop)
 		say_first(t, stop);
 	if (choose_hint(t, stop, console, runner, hint, sizeof(hint), &said))
