@@ -194,10 +194,10 @@ static void say_first(struct test *t, const char *line)
 }
 
 /* The hint for a failed run, into hint: a stub to blame (stub_line), whatever
- * followed (its line in *said); else from its stop line (already t->happened) if any, else
- * the hypervisor's other lines (the one that said it in *said), the runner's, the
- * checks' verdict (the first differing guest line); false if none of them says
- * anything known. */
+ * followed (its line in *said); else from its stop line (already t->happened) if
+ * any, else the hypervisor's other lines (the one that said it in *said), the
+ * runner's, the checks' verdict (the first differing guest line); false if none of
+ * them says anything known. */
 static bool choose_hint(const struct test *t, const char *stop, const char *console, const char *runner,
 			char *hint, size_t size, const char **said)
 {
