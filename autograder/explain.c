@@ -55,7 +55,7 @@ static const struct {
 	/* lab 4: the grader's count of refills */
 	{ 4, "correct, but imprecise", "vtlb_invlpg in shadow/invalidate.c: drop the page INVLPG names (every piece of a 4 MiB page) and nothing else; vtlb_mode_change only when a bit that changes translations changed (labs/lab4-invalidation.md)" },
 	/* lab 5: one VM kept the CPU */
-	{ 5, "the run's budget of ", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; then sched_pick_next round-robin " LAB5 },
+	{ 5, "the run's budget of ", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; sched_switch: start each slice (slice_start), or the others get one exit per turn " LAB5 },
 	{ 5, "did not take turns", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; then sched_pick_next round-robin " LAB5 },
 	/* lab 1: the first line crs.elf prints differently */
 	{ 1, "crs: cr2 ", "vmx_run in kernel/vmx/run.c: the guest's CR2 saved after each exit, restored before the next entry " LAB1_DECODE },
