@@ -46,6 +46,18 @@ static void say(struct test *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Say what went wrong, first (the report puts it before the hint and the details). */
+static void happened(struct test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void happened(struct test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->happened, sizeof(t->happened), fmt, ap);
+	va_end(ap);
+}
+
 /* The last lines of a file, appended to the output. */
 static void say_tail(struct test *t, const char *path, int lines)
 {
@@ -61,18 +73,6 @@ static void say_tail(struct test *t, const char *path, int lines)
 	free(text);
 }
 
-/* What the hypervisor said, and where that points, whatever test saw it. */
-static const struct {
-	const char *said, *hint;
-} run_hints[] = {
-	{ "VM entry failed", "vmcs_setup in kernel/vmx/vmcs.c: the field the Bochs line names, SDM Vol3C 26.2 (VMfail: controls, host state) or 26.3 (failed entry: guest state); labs/lab1-vmx-entry.md, \"When VM entry fails\"" },
-	{ "VT-x: vmcs_setup", "vmcs_setup in kernel/vmx/vmcs.c: the control or host-state field named above (labs/lab1-vmx-entry.md, \"3. The VMCS\")" },
-	{ "lab 1: vmx_decode_exit", "vmx_decode_exit in kernel/vmx/run.c: the field named above (labs/lab1-vmx-entry.md, \"4. Running and decoding\")" },
-	{ "(lab 1: VM_EXIT_INTR_ERROR_CODE)", "vmx_decode_exit in kernel/vmx/run.c: the #PF error code (labs/lab1-vmx-entry.md, \"4. Running and decoding\")" },
-	{ "VT-x: VMXON", "vmx_cpu_enable in kernel/vmx/vmxon.c (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
-	{ "VT-x: disabled by the firmware", "vmx_cpu_enable in kernel/vmx/vmxon.c: IA32_FEATURE_CONTROL (labs/lab1-vmx-entry.md, \"1. Entering VMX operation\")" },
-};
-
 /* The line of text containing needle, or NULL. */
 static const char *line_with(const char *text, const char *needle)
 {
@@ -81,22 +81,6 @@ static const char *line_with(const char *text, const char *needle)
 	while (p && p > text && p[-1] != '\n')
 		p--;
 	return p;
-}
-
-/* Point the hint at what the console says went wrong, when it says something known. */
-static void hint_from_console(struct test *t, const char *dir)
-{
-	char path[600], *console;
-
-	snprintf(path, sizeof(path), "%s/serial.txt", dir);
-	console = file_read(path, CONSOLE_MAX);
-	for (size_t i = 0; console && i < sizeof(run_hints) / sizeof(run_hints[0]); i++) {
-		if (strstr(console, run_hints[i].said)) {
-			snprintf(t->hint, sizeof(t->hint), "%s", run_hints[i].hint);
-			break;
-		}
-	}
-	free(console);
 }
 
 /* The wall-clock limit of a run in this test's emulator. */
@@ -119,8 +103,8 @@ static const char *run_limit(const struct test *t, const char **value)
 #define STOPPED_IN " (stopped in "
 
 /* Why a run under the hypervisor did not end cleanly, in the runner's words
- * (a hang is named as one, with the limit; Bochs' failed VM-entry check
- * quoted), then the console's last lines. */
+ * (a hang is named as one, with the limit, and said first; Bochs' failed
+ * VM-entry check quoted), then the console's last lines. */
 static void say_run_failed(struct test *t, const char *dir)
 {
 	char path[600], *runner;
@@ -135,16 +119,15 @@ static void say_run_failed(struct test *t, const char *dir)
 		const char *limit = failed + strlen(HUNG), *in = strstr(failed, STOPPED_IN);
 
 		in = in ? in + strlen(STOPPED_IN) : NULL;
-		say(t, "the run hung: it was stopped after %.*s%s%.*s (a right run needs a tenth of that or less). ",
-		    (int)strcspn(limit, ":\n"), limit, in ? ", in " : "", in ? (int)strcspn(in, ")\n") : 0, in ? in : "");
+		happened(t, "the run hung: it was stopped after %.*s%s%.*s (a right run needs a tenth of that or less).",
+			 (int)strcspn(limit, ":\n"), limit, in ? ", in " : "", in ? (int)strcspn(in, ")\n") : 0, in ? in : "");
 	} else if (failed)
-		say(t, "the run did not end cleanly: %.*s. ", (int)strcspn(failed, "\n"), failed);
+		say(t, "the run did not end cleanly: %.*s.\n", (int)strcspn(failed, "\n"), failed);
 	else
-		say(t, "the run did not end cleanly. ");
+		say(t, "the run did not end cleanly.\n");
 	if ((bochs = line_with(runner, "VMFAIL")) || (bochs = line_with(runner, "VMENTER FAIL")))
-		say(t, "\nBochs names the check that failed:\n%.*s\n", (int)strcspn(bochs, "\n"), bochs);
+		say(t, "Bochs names the check that failed:\n%.*s\n", (int)strcspn(bochs, "\n"), bochs);
 	free(runner);
-	hint_from_console(t, dir);
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
 	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 	say_tail(t, path, 8);
@@ -251,8 +234,8 @@ static char *vm_lines(const char *console, int id)
 	return out;
 }
 
-/* Where two texts first differ, said as a line number and both lines. */
-static void say_difference(struct test *t, const char *want, const char *got)
+/* Where VM id's text first differs from native's, said first: the line number and both lines. */
+static void say_difference(struct test *t, int id, const char *want, const char *got)
 {
 	int line = 1;
 
@@ -265,8 +248,8 @@ static void say_difference(struct test *t, const char *want, const char *got)
 		want--;
 		got--;
 	}
-	say(t, "line %d differs:\n  native:     %.*s\n  virtualised: %.*s\n", line,
-	    (int)strcspn(want, "\n"), want, (int)strcspn(got, "\n"), got);
+	happened(t, "vm%d's line %d differs from the same guest run natively:\n  native:      %.*s\n  virtualised: %.*s%s",
+		 id, line, (int)strcspn(want, "\n"), want, (int)strcspn(got, "\n"), got, *got ? "" : "(nothing)");
 }
 
 /* VM id's lines in dir/serial.txt must equal native's; says why not. */
@@ -283,8 +266,7 @@ static bool same_as_native(struct test *t, const char *dir, int id, const char *
 	lines = console ? vm_lines(console, id) : NULL;
 	same = native && lines && !strcmp(native, lines);
 	if (!same && native && lines) {
-		say(t, "vm%d's output differs from the same guest run natively. ", id);
-		say_difference(t, native, lines);
+		say_difference(t, id, native, lines);
 		say(t, "the whole difference: sed -n 's/^\\[vm%d\\] //p' %s/serial.txt | diff %s/serial.txt -\n",
 		    id, dir, native_dir);
 		snprintf(t->evidence, sizeof(t->evidence), "%s/serial.txt", dir);
@@ -379,7 +361,7 @@ static void check_unit(const struct grade_config *cfg, struct test *t)
 	} else {
 		t->score = t->points * passing / tested;
 		t->passed = passing == tested;
-		say(t, "%d of %d unit tests pass. ", passing, tested);
+		say(t, "%d of %d unit tests pass.", passing, tested);
 		say_failed_unit_tests(t, out);
 		say(t, "\n");
 	}
@@ -415,7 +397,7 @@ static void check_precise(struct test *t, const char *dir)
 	    !console_number(console, "hv: vm0 vtlb: ", "entries, ", &refills) ||
 	    !console_number(console, "hv: vm0 vtlb: ", "), ", &truef) ||
 	    !console_number(console, "hv: vm0 exits: ", "page-fault ", &pf)) {
-		say(t, "no virtual TLB statistics on the console\n");
+		happened(t, "no virtual TLB statistics on the console");
 	} else {
 		const char *e = strstr(strstr(console, "hv: vm0 vtlb: "), " evicted"); /* "..., N evicted" */
 
@@ -424,11 +406,11 @@ static void check_precise(struct test *t, const char *dir)
 			e--;
 		evicted = e ? strtoul(e, NULL, 10) : 0;
 		if (hidden + truef != pf)
-			say(t, "the statistics do not add up: %lu hidden + %lu true faults, but %lu page-fault exits\n",
-			    hidden, truef, pf);
+			happened(t, "the statistics do not add up: %lu hidden + %lu true faults, but %lu page-fault exits",
+				 hidden, truef, pf);
 		else if (refills > invlpg + evicted)
-			say(t, "correct, but imprecise: %lu pages were filled again within a CR3 epoch, but the guest executed only %lu INVLPGs (and %lu page tables were evicted): invalidation drops more than it must\n",
-			    refills, invlpg, evicted);
+			happened(t, "correct, but imprecise: %lu pages were filled again within a CR3 epoch, but the guest executed only %lu INVLPGs (and %lu page tables were evicted): invalidation drops more than it must",
+				 refills, invlpg, evicted);
 		else
 			t->passed = true;
 	}
@@ -450,6 +432,8 @@ static void check_same(const struct grade_config *cfg, struct test *t)
 	status = hv_run(cfg, t, dir, g, 1, NULL);
 	if (status != 0) {
 		say_run_failed(t, dir);
+		if (!t->hung) /* where its output went wrong, when it did */
+			same_as_native(t, dir, 0, native);
 		return;
 	}
 	if (!same_as_native(t, dir, 0, native))
@@ -474,7 +458,7 @@ static void check_fails(const struct grade_config *cfg, struct test *t)
 	snprintf(path, sizeof(path), "%s/serial.txt", dir);
 	snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 	if (status == 0)
-		say(t, "the run succeeded; it must stop the VM with \"%s\"\n", t->args[2]);
+		happened(t, "the run succeeded; it must stop the VM with \"%s\"", t->args[2]);
 	else if (!console_has(dir, "hv: end: failure")) {
 		say_run_failed(t, dir); /* hung or crashed: which, and the console */
 		return;
@@ -504,11 +488,30 @@ static const char *not_interleaved(const char *dir)
 	return why;
 }
 
+/* The VMs a pair test compares (args[2]: their ids) printed their native output; says
+ * where the first that did not went wrong. */
+static bool same_as_natives(const struct grade_config *cfg, struct test *t, const char *dir, char g[][512])
+{
+	char native[600];
+
+	for (const char *id = t->args[2]; *id; id++) {
+		if (*id < '0' || *id > '9')
+			continue;
+		if (!native_run(cfg, g[*id - '0'], native, sizeof(native))) {
+			say(t, "guest %c fails natively (grader problem)\n", *id);
+			return false;
+		}
+		if (!same_as_native(t, dir, *id - '0', native))
+			return false;
+	}
+	return true;
+}
+
 /* TEST_PAIR: args EMU "G1,G2" "COMPARED VM IDS" EXPECT [HVARGS]; EXPECT is
  * success, interleaved (success, and the VMs took turns) or a console text. */
 static void check_pair(const struct grade_config *cfg, struct test *t)
 {
-	char dir[600], path[600], native[600], list[512], g[MAX_GUESTS][512];
+	char dir[600], path[600], list[512], g[MAX_GUESTS][512];
 	char *save = NULL, *name;
 	int n = 0, status;
 
@@ -523,6 +526,8 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 
 	if (expect_success && status != 0) {
 		say_run_failed(t, dir);
+		if (!t->hung) /* where their output went wrong, when it did */
+			same_as_natives(cfg, t, dir, g);
 		return;
 	}
 	if (!expect_success && !console_has(dir, t->args[3])) {
@@ -534,26 +539,21 @@ static void check_pair(const struct grade_config *cfg, struct test *t)
 	const char *why = expect_interleaved ? not_interleaved(dir) : NULL;
 
 	if (why) {
-		say(t, "%s\n", why);
+		happened(t, "%s", why);
 		snprintf(t->evidence, sizeof(t->evidence), "%s", path);
 		return;
 	}
-	for (const char *id = t->args[2]; *id; id++) {
-		if (*id < '0' || *id > '9')
-			continue;
-		if (!native_run(cfg, g[*id - '0'], native, sizeof(native))) {
-			say(t, "guest %c fails natively (grader problem)\n", *id);
-			return;
-		}
-		if (!same_as_native(t, dir, *id - '0', native))
-			return;
+	if (same_as_natives(cfg, t, dir, g)) {
+		t->passed = true;
+		t->score = t->points;
 	}
-	t->passed = true;
-	t->score = t->points;
 }
 
+/* Run test t by its kind; a failed emulator test then says first what happened. */
 void check_run(const struct grade_config *cfg, struct test *t)
 {
+	char dir[600];
+
 	if ((t->kind == TEST_UNIT && !cfg->unit_bin[t->lab]) || (t->kind != TEST_UNIT && !cfg->hv[t->lab])) {
 		say(t, "lab %d does not build:\n%s", t->lab, cfg->build_error[t->lab]);
 		return;
@@ -573,4 +573,7 @@ void check_run(const struct grade_config *cfg, struct test *t)
 		check_pair(cfg, t);
 		break;
 	}
+	snprintf(dir, sizeof(dir), "%s.run", t->log); /* where every emulator check ran */
+	if (t->kind != TEST_UNIT && !t->passed)
+		explain_run(t, dir);
 }

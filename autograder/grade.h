@@ -36,14 +36,18 @@ struct test {
 	enum test_kind kind;     /**< what it does */
 	char *args[MAX_ARGS];    /**< kind-specific arguments */
 	int nargs;               /**< how many */
-	char hint[256];          /**< what to look at when it fails */
+	char hint[256];          /**< what to look at when it fails: the list's hint, unless the run's
+				      failure points at a lab function (check_run chooses) */
 	bool hidden;             /**< from the HIDDEN directory: its own category, shown after publishing */
 	/* result */
 	double score;            /**< points earned */
 	bool passed;             /**< full marks */
 	bool hung;               /**< an emulator run hit its limit: the kernel's later runs in that emulator are not started */
 	double seconds;          /**< wall time */
-	char output[TEXT_MAX];   /**< what the student sees: why it failed, the log's last lines */
+	char happened[1024];     /**< what went wrong, said first: the hypervisor's stop line, its line
+				      naming the cause, or the first line that differs from the native
+				      run; "" when the output's first line says it */
+	char output[TEXT_MAX];   /**< the details: why it failed, the log's last lines */
 	char log[512];           /**< path of the full log */
 	char evidence[600];      /**< the file that shows why it failed (a build log, a console), or "" */
 };
@@ -71,6 +75,15 @@ int testlist_read(const char *path, bool hidden, struct test *tests, int max, in
 
 /** @brief Run test @p t (in a child process) and fill its result fields. */
 void check_run(const struct grade_config *cfg, struct test *t);
+
+/**
+ * @brief After emulator test @p t failed (its runs in @p dir): the hypervisor's
+ * stop line, if a VM was stopped, becomes what it says first (else its line that
+ * names the cause, if one does), and the hint the lab function that the stop
+ * reason, the hypervisor's or the runner's lines or the first differing guest
+ * line point at (the list's hint if none does).
+ */
+void explain_run(struct test *t, const char *dir);
 
 /**
  * @brief Run @p argv with stdout and stderr appended to @p log (none if NULL),

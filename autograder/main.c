@@ -397,6 +397,7 @@ static void finish_test(int i, int done, int count)
 		t->passed = r.passed;
 		t->hung = r.hung;
 		t->seconds = r.seconds;
+		memcpy(t->happened, r.happened, sizeof(t->happened));
 		memcpy(t->output, r.output, sizeof(t->output));
 		memcpy(t->hint, r.hint, sizeof(t->hint)); /* the check may point it at what failed */
 		memcpy(t->evidence, r.evidence, sizeof(t->evidence));
@@ -409,7 +410,8 @@ static void finish_test(int i, int done, int count)
 }
 
 /* An emulator test whose kernel already hung in that emulator is not run: it
- * would hang too, and a lab's hangs would add up. Says so as test i's result. */
+ * would hang too, and a lab's hangs would add up. Says so as test i's result,
+ * with the hung test's hint: the same code is to blame. */
 static bool hung_before(int i)
 {
 	struct test *t = &tests[i];
@@ -424,6 +426,7 @@ static bool hung_before(int i)
 			snprintf(t->output, sizeof(t->output),
 				 "not run: the same kernel hung in %s in lab%d/%s; make that test pass first\n",
 				 h->args[0], h->lab, h->name);
+			snprintf(t->hint, sizeof(t->hint), "%s", h->hint);
 			return true;
 		}
 	}

@@ -27,6 +27,35 @@ static void xml_text(FILE *f, const char *text)
 	}
 }
 
+/*
+ * A failed test as the student reads it, in a new string: what happened (the
+ * stop line, the first differing line, or the output's first line), what to
+ * look at, where its logs are, then the rest of the output.
+ */
+static char *failure_text(const struct test *t)
+{
+	const char *first = t->happened, *rest = t->output;
+	int first_len = (int)strlen(first);
+	size_t size = sizeof(t->happened) + sizeof(t->output) + sizeof(t->hint) + sizeof(t->evidence) +
+		      sizeof(t->log) + 128, n;
+	char *out = malloc(size);
+
+	if (!out)
+		return NULL;
+	if (!*first) { /* the output says it in its first line */
+		first = t->output;
+		first_len = (int)strcspn(first, "\n");
+		rest = first + first_len + (first[first_len] == '\n');
+	}
+	n = (size_t)snprintf(out, size, "%.*s\nwhat to look at: %s\n", first_len, first, t->hint);
+	if (t->evidence[0])
+		n += (size_t)snprintf(out + n, size - n, "see: %s (all logs: %s*)\n", t->evidence, t->log);
+	else if (t->log[0]) /* a test not run has none */
+		n += (size_t)snprintf(out + n, size - n, "full log: %s*\n", t->log);
+	snprintf(out + n, size - n, "%s%s", rest, *rest && rest[strlen(rest) - 1] != '\n' ? "\n" : "");
+	return out;
+}
+
 static void write_junit(const char *path, const struct test *tests, int count, int failed)
 {
 	FILE *f = fopen(path, "w");
@@ -42,9 +71,12 @@ static void write_junit(const char *path, const struct test *tests, int count, i
 		xml_text(f, tests[i].name);
 		fprintf(f, "\" time=\"%.2f\">", tests[i].seconds);
 		if (!tests[i].passed) {
+			char *text = failure_text(&tests[i]);
+
 			fprintf(f, "<failure message=\"%.1f of %.1f points\">", tests[i].score, tests[i].points);
-			xml_text(f, tests[i].output);
+			xml_text(f, text ? text : tests[i].output);
 			fputs("</failure>", f);
+			free(text);
 		}
 		fputs("</testcase>\n", f);
 	}
@@ -52,22 +84,22 @@ static void write_junit(const char *path, const struct test *tests, int count, i
 	fclose(f);
 }
 
-/* text with the grade directory left out of every path in it ("DIR/logs/x" -> "logs/x"),
- * and what to look at after a failure: a test's output as results.json gives it. */
+/* A test's output as results.json gives it: a failure as failure_text says it, with the
+ * grade directory left out of every path in it ("DIR/logs/x" -> "logs/x"). */
 static char *json_output(const struct grade_config *cfg, const struct test *t)
 {
-	size_t dlen = strlen(cfg->out), size = strlen(t->output) + sizeof(t->hint) + 32;
-	char *out = malloc(size), *o = out;
+	size_t dlen = strlen(cfg->out);
+	char *text = t->passed ? strdup(t->output) : failure_text(t), *o = text;
 
-	for (const char *p = t->output; out && *p; ) {
+	for (const char *p = text; text && *p; ) {
 		if (!strncmp(p, cfg->out, dlen) && p[dlen] == '/')
 			p += dlen + 1;
 		else
 			*o++ = *p++;
 	}
-	if (out)
-		snprintf(o, size - (size_t)(o - out), t->passed ? "" : "what to look at: %s\n", t->hint);
-	return out;
+	if (text)
+		*o = '\0';
+	return text;
 }
 
 /* results.json's own output: the --intro file (what was taken from the submission), the
@@ -158,12 +190,11 @@ void report_write(const struct grade_config *cfg, struct test *tests, int count,
 
 		if (t->passed)
 			continue;
-		printf("\n--- lab%d/%s: %.1f of %.1f points\n%s", t->lab, t->name, t->score, t->points, t->output);
-		if (t->evidence[0])
-			printf("see: %s (all logs: %s*)\n", t->evidence, t->log);
-		else if (t->log[0]) /* a test not run has none */
-			printf("full log: %s*\n", t->log);
-		printf("what to look at: %s\n", t->hint);
+		char *text = failure_text(t);
+
+		printf("\n--- lab%d/%s: %.1f of %.1f points\n%s", t->lab, t->name, t->score, t->points,
+		       text ? text : t->output);
+		free(text);
 	}
 	snprintf(path, sizeof(path), "%s/results.json", cfg->out);
 	write_json(path, cfg, tests, count, total, seconds, lab_score, lab_max);
