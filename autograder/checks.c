@@ -20,7 +20,7 @@
 #define CONSOLE_MAX (1u << 20)   /* read at most 1 MiB of a console: floods are cut */
 /* A run's hang limit is what a right run needs, the same however busy the
  * machine, about ten times over: in Bochs instructions (26.7 million for the
- * longest right run, lab1/access_matrix_under_vtx; about 12 s of Bochs), in
+ * longest right run, lab4/access_matrix_under_vtx; about 12 s of Bochs), in
  * QEMU CPU time (1.4 s for lab5/spinning_guest_beside_os). The wall-clock
  * limits end what hangs idle. */
 #define BOCHS_INSN_LIMIT "300000000" /* instructions */
