@@ -57,9 +57,11 @@ static const struct {
 	/* lab 5: one VM kept the CPU */
 	{ 5, "the run's budget of ", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; sched_switch: start each slice (slice_start), or the others get one exit per turn " LAB5 },
 	{ 5, "did not take turns", "sched_slice_over in kernel/sched.c: end a slice on EXIT_PREEMPT, and once slice ticks have passed; then sched_pick_next round-robin " LAB5 },
-	/* lab 1: the first line crs.elf prints differently */
+	/* lab 1: the first line crs.elf or events.elf prints differently */
 	{ 1, "crs: cr2 ", "vmx_run in kernel/vmx/run.c: the guest's CR2 saved after each exit, restored before the next entry " LAB1_DECODE },
 	{ 1, "crs: flags ", "vmx_run in kernel/vmx/run.c: GUEST_RFLAGS copied back into the vCPU after each exit " LAB1_DECODE },
+	/* lab 1: events.elf's SMSW reads the CR0 read shadow */
+	{ 1, "stored MSW ", "vmx_run in kernel/vmx/run.c: the CR0 and CR4 read shadows written before every entry (SMSW reads CR0's) " LAB1_DECODE },
 };
 
 /* A VM entry that fails after good ones: what vmcs_setup wrote was right, what
