@@ -35,8 +35,6 @@
 #define SMALL_PAGES 3
 #define NEW_VALUE  0x5a5a5a5au
 
-extern const char user_read[], user_write[]; /* user.S */
-
 struct page {
 	const char *name;
 	int large, user, global;
@@ -103,7 +101,7 @@ static void map_space(int s)
 	}
 }
 
-/* int $0x80 from user.S: the ring-3 access is over. */
+/* int $0x80 from ring3.S: the ring-3 access is over. */
 static void on_user_done(struct trap_frame *tf)
 {
 	(void)tf;
@@ -124,7 +122,7 @@ static void touch(const struct page *p, int write)
 		return;
 	}
 	if (ksetjmp(&user_done) == 0) {
-		trap_frame_user(&tf, (uint32_t)(write ? user_write : user_read),
+		trap_frame_user(&tf, (uint32_t)(write ? ring3_write : ring3_read),
 				(uint32_t)(user_stack + sizeof(user_stack)));
 		tf.ebx = va_of(p);
 		tf.ecx = NEW_VALUE;
