@@ -28,7 +28,7 @@
 #include "x86.h"
 
 #define SPACES     3
-#define ROUNDS     4
+#define ROUNDS     8
 #define IDENTITY   4           /* 4 MiB pages of the identity map: code, data, tables, stacks */
 #define SMALL_BASE 0x40000000u /* the 4 KiB test pages: PD index 256 */
 #define LARGE_BASE 0x80000000u /* the 4 MiB test pages: PD indexes 512-514 */
@@ -219,16 +219,16 @@ static void run_page(int s, const struct page *p, int round)
 {
 	gprintf("aging: round %d space %d %-9s", round, s, p->name);
 	for (int way = 0; way < WAYS; way++) {
-		int away = way == BY_AWAY, no_invlpg = way == BY_CR3 || away;
+		int away = way == BY_AWAY, no_invlpg = way == BY_CR3 || away, t = away ? (s + 1) % SPACES : s;
 
 		if (p->global && no_invlpg) {
-			run_test(s, away ? (s + 1) % SPACES : s, p, (enum way)way, WRITE_AGED, round);
+			run_test(s, t, p, (enum way)way, WRITE_AGED, round);
 			continue; /* the TLB may keep a global page across a CR3 write: print nothing */
 		}
 		gprintf("%s %s", way ? "," : "", way_names[way]);
 		for (int test = 0; test < TESTS; test++) {
-			run_test(s, away ? (s + 1) % SPACES : s, p, (enum way)way, (enum test)test, round);
-			print_test(away ? (s + 1) % SPACES : s, p, (enum test)test);
+			run_test(s, t, p, (enum way)way, (enum test)test, round);
+			print_test(t, p, (enum test)test);
 		}
 	}
 	gprintf("\n");
