@@ -8,9 +8,9 @@ GUEST_CFLAGS := -m32 -march=i586 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 GUEST_LDBASE := -m elf_i386 -nostdlib -z max-page-size=0x1000 -z noexecstack
 GUEST_LDFLAGS := $(GUEST_LDBASE) -T guest/lib/guest.ld
 
-GUEST_PROGRAMS := lab1 triple crs outside ports access os spin hostile spy events fuzz stale aspace pcports lastpage apics mptable echo legacy irqs badpc
+GUEST_PROGRAMS := lab1 triple crs outside ports access os spin hostile spy events fuzz stale aspace aging pcports lastpage apics mptable echo legacy irqs badpc
 GUEST_LIB_SRCS := guest/lib/crt0.S guest/lib/console.c guest/lib/format.c guest/lib/multiboot.c \
-	guest/lib/string.c guest/lib/cpu.c guest/lib/trap.S guest/lib/kjmp.S guest/lib/apic.c guest/lib/rtc.c
+	guest/lib/string.c guest/lib/cpu.c guest/lib/trap.S guest/lib/kjmp.S guest/lib/ring3.S guest/lib/apic.c guest/lib/rtc.c
 GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/guest/obj/%.o,$(basename $(GUEST_LIB_SRCS)))
 GUEST_ELFS := $(patsubst %,$(BUILD)/guest/%.elf,$(GUEST_PROGRAMS))
 

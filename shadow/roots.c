@@ -161,13 +161,29 @@ uint32_t vtlb_protect_entry(struct vtlb *v, uint32_t spte)
 /* The PDE bits a shadow PT depends on: where it points, and the rights and kind it grants. */
 #define PDE_DEPENDS (PTE_FRAME | PTE_P | PTE_RW | PTE_US | PTE_PS | PTE_G)
 
-/* Whether shadow PT i's guest PDE changed since it was filled. */
+/* Whether shadow PT i holds a writable entry split from a guest 4 MiB page. */
+static bool has_writable_large(const struct vtlb *v, int i)
+{
+	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
+		if ((pool_page(v, i)[ptx] & (SPTE_LARGE | PTE_RW)) == (SPTE_LARGE | PTE_RW))
+			return true;
+	return false;
+}
+
+/* Whether shadow PT i's guest PDE changed since it was filled, or lost a bit its
+ * entries need: A, which the CPU sets when a walk uses the PDE, and for a 4 MiB
+ * page D while an entry lets writes through without a fault. After the next
+ * INVLPG or CR3 write the CPU walks again and sets them (SDM Vol3A 4.8 (Accessed
+ * and Dirty Flags), SDM Vol3A 4.10.4.1 (Operations that Invalidate TLBs and
+ * Paging-Structure Caches)): the shadow PT must go, so that the next access faults. */
 static bool pde_changed(const struct vtlb *v, int i)
 {
 	const uint32_t *pde = guest_entry(&v->mem, v->roots[v->slot_of_page[i]].guest_pd +
 						   (uint32_t)v->pdx_of_page[i] * 4);
 
-	return !pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS);
+	if (!pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS) || !(*pde & PTE_A))
+		return true;
+	return !(*pde & PTE_D) && has_writable_large(v, i);
 }
 
 /* Free the shadow PTs of the root in slot: all of them, or only those whose
@@ -186,10 +202,14 @@ static int drop_root_tables(struct vtlb *v, int slot, bool only_changed)
 
 /* May shadow entry spte, filled from guest PTE gpte when it was different, stay?
  * Only if gpte still maps the same frame and grants all the entry does: U/S and
- * R/W (with D set, or the entry would let a write leave D clear) and the same G. */
+ * R/W (with D set, or the entry would let a write leave D clear) and the same G;
+ * and only if its A is still set. A guest that clears A (page aging) relies on
+ * the next access after an INVLPG or CR3 write setting it again, as the CPU's
+ * walk does (SDM Vol3A 4.8 (Accessed and Dirty Flags), 4.10.4.1 (Operations
+ * that Invalidate TLBs and Paging-Structure Caches)); a kept entry would not. */
 static bool still_given(const struct vtlb *v, uint32_t gpte, uint32_t spte)
 {
-	if (!(gpte & PTE_P) || (gpte & PTE_FRAME) != (spte & PTE_FRAME) - v->mem.hpa)
+	if (!(gpte & PTE_P) || !(gpte & PTE_A) || (gpte & PTE_FRAME) != (spte & PTE_FRAME) - v->mem.hpa)
 		return false;
 	if ((spte & PTE_US) && !(gpte & PTE_US))
 		return false;

@@ -124,6 +124,58 @@ Test(cache, resync_of_a_directory_drops_the_tables_whose_pde_changed)
 	cr_assert(vtlb_get_pte(&vt, 0x00800000u) & PTE_P, "the other table stays");
 }
 
+Test(cache, resync_drops_an_entry_whose_guest_a_was_cleared)
+{
+	fill_two_pages();
+	vtlb_cache_pt_written(&vt, PT_GPA);
+	*entry(PT_GPA + PTX(X1) * 4) &= ~PTE_A; /* the guest ages X1 */
+	cr_assert_eq(vtlb_resync(&vt), 1, "one entry lost its A");
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0,
+		     "an entry whose guest A was cleared must go: the next access after INVLPG or a CR3 write sets A (SDM Vol3A 4.8)");
+	cr_assert(vtlb_get_pte(&vt, X2) & PTE_P, "the unchanged one stays");
+	touch(X1, false);
+	cr_assert(*entry(PT_GPA + PTX(X1) * 4) & PTE_A, "the refill sets A again");
+}
+
+Test(cache, resync_of_a_directory_drops_the_table_whose_pde_a_was_cleared)
+{
+	fill_two_pages();
+	vtlb_cache_pt_written(&vt, PD_GPA);
+	*entry(PD_GPA + PDX(X1) * 4) &= ~PTE_A;
+	vtlb_resync(&vt);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0, "the table under a PDE whose A was cleared is gone (SDM Vol3A 4.8)");
+	touch(X1, false);
+	cr_assert(*entry(PD_GPA + PDX(X1) * 4) & PTE_A, "the refill sets the PDE's A again");
+}
+
+Test(cache, resync_drops_a_writable_4mib_piece_whose_pde_d_was_cleared)
+{
+	const uint32_t big = 0x00C00000u; /* PD index 3: a 4 MiB page */
+
+	mode.cr4 |= CR4_PSE;
+
+	map4m(big, 0x00400000u, PTE_P | PTE_RW | PTE_A | PTE_D);
+	touch(big, true);
+	cr_assert(vtlb_get_pte(&vt, big) & PTE_RW, "a dirty writable 4 MiB page gives writable pieces");
+	vtlb_cache_pt_written(&vt, PD_GPA);
+	*entry(PD_GPA + PDX(big) * 4) &= ~PTE_D;
+	vtlb_resync(&vt);
+	cr_assert_eq(vtlb_get_pte(&vt, big), 0,
+		     "a writable piece of a 4 MiB page whose D was cleared must go, or the next write leaves D clear (SDM Vol3A 4.8)");
+}
+
+Test(cache, an_entry_aged_while_its_address_space_is_not_current_sets_a_after_the_switch)
+{
+	map4k(X1, F1, PTE_P | PTE_RW, RWX);
+	touch(X1, false);
+	guest_writes_cr3(PD2_GPA);
+	vtlb_cache_pt_written(&vt, PT_GPA); /* the other address space ages X1 */
+	*entry(PT_GPA + PTX(X1) * 4) &= ~PTE_A;
+	guest_writes_cr3(PD_GPA);
+	cr_assert_eq(vtlb_get_pte(&vt, X1), 0,
+		     "after a CR3 write the access to X1 must set its A again (SDM Vol3A 4.10.4.1): its shadow entry goes");
+}
+
 Test(cache, a_table_changed_while_its_address_space_is_not_current_is_seen_after_the_switch)
 {
 	map4k(X1, F1, PTE_P | PTE_RW, RWX);

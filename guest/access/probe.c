@@ -17,7 +17,6 @@
 #define OPCODE_MOV_EAX 0xB8 /* mov $imm32, %eax */
 #define OPCODE_RET 0xC3
 
-extern const char user_read[], user_write[], user_fetch[]; /* user.S */
 
 static uint32_t pgdir[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t test_pt[ENTRIES] __attribute__((aligned(PAGE_SIZE)));
@@ -41,7 +40,7 @@ static void on_page_fault(struct trap_frame *tf)
 	klongjmp(&probe_done, 1);
 }
 
-/* int $0x80 from user.S: the ring-3 access is over, EAX holds its value. */
+/* int $0x80 from ring3.S: the ring-3 access is over, EAX holds its value. */
 static void on_user_done(struct trap_frame *tf)
 {
 	current->value = tf->eax;
@@ -82,10 +81,10 @@ static void access_ring0(const struct test_page *t, enum access access, struct o
 	}
 }
 
-/* The access at CPL 3, through user.S; it ends in on_user_done or on_page_fault. */
+/* The access at CPL 3, through ring3.S; it ends in on_user_done or on_page_fault. */
 static void access_ring3(const struct test_page *t, enum access access)
 {
-	static const char *const stubs[] = { user_read, user_write, user_fetch };
+	static const char *const stubs[] = { ring3_read, ring3_write, ring3_fetch };
 	struct trap_frame tf;
 
 	trap_frame_user(&tf, (uint32_t)stubs[access], (uint32_t)(user_stack + sizeof(user_stack)));

@@ -27,7 +27,6 @@ static uint32_t pt0[ENTRIES] __attribute__((aligned(PAGE_SIZE)));      /* 0-4 Mi
 static uint32_t pt_chips[ENTRIES] __attribute__((aligned(PAGE_SIZE))); /* 0xFEC00000-0xFEFFFFFF: the two pages */
 static uint8_t user_stack[1024] __attribute__((aligned(16)));
 static struct kjmp user_done;
-extern const char user_read[]; /* user.S */
 
 /* Read, write and read back each chip's registers; tpr and vector make each pass's values its own. */
 static void use_chips(const char *mode, uint32_t tpr, uint32_t vector)
@@ -90,7 +89,7 @@ static void read_from_ring3(void)
 	trap_set_handler(T_PF, on_page_fault);
 	trap_set_handler(T_SYSCALL, on_user_done);
 	if (ksetjmp(&user_done) == 0) {
-		trap_frame_user(&tf, (uint32_t)user_read, (uint32_t)(user_stack + sizeof(user_stack)));
+		trap_frame_user(&tf, (uint32_t)ring3_read, (uint32_t)(user_stack + sizeof(user_stack)));
 		tf.ebx = LAPIC_VERSION;
 		trap_return(&tf);
 	}

@@ -145,6 +145,10 @@ void trap_frame_user(struct trap_frame *tf, uint32_t eip, uint32_t esp);
  */
 void trap_return(const struct trap_frame *tf) __attribute__((noreturn));
 
+/** @brief Ring-3 code (ring3.S) for trap_frame_user(): one access at the address in EBX
+ *  (ring3_write stores ECX; ring3_fetch calls EBX), then `int $0x80` with the value in EAX. */
+extern const char ring3_read[], ring3_write[], ring3_fetch[];
+
 /** @brief A ring-0 context saved by ksetjmp(): callee-saved registers, stack and resume point. */
 struct kjmp {
 	uint32_t ebx; /**< EBX */
