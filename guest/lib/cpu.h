@@ -145,9 +145,13 @@ void trap_frame_user(struct trap_frame *tf, uint32_t eip, uint32_t esp);
  */
 void trap_return(const struct trap_frame *tf) __attribute__((noreturn));
 
-/** @brief Ring-3 code (ring3.S) for trap_frame_user(): one access at the address in EBX
- *  (ring3_write stores ECX; ring3_fetch calls EBX), then `int $0x80` with the value in EAX. */
-extern const char ring3_read[], ring3_write[], ring3_fetch[];
+/** @brief Ring-3 code (ring3.S) for trap_frame_user(): a read of the address in EBX, then
+ *  `int $0x80` with the value in EAX. */
+extern const char ring3_read[];
+/** @brief Ring-3 code (ring3.S): a store of ECX at the address in EBX, then `int $0x80`. */
+extern const char ring3_write[];
+/** @brief Ring-3 code (ring3.S): a call of the address in EBX, then `int $0x80`. */
+extern const char ring3_fetch[];
 
 /** @brief A ring-0 context saved by ksetjmp(): callee-saved registers, stack and resume point. */
 struct kjmp {
