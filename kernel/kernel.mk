@@ -54,6 +54,7 @@ KERNEL_SRCS := \
 	kernel/sched.c \
 	kernel/show.c \
 	kernel/show_record.c \
+	kernel/show_cache.c \
 	kernel/show_options.c \
 	kernel/input_options.c \
 	kernel/dispatch.c \

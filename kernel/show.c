@@ -6,12 +6,15 @@
  * snapshots of a VM's guest page tables (read through guest_entry) beside
  * its virtual TLB (the shadow directory the CPU walks, at vtlb_cr3, and its
  * tables, visited with vtlb_next_pde and vtlb_next_pte), at the moments
- * snap= chooses (kernel/show_options.c parses it). Entries are printed raw;
- * tools/show classifies them.
+ * snap= chooses (kernel/show_options.c parses it). With lab 6's cache a
+ * snapshot also has every root and the guest tables they were filled from,
+ * and the end record the cache's counters (kernel/show_cache.c). Entries
+ * are printed raw; tools/show classifies them.
  */
 #include "kernel/backend.h"
 #include "kernel/mmu.h"
 #include "kernel/show.h"
+#include "kernel/show_cache.h"
 #include "kernel/show_options.h"
 #include "kernel/show_record.h"
 #include "kernel/x86.h"
@@ -146,6 +149,7 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 {
 	struct guest_mode m = mmu_mode(vm);
 	struct snap_counts c = { 0 };
+	struct cache_counts cache = { 0 };
 	int snap = (int)per_vm[vm->id].snaps++;
 
 	record_begin(&line, "snap", vm->id);
@@ -154,6 +158,7 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 	record_put(&line, ",\"exit\":%u,\"tsc\":%lu,\"cr0\":%u,\"cr3\":%u,\"cr4\":%u,\"root\":%u,\"ram\":%u,\"ram_hpa\":%u",
 	    per_vm[vm->id].exits, rdtsc() - tsc_base, m.cr0, m.cr3, m.cr4, vtlb_cr3(&vm->vtlb),
 	    vm->vtlb.mem.size, vm->vtlb.mem.hpa);
+	record_put(&line, ",\"cache\":%s,\"slot\":%d", vm->vtlb.caching ? "true" : "false", vm->vtlb.cur);
 	if (e) {
 		record_put_string(&line, "kind", exit_kind_name(e->kind));
 		if (e->kind == EXIT_PAGE_FAULT)
@@ -163,10 +168,12 @@ static void snapshot(struct vm *vm, const char *why, const struct vm_exit *e)
 	shadow_tables(vm, snap, &c);
 	if (m.cr0 & CR0_PG)
 		guest_tables(vm, &m, snap, &c);
+	show_cache_snapshot(&line, vm, snap, &cache);
 	record_begin(&line, "snap_end", vm->id);
 	record_put(&line, ",\"id\":%d,\"gpd\":%u,\"gpt\":%u,\"gpt_left_out\":%u,\"gpt_outside\":%u,\"gpd_outside\":%s",
 	    snap, c.gpd, c.gpt, c.gpt_left_out, c.gpt_outside, c.gpd_outside ? "true" : "false");
 	record_put(&line, ",\"spd\":%u,\"spt\":%u,\"spt_left_out\":%u", c.spd, c.spt, c.spt_left_out);
+	record_put(&line, ",\"roots\":%u,\"gtabs\":%u", cache.roots, cache.gtables);
 	record_emit(&line);
 }
 
@@ -254,7 +261,7 @@ void show_record_exit(struct vm *vm, const struct vm_exit *e)
 	span.t1 = rdtsc() - tsc_base;
 }
 
-/* Print vm's end: how it ended, its exits by kind, its interrupts injected, device accesses and parks, its virtual TLB's counters. */
+/* Print vm's end: how it ended, its exits by kind, its interrupts injected, device accesses and parks, its virtual TLB's and cache's counters. */
 static void end_record(const struct vm *vm)
 {
 	const struct vtlb_stats *s = &vm->vtlb.stats;
@@ -272,6 +279,7 @@ static void end_record(const struct vm *vm)
 	    s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops);
 	record_put(&line, ",\"cr3_drops\":%lu,\"flush_drops\":%lu,\"evictions\":%lu,\"pages_in_use\":%d,\"pages_peak\":%u}",
 	    s->cr3_drops, s->flush_drops, s->evictions, vm->vtlb.pages_in_use, s->pages_peak);
+	show_cache_end(&line, vm);
 	record_put(&line, ",\"snaps\":%u,\"snaps_left_out\":%u", per_vm[vm->id].snaps, per_vm[vm->id].snaps_left);
 	record_put_string(&line, "reason", vm->state == VM_STOPPED ? vm->stop_reason : "");
 	record_emit(&line);

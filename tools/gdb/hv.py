@@ -585,14 +585,53 @@ def stale_reason(g, gva, spte):
     return ""
 
 
+def cr3_write_old(vm):
+    """The old CR3 when the stack is inside mmu_paging_changed for VM's CR3 write, else None."""
+    for frame in frames_outward():
+        if frame.name() != "mmu_paging_changed":
+            continue
+        cr, old, owner = read_var(frame, "cr"), read_var(frame, "old"), read_var(frame, "vm")
+        if cr is None or old is None or int(cr) != 3 or (owner is not None and int(owner) != int(vm.address)):
+            return None
+        return u32(int(old.dereference()["cr3"]))
+    return None
+
+
+def compared_directory(g):
+    """The guest CR3 whose tables the current root's entries are compared with, and why.
+
+    With the cache on the root names the guest directory it shadows
+    (roots[cur].guest_pd); without it the shadow belongs to the CR3 before a
+    write that mmu_paging_changed is handling, else to the vCPU's CR3."""
+    v = g.vm["vtlb"]
+    if bool(v["caching"]):
+        pd = u32(int(v["roots"][int(v["cur"])]["guest_pd"]))
+        if pd == const("VTLB_NO_FRAME"):
+            return None, "the identity shadow of paging off"
+        return pd, "the guest PD this root shadows (roots[%d].guest_pd)" % int(v["cur"])
+    old = cr3_write_old(g.vm)
+    if old is not None:
+        return old, "the CR3 before the write mmu_paging_changed is handling"
+    return g.cr3, "the vCPU's CR3"
+
+
 class VirtualTlb(gdb.Command):
     """List a VM's virtual TLB (its shadow page tables): vtlb [VM]
 
-One line per present shadow entry: the guest-virtual page, the host frame
-and the flags (P RW US A D, GLOBAL = SPTE_GLOBAL, LARGE = SPTE_LARGE), and the
-guest's tables now. A line marked STALE maps a frame the guest's tables no
-longer give, or rights they no longer grant. That is allowed: a virtual TLB,
-like a TLB, may be stale until the guest executes INVLPG or writes CR3.
+The first lines name the pair compared: the current shadow root (slot, host
+address of its shadow PD) and the guest CR3 whose tables its entries are
+checked against. One line per present shadow entry: the guest-virtual page,
+the host frame and the flags (P RW US A D, GLOBAL = SPTE_GLOBAL, LARGE =
+SPTE_LARGE), and the guest's tables now. A line marked STALE maps a frame the
+guest's tables no longer give, or rights they no longer grant. That is
+allowed: a virtual TLB, like a TLB, may be stale until the guest executes
+INVLPG or writes CR3.
+
+During a CR3 write (a breakpoint in mmu_paging_changed, before the root
+switches or the entries are dropped) the vCPU's CR3 already holds the new
+value while the root still shadows the old one: vtlb says so and compares
+with the old directory's tables (with the cache on, the root's guest_pd;
+without it, mmu_paging_changed's old->cr3).
 
 Read from vm->vtlb: roots[cur] is the current shadow page directory (its
 pd_page in the pool) and its pt_of_pdx[] names the pool page of each shadow
@@ -612,6 +651,22 @@ VM: an index into vms[] (default: the vm in scope, else vm 0)."""
         print("vm%d virtual TLB: shadow PD at host %#x (slot %d, pool page %d), %d pool pages in use; guest %s"
               % (g.id, pool + int(root["pd_page"]) * page_size(), int(v["cur"]), int(root["pd_page"]),
                  int(v["pages_in_use"]), describe_mode(g)))
+        vcpu_cr3 = g.cr3
+        pd, why = compared_directory(g)
+        paging_off_root = pd is None
+        if not paging_off_root:
+            g.cr3 = pd
+        print("  compares shadow root slot %d (host %#x) with guest CR3 %s: %s"
+              % (int(v["cur"]), pool + int(root["pd_page"]) * page_size(),
+                 "- (paging off: linear = guest-physical)" if paging_off_root else "%#x" % page_of(pd), why))
+        if paging_off_root and g.paging_on():
+            print("  a paging-mode change is in progress: guest paging is on, the root shown is still the "
+                  "identity shadow of paging off (finish, then vtlb again)")
+        elif not paging_off_root and page_of(pd) != page_of(vcpu_cr3):
+            print("  a CR3 write is in progress: the vCPU's CR3 is already %#x, the root shown is still the old "
+                  "one's; its entries are compared with the old tables (finish, then vtlb again)" % vcpu_cr3)
+        if paging_off_root:
+            g.cr0 &= ~const(cr_bit("CR0_PG"))
         print("  %-10s  %-10s  %-28s %s" % ("gva", "host", "flags", "the guest's tables now"))
         shown = stale = 0
         for pd_index in range(entries):
