@@ -14,6 +14,7 @@
 #include "kernel/x86.h"
 
 #define VEC_PAGE_FAULT 14
+#define HOST_OWNS_EVERY_BIT 0xFFFFFFFFu /* a CR0/CR4 guest/host mask: bits 31:0, the 32-bit guest's */
 
 /* The exits the hypervisor needs; everything else runs natively. */
 #define WANTED_PIN   0u
@@ -89,8 +90,8 @@ static bool setup_controls(void)
 	vmwrite(VM_ENTRY_INTR_INFO, 0);
 	/* SDM Vol3C 25.3 (Changes to Instruction Behavior): with every bit owned by
 	 * the host, guest reads of CR0/CR4 see the read shadows and writes exit. */
-	vmwrite(CR0_GUEST_HOST_MASK, 0xFFFFFFFF);
-	vmwrite(CR4_GUEST_HOST_MASK, 0xFFFFFFFF);
+	vmwrite(CR0_GUEST_HOST_MASK, HOST_OWNS_EVERY_BIT);
+	vmwrite(CR4_GUEST_HOST_MASK, HOST_OWNS_EVERY_BIT);
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 	return true;
 }
