@@ -8,5 +8,6 @@
 
 int apps_job(uint32_t seed); /* app.c: JOB_APPS */
 int spin_job(void);          /* spin.c: JOB_SPIN */
+int forks_job(uint32_t seed); /* forks.c: JOB_FORKS */
 
 #endif

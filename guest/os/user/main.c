@@ -10,6 +10,8 @@ int main(uint32_t seed, uint32_t job)
 		return apps_job(seed);
 	case JOB_SPIN:
 		return spin_job();
+	case JOB_FORKS:
+		return forks_job(seed);
 	}
 	uprintf("user: no job %u\n", job);
 	return 1;
