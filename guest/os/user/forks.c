@@ -25,11 +25,11 @@
 #define ROUNDS       160 /* each visits every shared page once in its first SHARED_PAGES rounds */
 #define STRIDE       37  /* odd: round r visits page (r * STRIDE + start) % SHARED_PAGES */
 
-/* What the words of the shared pages should hold, for this process: shared copy-on-write too. */
-static uint32_t model[SHARED_PAGES][WORDS];
+/* What the words of the shared pages should hold, for this process: on the heap, shared copy-on-write too. */
+typedef uint32_t model_t[SHARED_PAGES][WORDS];
 
-/* Process 1's fill of the shared pages, before it forks: each page mapped on first touch. */
-static uint32_t *fill(struct prng *g)
+/* Process 1's fill of the shared pages and the model, before it forks: each page mapped on first touch. */
+static uint32_t *fill(struct prng *g, model_t model)
 {
 	uint32_t *shared = sbrk(SHARED_PAGES * PAGE_SIZE);
 
@@ -40,7 +40,7 @@ static uint32_t *fill(struct prng *g)
 }
 
 /* The rounds of process number n (0-3): a shared-page write, a new heap page, a yield. */
-static uint32_t rounds(uint32_t *shared, int n, struct prng *g)
+static uint32_t rounds(uint32_t *shared, model_t model, int n, struct prng *g)
 {
 	uint32_t heap_digest = FNV1A_INIT;
 
@@ -59,7 +59,7 @@ static uint32_t rounds(uint32_t *shared, int n, struct prng *g)
 }
 
 /* The words of the shared pages that differ from the model. */
-static int mismatches(const uint32_t *shared, uint32_t *digest)
+static int mismatches(const uint32_t *shared, model_t model, uint32_t *digest)
 {
 	int wrong = 0;
 
@@ -75,7 +75,8 @@ static int mismatches(const uint32_t *shared, uint32_t *digest)
 int forks_job(uint32_t seed)
 {
 	struct prng g = prng_seed(seed);
-	uint32_t *shared = fill(&g), heap_digest, digest = FNV1A_INIT;
+	model_t *model = sbrk(sizeof(model_t));
+	uint32_t *shared = fill(&g, *model), heap_digest, digest = FNV1A_INIT;
 	int n = 0, wrong;
 
 	uprintf("forks: pid %d filled %d pages; forking %d children\n", getpid(), SHARED_PAGES, CHILDREN);
@@ -90,8 +91,8 @@ int forks_job(uint32_t seed)
 			n = i; /* child number i; process 1 stays number 0 */
 	}
 	g = prng_seed(seed ^ (0xF0u + (uint32_t)n));
-	heap_digest = rounds(shared, n, &g);
-	wrong = mismatches(shared, &digest);
+	heap_digest = rounds(shared, *model, n, &g);
+	wrong = mismatches(shared, *model, &digest);
 	uprintf("forks: pid %d: %d rounds, shared pages digest %08x, heap digest %08x, %d words wrong\n",
 		getpid(), ROUNDS, digest, heap_digest, wrong);
 	return wrong;
