@@ -12,7 +12,9 @@
  * preempt: the local APIC timer runs (intr.c) and preempts ring 3; the jobs
  * are "spin" (a process preempted while it spins: user/spin.c), then "apps".
  * cmds: each line from COM1 is a command that starts a job (shell.c), until
- * "quit"; with preempt too, the timer runs meanwhile. The printed facts never
+ * "quit"; with preempt too, the timer runs meanwhile. forks: the job is
+ * "forks" instead (user/forks.c: four processes, copy-on-write, demand
+ * paging, hundreds of address-space switches). The printed facts never
  * depend on where a timer interrupt lands: only on the commands and the seed.
  */
 #include "guest.h"
@@ -71,7 +73,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	static char args[ARGS_SIZE];
 	uint32_t end = ram_end(mbi);
 	struct shell_job job = { user_elf, (uint32_t)(user_elf_end - user_elf), 1, 0 };
-	int cmds;
+	int cmds, forks;
 
 	console_init();
 	if (magic != MB_BOOT_MAGIC)
@@ -80,6 +82,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	job.seed = arg_uint(args, "seed", 1);
 	job.timer = arg_flag(args, "preempt");
 	cmds = arg_flag(args, "cmds");
+	forks = arg_flag(args, "forks");
 	verbose = arg_flag(args, "verbose");
 
 	vm_init();
@@ -92,7 +95,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 		intr_init(job.timer);
 	if (job.timer)
 		gprintf("os: the local APIC timer preempts ring 3\n");
-	shell_start(&job, cmds ? NULL : job.timer ? "spin\napps\n" : "apps\n");
+	shell_start(&job, cmds ? NULL : forks ? "forks\n" : job.timer ? "spin\napps\n" : "apps\n");
 }
 
 void os_summary(void)

@@ -1,11 +1,14 @@
 /*
  * Jobs, one per command line: from COM1 in command mode (argument cmds), or
- * from a fixed list (argument preempt alone: "spin", then "apps"). Between
+ * from a fixed list (argument preempt alone: "spin", then "apps"; argument
+ * forks: "forks"). Between
  * jobs no process exists and the kernel reads the next line here; the last
  * process of a job to exit comes back to shell_next().
  *
  *   apps  App1 and App2 of Fig. 1 (JOB_APPS), never preempted: they yield, and
  *         their lines alternate as in the default run
+ *   forks four processes on copy-on-write pages (JOB_FORKS), never preempted:
+ *         hundreds of yields, copies and pages mapped on demand
  *   spin  a process spinning in ring 3 until preempted (JOB_SPIN); needs the timer
  *   ps    what the kernel holds between jobs
  *   quit  the summary, and the guest exits
@@ -65,6 +68,8 @@ static void run_command(const char *line)
 {
 	if (!gstrcmp(line, "apps"))
 		start_job(JOB_APPS, 0);
+	if (!gstrcmp(line, "forks"))
+		start_job(JOB_FORKS, 0);
 	if (!gstrcmp(line, "spin")) {
 		if (!job.timer) {
 			gprintf("os: spin needs the timer: start the guest with the argument preempt\n");
@@ -78,7 +83,7 @@ static void run_command(const char *line)
 	else if (!gstrcmp(line, "quit"))
 		os_summary();
 	else if (line[0])
-		gprintf("os: unknown command \"%s\": apps, spin, ps or quit\n", line);
+		gprintf("os: unknown command \"%s\": apps, forks, spin, ps or quit\n", line);
 }
 
 void shell_start(const struct shell_job *j, const char *commands)

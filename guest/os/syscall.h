@@ -23,5 +23,6 @@
 /* The job process 1 runs, in EBX at its start (the seed is in EAX). */
 #define JOB_APPS 0 /* App1 and App2 of Fig. 1: fork, copy-on-write, demand paging, swap; they yield */
 #define JOB_SPIN 1 /* a process that spins in ring 3 without system calls until a child sets a flag */
+#define JOB_FORKS 2 /* four processes on copy-on-write pages, a heap that grows, hundreds of yields */
 
 #endif

@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-int apps_job(uint32_t seed); /* app.c: JOB_APPS */
-int spin_job(void);          /* spin.c: JOB_SPIN */
+int apps_job(uint32_t seed);  /* app.c: JOB_APPS */
+int spin_job(uint32_t seed);  /* spin.c: JOB_SPIN (the seed unused) */
+int forks_job(uint32_t seed); /* forks.c: JOB_FORKS */
 
 #endif

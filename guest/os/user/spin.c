@@ -27,7 +27,7 @@ static int setter(struct flags *f)
 	return 0;
 }
 
-int spin_job(void)
+int spin_job(uint32_t seed __attribute__((unused)))
 {
 	struct flags *f = share();
 	uint32_t loops = 0;
