@@ -85,11 +85,18 @@ static bool complete_msw_form(struct vm *vm, const struct insn *in, struct vm_ex
 	}
 }
 
+void insn_bytes_hex(const uint8_t *bytes, size_t n, char *out, size_t size)
+{
+	*out = '\0';
+	for (size_t i = 0; i < n && 3 * i + 3 < size; i++)
+		snprintf(out + 3 * i, size - 3 * i, "%02x ", bytes[i]);
+}
+
 bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 {
 	uint8_t bytes[INSN_MAX_LEN];
 	size_t n;
-	char err[160], hex[3 * INSN_MAX_LEN + 1] = "";
+	char err[160], hex[3 * INSN_BYTES_QUOTED + 1];
 	struct insn in;
 
 	if (e->insn_len != EXIT_UNKNOWN || !exit_needs_length(e))
@@ -103,8 +110,7 @@ bool complete_from_instruction(struct vm *vm, struct vm_exit *e)
 			e->addr = operand_linear(vm, &in);
 		return complete_msw_form(vm, &in, e);
 	}
-	for (size_t i = 0; i < n && i < 6; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
+	insn_bytes_hex(bytes, n, hex, sizeof(hex));
 	vm_stop(vm, "%s exit: cannot decode the instruction (bytes %s...): %s",
 		exit_kind_name(e->kind), hex, decoded ? "not the instruction that exited" : err);
 	return false;

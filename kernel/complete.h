@@ -24,6 +24,15 @@ bool exit_needs_length(const struct vm_exit *e);
 bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], size_t *n,
 		   char *err, size_t err_size);
 
+#define INSN_BYTES_QUOTED 6 /**< the instruction bytes a message about an undecoded instruction quotes */
+
+/**
+ * @brief The first of the @p n bytes at @p bytes as hex ("0f 01 38 "), three
+ * characters each, as many as @p out (of @p size bytes) holds: for the messages
+ * that quote a guest's instruction.
+ */
+void insn_bytes_hex(const uint8_t *bytes, size_t n, char *out, size_t size);
+
 /** @brief The linear address of @p in's memory operand: its segment's base plus the effective address. */
 uint32_t operand_linear(struct vm *vm, const struct insn *in);
 

@@ -15,7 +15,6 @@
 #include "kernel/x86.h"
 
 #define REGISTER_BYTES 4    /* both chips' registers: aligned 32-bit words */
-#define BYTES_SHOWN    6    /* instruction bytes quoted when the VM stops */
 
 /** A chip whose registers fill one page of device memory. */
 struct mmio_chip {
@@ -78,10 +77,9 @@ static void set_register(uint64_t *gpr, int reg, int size, uint32_t value)
 /* Stop the VM: the instruction at RIP is not one this file emulates. */
 static enum resume not_emulated(struct vm *vm, uint32_t gpa, const uint8_t *bytes, size_t n, const char *why)
 {
-	char hex[3 * BYTES_SHOWN + 1] = "";
+	char hex[3 * INSN_BYTES_QUOTED + 1];
 
-	for (size_t i = 0; i < n && i < BYTES_SHOWN; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
+	insn_bytes_hex(bytes, n, hex, sizeof(hex));
 	vm_stop(vm, "device access at gpa %#x by an instruction the hypervisor does not emulate: bytes %s(%s)",
 		gpa, hex, why);
 	return RESUME_SAME;

@@ -16,13 +16,12 @@
 static void say_undecided(struct vm *vm, const struct vm_exit *e, const uint8_t *bytes, size_t n,
 			  const char *why)
 {
-	char hex[3 * INSN_MAX_LEN + 1] = "";
+	char hex[3 * INSN_MAX_LEN + 1];
 
 	if (vm->warned_unchecked)
 		return;
 	vm->warned_unchecked = true;
-	for (size_t i = 0; i < n && i < INSN_MAX_LEN; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", bytes[i]);
+	insn_bytes_hex(bytes, n, hex, sizeof(hex));
 	hv_log("vm%d: INVLPG at rip %#x: lab 1's address %#x not checked: the instruction (bytes %s) cannot be decoded: %s (reported once)",
 	       vm->id, (uint32_t)vm->vcpu.rip, (uint32_t)e->addr, hex, why);
 }
