@@ -104,7 +104,8 @@ struct backend {
 	/**
 	 * @brief Make @p v's next run exit with EXIT_PREEMPT after at most about
 	 * @p ticks TSC ticks, when that comes before its time slice ends: the
-	 * deadline of its chips' next timer. VCLOCK_NEVER: the slice alone.
+	 * deadline of its chips' next timer, never less than the run loop's
+	 * minimum (kernel/runloop.c). VCLOCK_NEVER: the slice alone.
 	 */
 	void (*set_deadline)(struct vcpu *v, uint64_t ticks);
 };

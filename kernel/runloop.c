@@ -17,6 +17,13 @@
 #include "kernel/vclock.h"
 #include "kernel/x86.h"
 
+/* The shortest time a backend's timer is armed for a chips' deadline (TSC
+ * ticks): one due now, or always due (a periodic count of 1), must still let
+ * the guest run on. A timer armed for 0 exits before the guest's first
+ * instruction, and 1000 ticks were too few under QEMU's -icount: the exit
+ * came at every entry before the guest's next instruction. */
+#define DEADLINE_MIN_TICKS 20000
+
 /* Before each entry: vm's interrupts (kernel/irq.c), and the backend's timer
  * armed to exit by the deadline of its chips' next timer. */
 static void prepare_entry(struct vm *vm)
@@ -27,7 +34,8 @@ static void prepare_entry(struct vm *vm)
 	deadline = pc_deadline(vm);
 	now = vclock_now(vm);
 	active_backend->set_deadline(&vm->vcpu, deadline == VCLOCK_NEVER ? VCLOCK_NEVER
-					       : deadline > now ? deadline - now : 0);
+					       : deadline > now + DEADLINE_MIN_TICKS ? deadline - now
+					       : DEADLINE_MIN_TICKS);
 }
 
 /*
@@ -63,10 +71,11 @@ static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, 
 		if (vm->state != VM_RUNNING || sched_slice_over(vm, &e, now, slice) || (deadline && now >= deadline))
 			break;
 	}
-	if (vm->state == VM_RUNNING && vm->halted)
+	if (vm->state == VM_RUNNING && vm->halted) {
 		irq_update(vm); /* parked by its last exit: a vector already waiting wakes it */
-	if (vm->state == VM_RUNNING && vm->halted)
-		vm->stats.parks++; /* not entered again until a vector wakes it */
+		if (vm->state == VM_RUNNING && vm->halted)
+			vm->stats.parks++; /* not entered again until a vector wakes it */
+	}
 	cost_slice_over(&vm->cost);
 	return rdtsc();
 }

@@ -16,11 +16,6 @@
 static struct svm_vcpu svm_vcpus[VM_MAX];
 static int svm_vcpu_count;
 static uint64_t host_save_pa; /* VMSAVE area for the host's own state */
-/* The shortest the host LAPIC timer is armed for a deadline: a guest timer due
- * sooner (a periodic count of 1) must still leave the guest time to run. 1000
- * was too few under QEMU's -icount (--deterministic): the exit came before the
- * guest's next instruction, at every entry, and the VM never ran on. */
-#define DEADLINE_MIN_TICKS 20000
 
 static uint32_t slice_ticks;  /* the host LAPIC timer's period for a time slice */
 static bool deadline_armed;   /* the host LAPIC timer counts to a deadline, not a slice */
@@ -218,8 +213,7 @@ static void svm_end_interrupt_shadow(struct vcpu *v)
 
 /*
  * The host LAPIC timer fires once at the deadline when that is sooner than a
- * slice (never sooner than DEADLINE_MIN_TICKS: a storm of exits would leave
- * the guest no time to run), and is periodic at a full slice again
+ * slice, and is periodic at a full slice again
  * afterwards. It counts bus clocks, which the slice already takes for TSC
  * ticks: where they differ (QEMU without -icount: a 1 GHz bus, the host's
  * TSC) the exit comes early, and the next entry arms it again, or late, by
@@ -229,7 +223,7 @@ static void svm_set_deadline(struct vcpu *v, uint64_t ticks)
 {
 	(void)v;
 	if (ticks < slice_ticks) {
-		lapic_timer_set(ticks < DEADLINE_MIN_TICKS ? DEADLINE_MIN_TICKS : (uint32_t)ticks, false);
+		lapic_timer_set((uint32_t)ticks, false);
 		deadline_armed = true;
 	} else if (deadline_armed) {
 		lapic_timer_set(slice_ticks, true);

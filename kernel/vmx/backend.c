@@ -14,7 +14,6 @@
 static struct vmx_vcpu vmx_vcpus[VM_MAX];
 static int vmx_vcpu_count;
 static struct vmx_vcpu *current; /* whose VMCS is loaded */
-#define DEADLINE_MIN_TICKS 20000 /* the shortest deadline the VMX-preemption timer is armed for (TSC ticks) */
 static uint32_t time_slice;       /* VMX-preemption timer start value (timer units), 0: none */
 static unsigned timer_rate;       /* the timer counts down once every 2^timer_rate TSC ticks */
 static bool window_allowed;       /* the CPU offers interrupt-window exiting */
@@ -247,20 +246,13 @@ static void vmx_interrupt_window(struct vcpu *v, bool open)
 }
 
 /* The VMX-preemption timer starts at the slice, or at the deadline when that
- * is sooner (never sooner than DEADLINE_MIN_TICKS: a timer at 0 exits before
- * the guest's first instruction, and a guest timer always due, a periodic
- * count of 1, would never let it run on), rounded up to the timer's rate: the
- * exit comes at most 2^timer_rate TSC ticks after the deadline. SDM Vol3C 25.5.1 */
+ * is sooner, rounded up to the timer's rate: the exit comes at most
+ * 2^timer_rate TSC ticks after the deadline. SDM Vol3C 25.5.1 */
 static void vmx_set_deadline(struct vcpu *v, uint64_t ticks)
 {
 	struct vmx_vcpu *x = v->backend;
-	uint64_t units;
-	uint32_t value;
-
-	if (ticks < DEADLINE_MIN_TICKS)
-		ticks = DEADLINE_MIN_TICKS;
-	units = ticks == VCLOCK_NEVER ? time_slice : (ticks + (1ull << timer_rate) - 1) >> timer_rate;
-	value = units < time_slice ? (uint32_t)units : time_slice;
+	uint64_t units = ticks == VCLOCK_NEVER ? time_slice : (ticks + (1ull << timer_rate) - 1) >> timer_rate;
+	uint32_t value = units < time_slice ? (uint32_t)units : time_slice;
 
 	if (!time_slice || value == x->timer_value)
 		return;
