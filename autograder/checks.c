@@ -78,9 +78,7 @@ static const char *line_with(const char *text, const char *needle)
 {
 	const char *p = text ? strstr(text, needle) : NULL;
 
-	while (p && p > text && p[-1] != '\n')
-		p--;
-	return p;
+	return p ? line_start(text, p) : NULL;
 }
 
 /* The wall-clock limit of a run in this test's emulator. */

@@ -87,8 +87,7 @@ static bool entered_before(const char *console, const char *stop)
 	return total > bad;
 }
 
-/* The start of the line holding p, in text. */
-static const char *line_start(const char *text, const char *p)
+const char *line_start(const char *text, const char *p)
 {
 	while (p > text && p[-1] != '\n')
 		p--;

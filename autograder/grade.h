@@ -85,6 +85,9 @@ void check_run(const struct grade_config *cfg, struct test *t);
  */
 void explain_run(struct test *t, const char *dir);
 
+/** @brief The start of the line of @p text that holds @p p. */
+const char *line_start(const char *text, const char *p);
+
 /**
  * @brief Run @p argv with stdout and stderr appended to @p log (none if NULL),
  * as @p user unless NULL, wait, and return its exit status (or 128 + signal);
