@@ -152,7 +152,7 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 {
 	int i = pt_page(v, PDX(gva)), n = 0;
 
-	if (i == NO_PT)
+	if (i == NO_PT || !v->larges[i])
 		return 0;
 	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
 		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
