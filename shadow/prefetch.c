@@ -19,7 +19,7 @@
 #include "shadow/roots.h"
 
 #define PREFETCH 8 /* entries filled around a hidden fault's: its aligned group of 8 (32 bytes of the guest table), as KVM does */
-#define PREFETCH_YOUNG 1 /* only into a shadow PT that holds no more entries than this: just filled (a new root, a new table) */
+#define PREFETCH_YOUNG 8 /* only into a shadow PT that holds no more entries than this: just started (a new root, a new table) */
 
 uint32_t vtlb_gives(const struct vtlb *v, uint32_t pde, uint32_t gpte, uint32_t global)
 {
