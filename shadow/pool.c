@@ -5,8 +5,8 @@
  * when none is free an emptied table is reused, else the clock evicts a
  * table. Each page counts its present entries (and, of those, its global
  * ones and its pieces of guest 4 MiB pages) and remembers the range of
- * entries ever written, so that only that range is scanned and zeroed. Lab 6 hears of every entry written and every table freed
- * (shadow/roots.h).
+ * entries ever written, so that only that range is scanned and zeroed.
+ * Lab 6 hears of every entry written and every table freed (shadow/roots.h).
  */
 #include "shadow/pool.h"
 #include "shadow/roots.h"
