@@ -3,10 +3,10 @@
  * directory; the others hold shadow page tables (and, with lab 6, the other
  * roots' directories). A page is taken from the free ones after the clock;
  * when none is free an emptied table is reused, else the clock evicts a
- * table. Each page counts its present (and global) entries and remembers
- * the range of entries ever written, so that only that range is scanned and
- * zeroed. Lab 6 hears of every entry written and every table freed
- * (shadow/roots.h).
+ * table. Each page counts its present entries (and, of those, its global
+ * ones and its pieces of guest 4 MiB pages) and remembers the range of
+ * entries ever written, so that only that range is scanned and zeroed.
+ * Lab 6 hears of every entry written and every table freed (shadow/roots.h).
  */
 #include "shadow/pool.h"
 #include "shadow/roots.h"
@@ -98,10 +98,12 @@ void vtlb_put_entry(struct vtlb *v, int i, uint32_t ptx, uint32_t spte)
 	if (*pte & PTE_P) {
 		v->present[i]--;
 		v->globals[i] -= !!(*pte & SPTE_GLOBAL);
+		v->larges[i] -= !!(*pte & SPTE_LARGE);
 	}
 	if (spte & PTE_P) {
 		v->present[i]++;
 		v->globals[i] += !!(spte & SPTE_GLOBAL);
+		v->larges[i] += !!(spte & SPTE_LARGE);
 	}
 	if (spte && ptx < v->written_lo[i])
 		v->written_lo[i] = (uint16_t)ptx;
@@ -127,7 +129,7 @@ void vtlb_empty_pt(struct vtlb *v, int i)
 	if (!v->present[i])
 		return;
 	zero_written(v, i);
-	v->present[i] = v->globals[i] = 0;
+	v->present[i] = v->globals[i] = v->larges[i] = 0;
 	v->emptied++;
 }
 
@@ -137,7 +139,7 @@ void vtlb_free_pt(struct vtlb *v, int i)
 	struct vtlb_root *root = &v->roots[v->slot_of_page[i]];
 
 	vtlb_forget_derived(v, i);
-	v->present[i] = v->globals[i] = 0; /* its contents are forgotten; zeroed on reuse */
+	v->present[i] = v->globals[i] = v->larges[i] = 0; /* its contents are forgotten; zeroed on reuse */
 	pool_page(v, root->pd_page)[pdx] = 0;
 	root->pt_of_pdx[pdx] = NO_PT;
 	v->pdx_of_page[i] = FREE_PAGE;
