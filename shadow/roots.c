@@ -11,13 +11,17 @@
  * shadow was filled from (the page directory of each root, the page table
  * behind each shadow PT) is mapped read-only in every shadow: the guest's
  * first write to it faults, lab 6 notes the table as written ("unsync"),
- * and the write goes through; before the next CR3 write or INVLPG lab 6
- * drops what was filled from written tables (vtlb_drop_derived) and
- * protects them again (vtlb_protect). KVM calls these unsync shadow pages.
+ * and the write goes through; before the guest can rely on the change (the
+ * CR3 write that loads a root using the table, or INVLPG for the current
+ * page directory) lab 6 brings the shadows filled from it back in line
+ * (vtlb_sync_table: entries rewritten in place or dropped) and protects it
+ * again (vtlb_protect). KVM calls these unsync shadow pages.
  *
  * derived[] counts, per guest frame, the roots and shadow PTs filled from
- * it: nonzero means write-protected. derived_from[] is the reverse map from
- * a shadow PT to its guest table.
+ * it: nonzero means write-protected. derived_from[] maps a shadow PT to its
+ * guest table, and derived_first[]/derived_next[] back: the list of shadow
+ * PTs filled from each guest table, in every root (vtlb_sync_table and
+ * vtlb_root_uses walk it instead of the pool).
  *
  * A root lives in one of VTLB_ROOTS slots of v->roots[]; v->cur is the slot
  * of the root the CPU walks. The pool and the fault path tell this file of

@@ -3,15 +3,17 @@
  * every CR3 write and refills it page by page when the guest switches back.
  * Here each guest address space keeps its shadow (a root, up to VTLB_ROOTS
  * of them), and a CR3 write only switches roots. That is correct only while
- * the guest tables a shadow was filled from are unchanged, so the given code
+ * the guest tables a shadow was filled from agree with it, so the given code
  * (shadow/roots.c) maps those tables read-only; a guest write to one comes
- * here, is noted ("unsync") and goes through, and before the guest can rely
- * on the change (its next CR3 write or INVLPG, SDM Vol3A 4.10.4.2) the
- * shadow entries filled from written tables are checked and the changed
- * ones dropped. A table written again and again (a guest that edits its
- * tables in a loop, like guest/access) stops being protected: it stays
- * unsync, and every resync checks it, which costs less than a fault per
- * write (KVM's "write flooding").
+ * here, is noted ("unsync") and goes through. The guest may rely on a change
+ * only after it invalidates (SDM Vol3A 4.10.4.2): a CR3 write for the address
+ * space it loads, INVLPG for one page and every paging-structure cache. So
+ * a CR3 write syncs the written tables the new root uses, INVLPG the current
+ * page directory if written, and the other written tables wait for their
+ * root (lazy). A table written at sync after sync (a guest that edits its
+ * tables in a loop, like guest/access) stays writable for a while: a sync
+ * costs less than a fault per write (KVM's "write flooding"); then it is
+ * tried read-only again, so that a table the guest stopped writing is let go.
  */
 
 #define FLOODED       4  /* syncs of a written table after which it stays writable (flooded) ... */
@@ -55,8 +57,13 @@ static int resync_all(struct vtlb *v)
 static int sync(struct vtlb *v, uint32_t gpa)
 {
 	uint32_t f = gpa >> PAGE_SHIFT_4K;
-	int n = v->derived[f] ? vtlb_sync_table(v, gpa) : 0;
+	int n;
 
+	if (!v->derived[f]) { /* no shadow is filled from it any more: nothing to sync or flood */
+		v->unsync[f] = v->rewrites[f] = 0;
+		return 0;
+	}
+	n = vtlb_sync_table(v, gpa);
 	if (++v->rewrites[f] >= FLOODED + FLOODED_SYNCS)
 		v->rewrites[f] = 0; /* the count starts again: it never wraps past a byte */
 	if (v->rewrites[f] < FLOODED) {
