@@ -467,7 +467,9 @@ Test(cache, a_flooded_table_is_protected_again_after_32_more_syncs)
 {
 	fill_with_table_mapped();
 	write_and_sync(FLOODED + FLOODED_SYNCS - 1);
-	cr_assert(vt.unsync[PT_GPA >> 12], "after %d syncs the table is still flooded (unsync)", FLOODED + FLOODED_SYNCS - 1);
+	cr_assert(vt.unsync[PT_GPA >> 12],
+		  "a table written before each of %d syncs must still be flooded (unsync, writable), and it is not: it floods at its %dth sync and stays so up to its %dth",
+		  FLOODED + FLOODED_SYNCS - 1, FLOODED, FLOODED + FLOODED_SYNCS - 1);
 	write_and_sync(1);
 	cr_assert(!vt.unsync[PT_GPA >> 12] && !(vtlb_get_pte(&vt, XT) & PTE_RW),
 		  "at its %dth sync a flooded table is let go: its count starts again at 0, it is in sync and protected (else a table the guest stopped writing stays unprotected, and every resync scans it)",
