@@ -97,7 +97,9 @@ struct backend {
 	 * @brief Open (@p open) or close @p v's interrupt window: while open, @p v
 	 * exits with EXIT_INTR_WINDOW before the first instruction at which it can
 	 * take an interrupt. VT-x: interrupt-window exiting, SDM Vol3C 26.6.5;
-	 * AMD-V: V_IRQ with the VINTR intercept, APM Vol2 15.21.
+	 * AMD-V: V_IRQ with the VINTR intercept, APM Vol2 15.21. Called only to
+	 * change it (vcpu.window_open says what it is); it stays as set, an
+	 * EXIT_INTR_WINDOW included, until the next call.
 	 */
 	void (*interrupt_window)(struct vcpu *v, bool open);
 

@@ -10,20 +10,27 @@
 #include "kernel/vm.h"
 #include "kernel/x86.h"
 
-/* What irq_decide needs, from vm's chips and its backend (the shadow only
- * when a vector is presented: without one it changes nothing). */
-static struct irq_view view_of(struct vm *vm)
+/* What irq_decide needs about the vector vm's chips present, from its backend. */
+static struct irq_view view_of(struct vm *vm, int vector)
 {
-	int vector = pc_intr_pending(vm);
-	unsigned shadow = vector == PC_NO_VECTOR ? 0 : active_backend->interrupt_shadow(&vm->vcpu);
+	unsigned shadow = active_backend->interrupt_shadow(&vm->vcpu);
 
 	return (struct irq_view){
-		.vector = vector == PC_NO_VECTOR ? IRQ_NO_VECTOR : vector,
+		.vector = vector,
 		.interrupt_flag = vm->vcpu.rflags & RFLAGS_IF,
 		.sti_blocking = shadow & IRQ_SHADOW_STI,
 		.mov_ss_blocking = shadow & IRQ_SHADOW_MOV_SS,
 		.injecting = vm->vcpu.injecting,
 	};
+}
+
+/* Open or close vm's interrupt window; the backend hears only of a change. */
+static void set_window(struct vm *vm, bool open)
+{
+	if (vm->vcpu.window_open == open)
+		return; /* most entries: closed, and staying closed */
+	active_backend->interrupt_window(&vm->vcpu, open);
+	vm->vcpu.window_open = open;
 }
 
 void irq_update(struct vm *vm)
@@ -36,11 +43,17 @@ void irq_update(struct vm *vm)
 void irq_deliver(struct vm *vm)
 {
 	struct irq_view view;
+	int vector;
 
 	irq_update(vm);
 	if (vm->halted)
 		return; /* not entered: nothing to decide */
-	view = view_of(vm);
+	vector = pc_intr_pending(vm);
+	if (vector == PC_NO_VECTOR) { /* most entries: irq_decide would answer IRQ_NOTHING */
+		set_window(vm, false);
+		return;
+	}
+	view = view_of(vm, vector);
 	switch (irq_decide(&view)) {
 	case IRQ_INJECT:
 		active_backend->inject(&vm->vcpu, &(struct event){ .valid = true, .type = EVENT_EXTERNAL,
@@ -48,13 +61,13 @@ void irq_deliver(struct vm *vm)
 		vm->vcpu.injecting = true;
 		pc_intr_ack(vm, (uint8_t)view.vector);
 		vm->stats.interrupts++;
-		active_backend->interrupt_window(&vm->vcpu, false);
+		set_window(vm, false);
 		break;
 	case IRQ_OPEN_WINDOW:
-		active_backend->interrupt_window(&vm->vcpu, true);
+		set_window(vm, true);
 		break;
 	case IRQ_NOTHING:
-		active_backend->interrupt_window(&vm->vcpu, false);
+		set_window(vm, false);
 		break;
 	}
 }

@@ -24,14 +24,24 @@
  * came at every entry before the guest's next instruction. */
 #define DEADLINE_MIN_TICKS 20000
 
+/* prepare_entry's *armed before a slice's first entry: no deadline armed yet. */
+#define NO_DEADLINE_ARMED 0
+
 /* Before each entry: vm's interrupts (kernel/irq.c), and the backend's timer
- * armed to exit by the deadline of its chips' next timer. */
-static void prepare_entry(struct vm *vm)
+ * armed to exit by the deadline of its chips' next timer. *armed: the
+ * deadline the timer was last armed for in this slice (NO_DEADLINE_ARMED at
+ * its start). A deadline counts down from each entry, so it is armed at every
+ * one; with none, the timer runs for the slice alone and, once armed so, is
+ * left alone until a deadline comes. */
+static void prepare_entry(struct vm *vm, uint64_t *armed)
 {
 	uint64_t deadline, now;
 
 	irq_deliver(vm);
 	deadline = pc_deadline(vm);
+	if (deadline == VCLOCK_NEVER && *armed == VCLOCK_NEVER)
+		return; /* most entries of a VM without timers */
+	*armed = deadline;
 	now = vclock_now(vm);
 	active_backend->set_deadline(&vm->vcpu, deadline == VCLOCK_NEVER ? VCLOCK_NEVER
 					       : deadline > now + DEADLINE_MIN_TICKS ? deadline - now
@@ -48,11 +58,11 @@ static void prepare_entry(struct vm *vm)
 static uint64_t run_slice(struct vm *vm, uint64_t slice, uint64_t switch_start, uint64_t deadline)
 {
 	struct vm_exit e;
-	uint64_t now;
+	uint64_t now, armed = NO_DEADLINE_ARMED;
 
 	cpustate_load(&vm->vcpu); /* its x87/SSE and DR0-DR3, whoever ran before */
 	for (;;) {
-		prepare_entry(vm);
+		prepare_entry(vm, &armed);
 		if (vm->halted)
 			break; /* parked, no interrupt to wake it: the slice ends */
 		active_backend->run(&vm->vcpu, &e);

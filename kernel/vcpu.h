@@ -40,6 +40,7 @@ struct vcpu {
 	uint8_t fpu[FXSAVE_AREA_SIZE] __attribute__((aligned(16)));
 	struct event raised;     /**< the exception a handler raises for the guest at this exit (kernel/event.h) */
 	bool injecting;          /**< the next entry already delivers an event (kernel/dispatch.c, kernel/irq.c) */
+	bool window_open;        /**< its interrupt window is open (set_window, kernel/irq_deliver.c: the one place that opens and closes it) */
 	struct vm *vm;           /**< the VM this vCPU belongs to */
 	void *backend;           /**< the backend's own state (VMCS or VMCB) */
 };

@@ -3,10 +3,10 @@
  * directory; the others hold shadow page tables (and, with lab 6, the other
  * roots' directories). A page is taken from the free ones after the clock;
  * when none is free an emptied table is reused, else the clock evicts a
- * table. Each page counts its present (and global, and large) entries and remembers
- * the range of entries ever written, so that only that range is scanned and
- * zeroed. Lab 6 hears of every entry written and every table freed
- * (shadow/roots.h).
+ * table. Each page counts its present entries (and, of those, its global
+ * ones and its pieces of guest 4 MiB pages) and remembers the range of
+ * entries ever written, so that only that range is scanned and zeroed.
+ * Lab 6 hears of every entry written and every table freed (shadow/roots.h).
  */
 #include "shadow/pool.h"
 #include "shadow/roots.h"

@@ -214,7 +214,7 @@ static bool pde_changed(const struct vtlb *v, int i)
 
 	if (!pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS) || !(*pde & PTE_A))
 		return true;
-	return !(*pde & PTE_D) && has_writable_large(v, i);
+	return !(*pde & PTE_D) && v->larges[i] && has_writable_large(v, i);
 }
 
 /* Free the shadow PTs of the root in slot; returns the entries they held. */

@@ -42,8 +42,9 @@ enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mo
  * frame is RAM; writable only with R/W in both and D in gpte. (shadow/prefetch.c) */
 uint32_t vtlb_gives(const struct vtlb *v, uint32_t pde, uint32_t gpte, uint32_t global);
 
-/* With the cache on, after a hidden fault filled gva: fill the empty entries of its
- * aligned group from the same guest table where vtlb_gives gives one. (shadow/prefetch.c) */
+/* With the cache on, after a hidden fault filled gva into a shadow PT that was empty: fill
+ * the empty entries of its aligned group from the same guest table where vtlb_gives gives
+ * one. (shadow/prefetch.c) */
 void vtlb_prefetch(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
 
 #endif

@@ -153,7 +153,7 @@ int vtlb_drop_large(struct vtlb *v, uint32_t gva)
 	int i = pt_page(v, PDX(gva)), n = 0;
 
 	if (i == NO_PT || !v->larges[i])
-		return 0;
+		return 0; /* most INVLPGs: no piece of a 4 MiB page to look for */
 	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
 		if (pool_page(v, i)[ptx] & SPTE_LARGE) {
 			vtlb_put_entry(v, i, (uint32_t)ptx, 0);

@@ -143,7 +143,7 @@ struct vtlb {
 	int8_t slot_of_page[VTLB_POOL_MAX]; /**< the slot of the root each pool page belongs to */
 	uint16_t present[VTLB_POOL_MAX];    /**< present entries in each pool page's PT */
 	uint16_t globals[VTLB_POOL_MAX];    /**< of those, SPTE_GLOBAL ones */
-	uint16_t larges[VTLB_POOL_MAX];     /**< of those, SPTE_LARGE ones (pieces of guest 4 MiB pages) */
+	uint16_t larges[VTLB_POOL_MAX];     /**< of those, SPTE_LARGE ones: vtlb_drop_large scans only a PT holding some */
 	uint16_t written_lo[VTLB_POOL_MAX]; /**< each pool page's lowest entry written since it was
 					     zeroed (ENTRIES: none), so that only these are scanned and zeroed */
 	uint16_t written_hi[VTLB_POOL_MAX]; /**< and its highest */

@@ -4,7 +4,8 @@
  * that never runs: the backend's segment bases and code size are fakes, the
  * guest's code is a byte array. The check blames lab 1 only for an address
  * the instruction does not name, in 16-bit code as in 32-bit code; where the
- * decoder cannot tell, it logs that and lets the exit go on.
+ * decoder cannot tell, it logs that and lets the exit go on. With the guest's
+ * paging on it decodes nothing: the virtual TLB shows a wrong address there.
  */
 #include <criterion/criterion.h>
 
@@ -18,6 +19,7 @@
 static struct vm vm;
 static uint8_t code[INSN_MAX_LEN];
 static size_t code_len;
+static size_t code_reads; /* calls of vm_read_code */
 static bool code32;
 static uint32_t bases[SEG_COUNT];
 
@@ -40,6 +42,7 @@ size_t vm_read_code(struct vm *v, uint64_t linear, uint8_t *buf, size_t n)
 	size_t at = (size_t)(linear - CODE_BASE), got = 0;
 
 	(void)v;
+	code_reads++;
 	for (; got < n && at + got < code_len; got++)
 		buf[got] = code[at + got];
 	return got;
@@ -62,6 +65,7 @@ static void setup(void)
 	fake_cpu_reset();
 	memset(&vm, 0, sizeof(vm));
 	memset(bases, 0, sizeof(bases));
+	code_reads = 0;
 	bases[SEG_CS] = CODE_BASE;
 	active_backend = &fake_backend;
 	code32 = true;
@@ -132,4 +136,14 @@ Test(lab1check, refused_or_other_bytes_are_logged_not_blamed)
 	cr_assert(CHECK("\x0f\xa2", 0x1000)); /* cpuid: the bytes changed since the exit */
 	cr_assert_neq(vm.state, VM_STOPPED, "%s", vm.stop_reason);
 	cr_assert(strstr(cpu.last_message, "not INVLPG"), "%s", cpu.last_message);
+}
+
+Test(lab1check, paging_on_decodes_nothing)
+{
+	vm.vcpu.cr0 = CR0_PE | CR0_PG;
+	vm.vcpu.gpr[GPR_RBX] = 0x00385fa0;
+	cr_assert(CHECK("\x0f\x01\x3b", 0x1000)); /* invlpg (%ebx): lab 1 is not checked */
+	cr_assert_neq(vm.state, VM_STOPPED, "%s", vm.stop_reason);
+	cr_assert_eq(code_reads, 0, "the guest's bytes were read with paging on");
+	cr_assert_eq(cpu.messages, 0, "%s", cpu.last_message);
 }

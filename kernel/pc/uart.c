@@ -163,6 +163,7 @@ void uart_reset(struct vm *vm)
 		pc_set_irq(vm, UART_IRQ, false);
 	memset(u, 0, sizeof(*u)); /* master reset: IER, FCR, LCR, MCR 0 (Table III, reset configuration) */
 	u->msr = MSR_NULL_MODEM;
+	u->rx_idle = true; /* the host has no byte at hand until its input opens (uart_receive) */
 }
 
 void uart_receive(struct vm *vm)
@@ -237,7 +238,8 @@ uint32_t uart_read(struct vm *vm, uint16_t port, unsigned size)
 	uint8_t value;
 
 	(void)size;
-	uart_receive(vm); /* what the host has for the receiver by now */
+	if (console_input_open_for(vm->id))
+		uart_receive(vm); /* what the host has for the receiver by now; with input closed, nothing */
 	value = read_reg(&vm->pc.uart, (unsigned)(port - COM1_PORT));
 	update_line(vm);
 	return value;

@@ -96,7 +96,9 @@ static void save_guest_state(struct vcpu *v, const struct vmcb *vmcb)
 
 /* V_IRQ at the highest priority, V_TPR ignored, with the VINTR intercept: the
  * guest exits (code 0x64) where it would take a virtual interrupt, that is
- * with IF=1 and outside an interrupt shadow. APM Vol2 15.21.4 */
+ * with IF=1 and outside an interrupt shadow. The intercept leaves V_IRQ set:
+ * kernel/irq_deliver.c closes the window before the next VMRUN unless it
+ * still waits for one. APM Vol2 15.21.4 */
 static void svm_interrupt_window(struct vcpu *v, bool open)
 {
 	struct vmcb_control *c = &((struct svm_vcpu *)v->backend)->vmcb->control;
@@ -139,8 +141,6 @@ static void svm_run(struct vcpu *v, struct vm_exit *e)
 	}
 	if (e->kind == EXIT_PREEMPT)
 		__asm__ volatile("sti; nop; cli"); /* take the pending host interrupt now */
-	if (e->kind == EXIT_INTR_WINDOW)
-		svm_interrupt_window(v, false); /* V_IRQ asked only for this exit. APM Vol2 15.21.4 */
 }
 
 /* The guest's ASID keeps its translations across VMRUN on real hardware:

@@ -234,15 +234,11 @@ static void vmx_end_interrupt_shadow(struct vcpu *v)
  * reason 7 before any instruction with IF=1 and no shadow. SDM Vol3C 26.6.5 */
 static void vmx_interrupt_window(struct vcpu *v, bool open)
 {
-	struct vmx_vcpu *x = v->backend;
 	uint32_t proc;
 
-	if (x->window == open)
-		return;
 	make_current(v);
 	proc = (uint32_t)vmread(CPU_BASED_VM_EXEC_CONTROL);
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, open ? proc | CPU_INTR_WINDOW_EXITING : proc & ~CPU_INTR_WINDOW_EXITING);
-	x->window = open;
 }
 
 /* The VMX-preemption timer starts at the slice, or at the deadline when that

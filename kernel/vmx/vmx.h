@@ -15,7 +15,6 @@
 struct vmx_vcpu {
 	void *vmcs;    /**< the 4 KiB VMCS region */
 	bool launched; /**< VMLAUNCH done: the next entry is VMRESUME */
-	bool window;   /**< interrupt-window exiting is on (kernel/irq.c opened it) */
 	uint32_t timer_value; /**< the VMX-preemption timer value in the VMCS */
 };
 
