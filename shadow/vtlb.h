@@ -34,7 +34,7 @@
 #define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
 #define VTLB_ROOTS    8     /**< slots of roots (shadow page directories) per VM: one per cached guest address space (lab 6) */
 #define VTLB_GUEST_FRAMES 16384 /**< guest frames lab 6 can write-protect: 64 MiB of guest RAM */
-#define VTLB_UNSYNC_MAX   64    /**< guest page tables remembered as written between resyncs */
+#define VTLB_UNSYNC_MAX   64    /**< written (unsync) guest page tables listed at once; past that, the next resync drops everything */
 #define VTLB_NO_FRAME     0xFFFFFFFFu /**< derived_from[] of a shadow PT filled from a 4 MiB page */
 #define VTLB_DEVICES_MAX  4     /**< ranges of device memory per VM (vtlb_add_device) */
 
@@ -170,7 +170,7 @@ struct vtlb {
 	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
 	uint16_t rw_maps[VTLB_GUEST_FRAMES];  /**< per guest frame: writable shadow entries mapping it */
 	struct vtlb_place rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed */
-	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: syncs in a row that found its shadows changed (lab 6) */
+	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: syncs of the written table, for the flood rule (lab 6) */
 	uint32_t unsync_list[VTLB_UNSYNC_MAX]; /**< those frames (gpa), for vtlb_resync() */
 	int unsync_count;                   /**< entries in unsync_list; above VTLB_UNSYNC_MAX: lost count */
 	bool write_protected;               /**< the last vtlb_set_pte() made its entry read-only: its frame holds a guest table */
@@ -404,13 +404,13 @@ bool vtlb_cache_init(struct vtlb *v);
 /** @brief Lab 6: the guest wrote write-protected guest table @p gpa: note it as unsync; the write goes through. */
 void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa);
 
-/** @brief Lab 6: bring every written (unsync) guest table the root in @p slot uses back in sync, and protect it again unless it is flooded; returns the changes vtlb_sync_table() made. */
+/** @brief Lab 6: bring every written (unsync) guest table the root in @p slot uses back in sync, and protect it again unless it is flooded; a listed table no shadow is derived from leaves the list; past VTLB_UNSYNC_MAX written tables, drop every entry instead. Returns the changes vtlb_sync_table() made, or the entries dropped. */
 int vtlb_resync(struct vtlb *v, int slot);
 
-/** @brief Lab 6: a MOV to CR3: resync, then make the shadow of @p mode's CR3 current, cached or new. */
+/** @brief Lab 6: a MOV to CR3: make the shadow of @p mode's CR3 current, cached or new, then resync the written tables it uses. */
 void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode);
 
-/** @brief Lab 6: INVLPG @p gva with the cache on: resync, then lab 4's invalidation. */
+/** @brief Lab 6: INVLPG @p gva with the cache on: sync the current root's page directory if it was written (INVLPG empties the paging-structure caches), then lab 4's invalidation. */
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
 
 /* ---- given: the walk trace (shadow/trace.c) ---- */
