@@ -423,6 +423,21 @@ Test(cache, a_directory_changed_and_changed_back_around_an_invlpg_leaves_no_stal
 		      "after the PDE went back to its first table and a CR3 write, X2 still maps the frame of the other table: vtlb_cache_invlpg must sync the current root's page directory when it is unsync (INVLPG empties the paging-structure caches, SDM Vol3A 4.10.4.1), so that no shadow PT holds entries of two guest tables");
 }
 
+Test(cache, a_directory_synced_by_invlpg_leaves_the_list)
+{
+	fill_two_pages();
+	for (int k = 0; k < 600; k++) { /* a guest that edits a PDE before every INVLPG */
+		vtlb_cache_pt_written(&vt, PD_GPA);
+		*entry(PD_GPA + 0x300 * 4) = k & 1 ? 0 : (0x00400000u | PTE_PS | RWX);
+		vtlb_cache_invlpg(&vt, &mode, 0xC0000000u);
+	}
+	cr_assert_leq(vt.unsync_count, VTLB_UNSYNC_MAX,
+		      "a page directory synced by INVLPG is in sync again and must leave unsync_list (vtlb_cache_invlpg): listed again at every INVLPG, it filled the list (%d), and the next CR3 write dropped every entry",
+		      vt.unsync_count);
+	guest_writes_cr3(PD_GPA);
+	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "X1's entry survives: no list overflow dropped everything");
+}
+
 Test(cache, invlpg_leaves_written_page_tables_to_the_cr3_write)
 {
 	fill_two_pages();

@@ -112,12 +112,25 @@ void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 	vtlb_resync(v, slot);
 }
 
+/* Take guest table gpa off the list of written tables (it was synced outside vtlb_resync). */
+static void unlist(struct vtlb *v, uint32_t gpa)
+{
+	for (int k = 0; k < v->unsync_count && k < VTLB_UNSYNC_MAX; k++)
+		if (v->unsync_list[k] == gpa) {
+			v->unsync_list[k] = v->unsync_list[--v->unsync_count];
+			return;
+		}
+}
+
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 {
-	uint32_t pd = v->roots[v->cur].guest_pd;
+	uint32_t pd = v->roots[v->cur].guest_pd, f = pd >> PAGE_SHIFT_4K;
 
 	/* INVLPG empties the paging-structure caches too: a changed PDE counts now. */
-	if (v->unsync[pd >> PAGE_SHIFT_4K])
+	if (f < VTLB_GUEST_FRAMES && v->unsync[f]) {
 		sync(v, pd);
+		if (!v->unsync[f])
+			unlist(v, pd); /* else its next write would list it again */
+	}
 	vtlb_invlpg(v, mode, gva);
 }
