@@ -17,6 +17,7 @@ SHADOW_SRCS := \
 	shadow/fill.c \
 	shadow/invalidate.c \
 	shadow/roots.c \
+	shadow/prefetch.c \
 	shadow/cache.c
 
 KERNEL_SRCS := \

@@ -178,6 +178,7 @@ void mmu_report(const struct vm *vm)
 	       vm->id, s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops, s->cr3_drops,
 	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
 	if (vm->vtlb.caching)
-		hv_log("vm%d cache: %lu CR3 writes found their address space's shadow, %lu started one; %lu writes to protected guest page tables, %lu entries dropped by resync",
-		       vm->id, s->root_hits, s->root_misses, s->pt_writes, s->resync_drops);
+		hv_log("vm%d cache: %lu CR3 writes found their address space's shadow, %lu started one; %lu writes to protected guest page tables, %lu entries dropped by resync, %lu rewritten in place; %lu prefetched",
+		       vm->id, s->root_hits, s->root_misses, s->pt_writes, s->resync_drops, s->resync_updates,
+		       s->prefetches);
 }

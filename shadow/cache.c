@@ -23,9 +23,10 @@ void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa)
 	LAB_NOT_IMPLEMENTED(6);
 }
 
-int vtlb_resync(struct vtlb *v)
+int vtlb_resync(struct vtlb *v, int slot)
 {
 	(void)v;
+	(void)slot;
 	LAB_NOT_IMPLEMENTED(6);
 }
 

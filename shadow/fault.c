@@ -114,6 +114,8 @@ static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode 
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_FILLED) /* lab 6: the entry may have met a write-protected guest table */
 			r = vtlb_write_to_guest_table(v, mode, gva, hw_error, error_code, &w, why, why_size);
+		if (r == VTLB_FILLED) /* lab 6: and its neighbours come along */
+			vtlb_prefetch(v, mode, gva);
 		if (r == VTLB_BAD && w.status == WALK_BAD_GPA)
 			explain_bad(v, mode, &w, gva, why, why_size);
 		*gpa = w.gpa;

@@ -11,13 +11,17 @@
  * shadow was filled from (the page directory of each root, the page table
  * behind each shadow PT) is mapped read-only in every shadow: the guest's
  * first write to it faults, lab 6 notes the table as written ("unsync"),
- * and the write goes through; before the next CR3 write or INVLPG lab 6
- * drops what was filled from written tables (vtlb_drop_derived) and
- * protects them again (vtlb_protect). KVM calls these unsync shadow pages.
+ * and the write goes through; before the guest can rely on the change (the
+ * CR3 write that loads a root using the table, or INVLPG for the current
+ * page directory) lab 6 brings the shadows filled from it back in line
+ * (vtlb_sync_table: entries rewritten in place or dropped) and protects it
+ * again (vtlb_protect). KVM calls these unsync shadow pages.
  *
  * derived[] counts, per guest frame, the roots and shadow PTs filled from
- * it: nonzero means write-protected. derived_from[] is the reverse map from
- * a shadow PT to its guest table.
+ * it: nonzero means write-protected. derived_from[] maps a shadow PT to its
+ * guest table, and derived_first[]/derived_next[] back: the list of shadow
+ * PTs filled from each guest table, in every root (vtlb_sync_table and
+ * vtlb_root_uses walk it instead of the pool).
  *
  * A root lives in one of VTLB_ROOTS slots of v->roots[]; v->cur is the slot
  * of the root the CPU walks. The pool and the fault path tell this file of
@@ -112,6 +116,33 @@ static void underive(struct vtlb *v, uint32_t gpa)
 		v->derived[f]--;
 }
 
+/* The reverse map: shadow PT i joins (link) or leaves (unlink) the list of shadow PTs
+ * filled from guest table gpa, which starts at derived_first[] and goes on through
+ * derived_next[] (pool page 0, root 0's PD, is never a shadow PT: 0 ends a list). */
+static void link_derived(struct vtlb *v, int i, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+
+	if (f < 0)
+		return;
+	v->derived_next[i] = v->derived_first[f];
+	v->derived_first[f] = (int16_t)i;
+}
+
+/* See link_derived. */
+static void unlink_derived(struct vtlb *v, int i, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+	int16_t *p;
+
+	if (f < 0)
+		return;
+	for (p = &v->derived_first[f]; *p && *p != i; p = &v->derived_next[*p])
+		;
+	if (*p)
+		*p = v->derived_next[i];
+}
+
 void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
 {
 	const uint32_t *pde;
@@ -122,16 +153,20 @@ void vtlb_note_derived(struct vtlb *v, int i, uint32_t spte)
 	/* A 4 MiB guest page has no page table: its PDE is in the root's protected PD. */
 	v->derived_pde[i] = pde ? *pde : 0;
 	v->derived_from[i] = (spte & SPTE_LARGE) || !pde ? VTLB_NO_FRAME : *pde & PTE_FRAME;
-	if (v->derived_from[i] != VTLB_NO_FRAME)
+	if (v->derived_from[i] != VTLB_NO_FRAME) {
+		link_derived(v, i, v->derived_from[i]);
 		derive(v, v->derived_from[i]);
+	}
 }
 
 void vtlb_forget_derived(struct vtlb *v, int i)
 {
 	if (!v->caching)
 		return;
-	if (v->derived_from[i] != VTLB_NO_FRAME)
+	if (v->derived_from[i] != VTLB_NO_FRAME) {
+		unlink_derived(v, i, v->derived_from[i]);
 		underive(v, v->derived_from[i]);
+	}
 	v->derived_from[i] = VTLB_NO_FRAME;
 	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
 		vtlb_note_writable(v, i, (uint32_t)ptx, pool_page(v, i)[ptx], 0); /* its writable mappings go too */
@@ -183,19 +218,33 @@ static bool pde_changed(const struct vtlb *v, int i)
 
 	if (!pde || ((*pde ^ v->derived_pde[i]) & PDE_DEPENDS) || !(*pde & PTE_A))
 		return true;
-	return !(*pde & PTE_D) && has_writable_large(v, i);
+	return !(*pde & PTE_D) && v->larges[i] && has_writable_large(v, i);
 }
 
-/* Free the shadow PTs of the root in slot: all of them, or only those whose
- * guest PDE changed; returns the entries they held. */
-static int drop_root_tables(struct vtlb *v, int slot, bool only_changed)
+/* Free the shadow PTs of the root in slot; returns the entries they held. */
+static int drop_root_tables(struct vtlb *v, int slot)
 {
 	int n = 0;
 
 	for (int i = 1; i < v->high_water; i++)
-		if (v->pdx_of_page[i] >= 0 && v->slot_of_page[i] == slot && (!only_changed || pde_changed(v, i))) {
+		if (v->pdx_of_page[i] >= 0 && v->slot_of_page[i] == slot) {
 			n += v->present[i];
 			vtlb_free_pt(v, i);
+		}
+	return n;
+}
+
+/* Free the shadow PTs of the root in slot whose guest PDE changed (entries counted in
+ * stats.resync_drops); returns how many shadow PTs went. */
+static int drop_changed_tables(struct vtlb *v, int slot)
+{
+	int n = 0;
+
+	for (int i = 1; i < v->high_water; i++)
+		if (v->pdx_of_page[i] >= 0 && v->slot_of_page[i] == slot && pde_changed(v, i)) {
+			v->stats.resync_drops += v->present[i];
+			vtlb_free_pt(v, i);
+			n++;
 		}
 	return n;
 }
@@ -218,35 +267,59 @@ static bool still_given(const struct vtlb *v, uint32_t gpte, uint32_t spte)
 	return !(spte & SPTE_GLOBAL) == !(gpte & PTE_G);
 }
 
-/* Drop the entries of shadow PT i that guest page table gpa no longer gives. */
-static int drop_changed_entries(struct vtlb *v, int i, uint32_t gpa)
+/* Bring the entries of shadow PT i in line with guest page table gpa: an entry
+ * the table no longer gives is rewritten from its PTE (vtlb_gives, under the PDE
+ * the shadow PT was filled under) or, when the PTE gives no page, dropped.
+ * Returns the entries rewritten or dropped (counted in stats as well). */
+static int sync_entries(struct vtlb *v, int i, uint32_t gpa)
 {
+	uint32_t *pt = pool_page(v, i);
+	const uint32_t *gpt = guest_entry(&v->mem, gpa); /* the whole table: RAM ends at a page */
 	int n = 0;
 
-	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1)) {
-		uint32_t spte = pool_page(v, i)[ptx];
-		const uint32_t *gpte = guest_entry(&v->mem, gpa + (uint32_t)ptx * 4);
+	/* Every entry of a written table is checked: the loop is vtlb_next_present's, unrolled
+	 * into this one because a resync pays it for every present entry. */
+	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i] && ptx < ENTRIES; ptx++) {
+		uint32_t spte = pt[ptx], now = 0;
 
-		if (!gpte || !still_given(v, *gpte, spte)) {
-			vtlb_put_entry(v, i, (uint32_t)ptx, 0);
-			v->hw_flush = true;
-			n++;
-		}
+		if (!(spte & PTE_P) || (gpt && still_given(v, gpt[ptx], spte)))
+			continue;
+		if (gpt && !(spte & SPTE_GLOBAL) == !(gpt[ptx] & PTE_G)) /* G changed: CR4.PGE decides, a fill knows it */
+			now = vtlb_protect_entry(v, vtlb_gives(v, v->derived_pde[i], gpt[ptx], spte & SPTE_GLOBAL));
+		vtlb_put_entry(v, i, ptx, now);
+		v->hw_flush = true;
+		if (now)
+			v->stats.resync_updates++;
+		else
+			v->stats.resync_drops++;
+		n++;
 	}
 	return n;
 }
 
-int vtlb_drop_derived(struct vtlb *v, uint32_t gpa)
+bool vtlb_root_uses(const struct vtlb *v, int slot, uint32_t gpa)
 {
-	int n = 0;
+	int f = frame_of(v, gpa);
+
+	if (v->roots[slot].pd_page != NO_PT && v->roots[slot].guest_pd == gpa)
+		return true;
+	for (int i = f < 0 ? 0 : v->derived_first[f]; i; i = v->derived_next[i])
+		if (v->slot_of_page[i] == slot)
+			return true;
+	return false;
+}
+
+int vtlb_sync_table(struct vtlb *v, uint32_t gpa)
+{
+	int n = 0, f;
 
 	gpa &= PTE_FRAME;
-	for (int i = 1; i < v->high_water; i++)
-		if (v->pdx_of_page[i] >= 0 && v->derived_from[i] == gpa)
-			n += drop_changed_entries(v, i, gpa);
+	f = frame_of(v, gpa);
+	for (int i = f < 0 ? 0 : v->derived_first[f]; i; i = v->derived_next[i])
+		n += sync_entries(v, i, gpa);
 	for (int slot = 0; slot < VTLB_ROOTS; slot++)
 		if (v->roots[slot].pd_page != NO_PT && v->roots[slot].guest_pd == gpa)
-			n += drop_root_tables(v, slot, true);
+			n += drop_changed_tables(v, slot);
 	return n;
 }
 
@@ -279,7 +352,7 @@ void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd)
 		root->pd_page = (int16_t)vtlb_take_page(v);
 		vtlb_claim_page(v, root->pd_page, PD_PAGE, slot);
 	} else {
-		drop_root_tables(v, slot, false);
+		drop_root_tables(v, slot);
 		underive(v, root->guest_pd);
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
@@ -299,7 +372,7 @@ static void release_root(struct vtlb *v, int slot)
 {
 	struct vtlb_root *root = &v->roots[slot];
 
-	drop_root_tables(v, slot, false);
+	drop_root_tables(v, slot);
 	underive(v, root->guest_pd);
 	v->pdx_of_page[root->pd_page] = FREE_PAGE;
 	v->pages_in_use--;

@@ -37,4 +37,14 @@ enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mo
 					   uint32_t hw_error, uint32_t *error_code, struct walk *w,
 					   char *why, size_t why_size);
 
+/* The shadow entry guest PTE gpte under guest PDE pde gives without a walk (global:
+ * SPTE_GLOBAL or 0), as a fill would for a read: 0 unless both have P and A and the
+ * frame is RAM; writable only with R/W in both and D in gpte. (shadow/prefetch.c) */
+uint32_t vtlb_gives(const struct vtlb *v, uint32_t pde, uint32_t gpte, uint32_t global);
+
+/* With the cache on, after a hidden fault filled gva into a shadow PT that was empty: fill
+ * the empty entries of its aligned group from the same guest table where vtlb_gives gives
+ * one. (shadow/prefetch.c) */
+void vtlb_prefetch(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
+
 #endif

@@ -34,7 +34,7 @@
 #define VTLB_SEEN     4096  /**< pages remembered per epoch, to count refills (a power of two) */
 #define VTLB_ROOTS    8     /**< slots of roots (shadow page directories) per VM: one per cached guest address space (lab 6) */
 #define VTLB_GUEST_FRAMES 16384 /**< guest frames lab 6 can write-protect: 64 MiB of guest RAM */
-#define VTLB_UNSYNC_MAX   64    /**< guest page tables remembered as written between resyncs */
+#define VTLB_UNSYNC_MAX   64    /**< written (unsync) guest page tables listed at once; past that, the next resync drops everything */
 #define VTLB_NO_FRAME     0xFFFFFFFFu /**< derived_from[] of a shadow PT filled from a 4 MiB page */
 #define VTLB_DEVICES_MAX  4     /**< ranges of device memory per VM (vtlb_add_device) */
 
@@ -106,6 +106,8 @@ struct vtlb_stats {
 	uint64_t root_misses;   /**< lab 6: CR3 writes that had to start a shadow PD */
 	uint64_t pt_writes;     /**< lab 6: guest writes to write-protected page tables */
 	uint64_t resync_drops;  /**< lab 6: shadow entries dropped because their guest table was written */
+	uint64_t resync_updates; /**< lab 6: shadow entries rewritten in place from their written guest table */
+	uint64_t prefetches;    /**< lab 6: shadow entries filled beside a hidden fault's, from the same guest table */
 	uint32_t pages_peak;    /**< most shadow pages in use at once */
 };
 
@@ -160,15 +162,15 @@ struct vtlb {
 	bool caching;                       /**< lab 6 is on: keep roots, protect their guest tables */
 	uint32_t switches;                  /**< root switches so far, for last_used */
 	uint32_t derived_from[VTLB_POOL_MAX]; /**< the guest PT (gpa) each shadow PT was filled from */
+	int16_t derived_first[VTLB_GUEST_FRAMES]; /**< per guest frame: the first shadow PT filled from it (0: none) */
+	int16_t derived_next[VTLB_POOL_MAX];  /**< the next shadow PT filled from the same guest table (0: none) */
 	uint32_t derived_pde[VTLB_POOL_MAX];  /**< the guest PDE each shadow PT was filled under */
 	uint16_t derived[VTLB_GUEST_FRAMES];  /**< per guest frame: roots and shadow PTs filled from it
 						   (nonzero: write-protected in every shadow) */
 	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
 	uint16_t rw_maps[VTLB_GUEST_FRAMES];  /**< per guest frame: writable shadow entries mapping it */
 	struct vtlb_place rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed */
-	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: resyncs in a row that found it written (lab 6) */
-	uint16_t written_at[VTLB_GUEST_FRAMES]; /**< per guest frame: the resync that last found it written */
-	uint16_t resyncs;                   /**< resyncs so far (wrapping) */
+	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: syncs of the written table, for the flood rule (lab 6) */
 	uint32_t unsync_list[VTLB_UNSYNC_MAX]; /**< those frames (gpa), for vtlb_resync() */
 	int unsync_count;                   /**< entries in unsync_list; above VTLB_UNSYNC_MAX: lost count */
 	bool write_protected;               /**< the last vtlb_set_pte() made its entry read-only: its frame holds a guest table */
@@ -373,14 +375,20 @@ void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd);
 /** @brief Make the root in @p slot the one the CPU walks (the hypervisor then loads vtlb_cr3() as the real CR3). */
 void vtlb_root_switch(struct vtlb *v, int slot);
 
+/** @brief True when the root in @p slot was filled from guest table @p gpa: it is the root's page directory, or a page table behind one of its shadow PTs. */
+bool vtlb_root_uses(const struct vtlb *v, int slot, uint32_t gpa);
+
 /**
- * @brief Drop what guest table @p gpa no longer gives: in the shadow PTs
- * filled from it (the reverse map derived_from[]) each entry whose guest PTE
- * changed (frame, U/S, R/W with D, G), and, if it is a root's page
- * directory, each shadow PT of that root whose guest PDE changed. Returns
- * the entries dropped.
+ * @brief Bring every shadow filled from guest table @p gpa back in line with
+ * it, in every root: in each shadow PT filled from it, an entry its guest
+ * PTE no longer gives (frame, U/S, R/W with D, G, A) is rewritten from the
+ * PTE when the PTE still gives a page (vtlb_gives), else dropped; if @p gpa
+ * is a root's page directory, each shadow PT of that root whose guest PDE
+ * changed is dropped. Counts them in stats.resync_updates and
+ * stats.resync_drops. Returns the changes: entries rewritten or dropped,
+ * plus shadow PTs dropped; 0 when the shadows already agreed.
  */
-int vtlb_drop_derived(struct vtlb *v, uint32_t gpa);
+int vtlb_sync_table(struct vtlb *v, uint32_t gpa);
 
 /** @brief If shadows were filled from guest table @p gpa and it is not unsync, map it read-only everywhere. */
 void vtlb_protect(struct vtlb *v, uint32_t gpa);
@@ -396,13 +404,13 @@ bool vtlb_cache_init(struct vtlb *v);
 /** @brief Lab 6: the guest wrote write-protected guest table @p gpa: note it as unsync; the write goes through. */
 void vtlb_cache_pt_written(struct vtlb *v, uint32_t gpa);
 
-/** @brief Lab 6: drop what was filled from written (unsync) guest tables and protect them again; returns the entries dropped. */
-int vtlb_resync(struct vtlb *v);
+/** @brief Lab 6: bring every written (unsync) guest table the root in @p slot uses back in sync, and protect it again unless it is flooded; a listed table no shadow is derived from leaves the list; past VTLB_UNSYNC_MAX written tables, drop every entry instead. Returns the changes vtlb_sync_table() made, or the entries dropped. */
+int vtlb_resync(struct vtlb *v, int slot);
 
-/** @brief Lab 6: a MOV to CR3: resync, then make the shadow of @p mode's CR3 current, cached or new. */
+/** @brief Lab 6: a MOV to CR3: make the shadow of @p mode's CR3 current, cached or new, then resync the written tables it uses. */
 void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode);
 
-/** @brief Lab 6: INVLPG @p gva with the cache on: resync, then lab 4's invalidation. */
+/** @brief Lab 6: INVLPG @p gva with the cache on: sync the current root's page directory if it was written (INVLPG empties the paging-structure caches), then lab 4's invalidation. */
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva);
 
 /* ---- given: the walk trace (shadow/trace.c) ---- */

@@ -3,18 +3,21 @@
  * every CR3 write and refills it page by page when the guest switches back.
  * Here each guest address space keeps its shadow (a root, up to VTLB_ROOTS
  * of them), and a CR3 write only switches roots. That is correct only while
- * the guest tables a shadow was filled from are unchanged, so the given code
+ * the guest tables a shadow was filled from agree with it, so the given code
  * (shadow/roots.c) maps those tables read-only; a guest write to one comes
- * here, is noted ("unsync") and goes through, and before the guest can rely
- * on the change (its next CR3 write or INVLPG, SDM Vol3A 4.10.4.2) the
- * shadow entries filled from written tables are checked and the changed
- * ones dropped. A table written again and again (a guest that edits its
- * tables in a loop, like guest/access) stops being protected: it stays
- * unsync, and every resync checks it, which costs less than a fault per
- * write (KVM's "write flooding").
+ * here, is noted ("unsync") and goes through. The guest may rely on a change
+ * only after it invalidates (SDM Vol3A 4.10.4.2): a CR3 write for the address
+ * space it loads, INVLPG for one page and every paging-structure cache. So
+ * a CR3 write syncs the written tables the new root uses, INVLPG the current
+ * page directory if written, and the other written tables wait for their
+ * root (lazy). A table written at sync after sync (a guest that edits its
+ * tables in a loop, like guest/access) stays writable for a while: a sync
+ * costs less than a fault per write (KVM's "write flooding"); then it is
+ * tried read-only again, so that a table the guest stopped writing is let go.
  */
 
-#define FLOODED 4 /* resyncs in a row that found a table written: from then on it stays writable */
+#define FLOODED       4  /* syncs of a written table after which it stays writable (flooded) ... */
+#define FLOODED_SYNCS 32 /* ... for this many more syncs */
 #include "shadow/vtlb.h"
 
 bool vtlb_cache_init(struct vtlb *v)
@@ -42,48 +45,62 @@ static int resync_all(struct vtlb *v)
 {
 	int n = vtlb_drop_all(v, false);
 
+	v->stats.resync_drops += n;
 	memset(v->unsync, 0, sizeof(v->unsync));
 	memset(v->rewrites, 0, sizeof(v->rewrites));
 	return n;
 }
 
-int vtlb_resync(struct vtlb *v)
+/* Guest table gpa, written, is in sync again: its shadows agree with it. It is
+ * read-only again, unless it is flooded: the syncs of the FLOODED_SYNCS after its
+ * first FLOODED leave it writable; then it is tried read-only again. Returns the changes. */
+static int sync(struct vtlb *v, uint32_t gpa)
 {
-	int n = 0;
+	uint32_t f = gpa >> PAGE_SHIFT_4K;
+	int n;
+
+	if (!v->derived[f]) { /* no shadow is filled from it any more: nothing to sync or flood */
+		v->unsync[f] = v->rewrites[f] = 0;
+		return 0;
+	}
+	n = vtlb_sync_table(v, gpa);
+	if (++v->rewrites[f] >= FLOODED + FLOODED_SYNCS)
+		v->rewrites[f] = 0; /* the count starts again: it never wraps past a byte */
+	if (v->rewrites[f] < FLOODED) {
+		v->unsync[f] = 0;
+		vtlb_protect(v, gpa); /* if shadows are still filled from it */
+	}
+	return n;
+}
+
+int vtlb_resync(struct vtlb *v, int slot)
+{
+	int n = 0, kept = 0;
 
 	if (v->unsync_count > VTLB_UNSYNC_MAX) {
 		n = resync_all(v);
 		v->unsync_count = 0;
-	} else {
-		int kept = 0;
-
-		v->resyncs++;
-		for (int k = 0; k < v->unsync_count; k++) {
-			uint32_t table = v->unsync_list[k], f = table >> PAGE_SHIFT_4K;
-
-			n += vtlb_drop_derived(v, table);
-			v->rewrites[f] = v->written_at[f] == (uint16_t)(v->resyncs - 1) ? v->rewrites[f] + 1 : 1;
-			v->written_at[f] = v->resyncs;
-			if (v->rewrites[f] >= FLOODED) {
-				v->unsync_list[kept++] = table; /* flooded: stays unsync and listed */
-				continue;
-			}
-			v->unsync[table >> PAGE_SHIFT_4K] = 0;
-			vtlb_protect(v, table); /* if shadows are still filled from it */
-		}
-		v->unsync_count = kept;
+		return n;
 	}
-	v->stats.resync_drops += n;
+	for (int k = 0; k < v->unsync_count; k++) {
+		uint32_t table = v->unsync_list[k], f = table >> PAGE_SHIFT_4K;
+
+		if (!v->unsync[f])
+			continue; /* synced since it was listed (vtlb_cache_invlpg) */
+		if (!v->derived[f] || vtlb_root_uses(v, slot, table))
+			n += sync(v, table);
+		if (v->unsync[f])
+			v->unsync_list[kept++] = table; /* not used by this root, or flooded */
+	}
+	v->unsync_count = kept;
 	return n;
 }
 
 void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 {
 	uint32_t pd = mode->cr3 & PTE_FRAME;
-	int slot;
+	int slot = vtlb_root_find(v, pd);
 
-	vtlb_resync(v);
-	slot = vtlb_root_find(v, pd);
 	if (slot >= 0) {
 		v->stats.root_hits++;
 	} else {
@@ -92,10 +109,28 @@ void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 		v->stats.root_misses++;
 	}
 	vtlb_root_switch(v, slot);
+	vtlb_resync(v, slot);
+}
+
+/* Take guest table gpa off the list of written tables (it was synced outside vtlb_resync). */
+static void unlist(struct vtlb *v, uint32_t gpa)
+{
+	for (int k = 0; k < v->unsync_count && k < VTLB_UNSYNC_MAX; k++)
+		if (v->unsync_list[k] == gpa) {
+			v->unsync_list[k] = v->unsync_list[--v->unsync_count];
+			return;
+		}
 }
 
 void vtlb_cache_invlpg(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 {
-	vtlb_resync(v);
+	uint32_t pd = v->roots[v->cur].guest_pd, f = pd >> PAGE_SHIFT_4K;
+
+	/* INVLPG empties the paging-structure caches too: a changed PDE counts now. */
+	if (f < VTLB_GUEST_FRAMES && v->unsync[f]) {
+		sync(v, pd);
+		if (!v->unsync[f])
+			unlist(v, pd); /* else its next write would list it again */
+	}
 	vtlb_invlpg(v, mode, gva);
 }
