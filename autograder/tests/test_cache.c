@@ -474,7 +474,7 @@ Test(cache, invlpg_leaves_written_page_tables_to_the_cr3_write)
 		  "INVLPG synced a written page table: correct, but it costs a scan at every INVLPG; the guest relies only on the page it invalidates (lab 4's vtlb_invlpg) and on its page directory (sync it when unsync); the page tables wait for the next CR3 write");
 }
 
-/* ---- the flood rule: syncs FLOODED+1 to FLOODED+FLOODED_SYNCS leave a table writable ---- */
+/* ---- the flood rule: syncs FLOODED to FLOODED+FLOODED_SYNCS-1 leave a table writable ---- */
 
 Test(cache, a_table_synced_four_times_stays_writable)
 {
@@ -572,6 +572,31 @@ Test(cache, the_table_written_past_a_full_list_is_not_forgotten)
 	vtlb_resync(&vt, vt.cur);
 	cr_assert_neq(frame_at(X1), F1,
 		      "a table written when unsync_list was full must still count (unsync_count past VTLB_UNSYNC_MAX), so that the next resync drops everything; X1 still maps its old frame");
+}
+
+Test(cache, an_overflow_drops_global_entries_too)
+{
+	mode.cr4 |= CR4_PGE;
+	map4k(X1, F1, PDE_RW, RWX | PTE_G);
+	touch(X1, false);
+	cr_assert(vtlb_get_pte(&vt, X1) & SPTE_GLOBAL, "X1 is a global page");
+	write_other_tables(VTLB_UNSYNC_MAX);
+	vtlb_cache_pt_written(&vt, PT_GPA); /* one more than the list holds */
+	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX | PTE_G;
+	vtlb_resync(&vt, vt.cur);
+	cr_assert_neq(frame_at(X1), F1,
+		      "past a full list the resync cannot tell which tables were written, global pages' included: it must drop every entry, vtlb_drop_all(v, false); X1, a global page whose PTE changed, still maps its old frame");
+}
+
+Test(cache, a_directory_synced_by_invlpg_after_an_overflow_keeps_the_overflow)
+{
+	fill_two_pages();
+	vtlb_cache_pt_written(&vt, PD_GPA);
+	write_other_tables(VTLB_UNSYNC_MAX); /* one more than the list holds */
+	vtlb_cache_invlpg(&vt, &mode, X1);
+	cr_assert_gt(vt.unsync_count, VTLB_UNSYNC_MAX,
+		     "after an overflow unsync_count must stay past VTLB_UNSYNC_MAX until a resync drops everything, whatever INVLPG syncs: %d",
+		     vt.unsync_count);
 }
 
 Test(cache, an_overflowing_resync_starts_the_flood_count_again)
