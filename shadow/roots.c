@@ -359,6 +359,7 @@ void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd)
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
 	root->guest_pd = guest_pd;
+	root->loaded_at = v->switches + 1; /* the switch to it comes next */
 	derive(v, guest_pd);
 }
 
