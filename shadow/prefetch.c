@@ -47,7 +47,7 @@ void vtlb_prefetch(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 	const uint32_t *gpde, *gpt = NULL;
 
 	if (!v->caching || !(mode->cr0 & CR0_PG) || i == NO_PT || v->present[i] > PREFETCH_YOUNG ||
-	    v->roots[v->cur].loaded_at != v->roots[v->cur].last_used)
+	    !v->roots[v->cur].young)
 		return;
 	gpde = guest_entry(&v->mem, v->roots[v->cur].guest_pd + PDX(gva) * 4);
 	if (!gpde || ((*gpde ^ v->derived_pde[i]) & PTE_FRAME))

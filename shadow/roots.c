@@ -359,12 +359,14 @@ void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd)
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
 	root->guest_pd = guest_pd;
-	root->loaded_at = v->switches + 1; /* the switch to it comes next */
+	root->young = true;
 	derive(v, guest_pd);
 }
 
 void vtlb_root_switch(struct vtlb *v, int slot)
 {
+	if (slot != v->cur)
+		v->roots[v->cur].young = false; /* its first epoch is over */
 	v->cur = slot;
 	v->roots[slot].last_used = ++v->switches;
 	v->hw_flush = true; /* AMD-V: the ASID's TLB entries came from the old root */
@@ -391,6 +393,7 @@ void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
 	memset(v->rewrites, 0, sizeof(v->rewrites));
 	v->unsync_count = 0;
 	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
+	v->roots[v->cur].young = false; /* a new paging mode, not a new address space */
 	v->hw_flush = true;
 }
 

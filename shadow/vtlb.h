@@ -117,7 +117,7 @@ struct vtlb_root {
 	int16_t pd_page;            /**< pool page of the shadow PD, -1 when the slot is unused */
 	uint32_t guest_pd;          /**< lab 6: the guest page directory (CR3 & PTE_FRAME) it shadows */
 	uint32_t last_used;         /**< lab 6: the switch that last made it current, for eviction */
-	uint32_t loaded_at;         /**< lab 6: the switch at which it was loaded (vtlb_root_load) */
+	bool young;                 /**< lab 6: loaded (vtlb_root_load) and not yet switched away from: its first epoch */
 	int16_t pt_of_pdx[ENTRIES]; /**< pool page of the shadow PT at each PD index, or -1 */
 };
 
