@@ -599,6 +599,24 @@ Test(cache, a_directory_synced_by_invlpg_after_an_overflow_keeps_the_overflow)
 		     vt.unsync_count);
 }
 
+Test(cache, a_directory_synced_by_invlpg_leaves_a_full_list)
+{
+	fill_two_pages();
+	write_other_tables(VTLB_UNSYNC_MAX - 1);
+	vtlb_cache_pt_written(&vt, PD_GPA); /* the list is full, not past full */
+	vtlb_cache_invlpg(&vt, &mode, X1);
+	cr_assert_eq(vt.unsync_count, VTLB_UNSYNC_MAX - 1,
+		     "a full list has not overflowed: the directory INVLPG synced leaves it (unsync_count %d, not %d)",
+		     VTLB_UNSYNC_MAX - 1, vt.unsync_count);
+}
+
+Test(cache, an_invlpg_with_cr3_past_the_tracked_frames_changes_nothing)
+{
+	guest_writes_cr3((uint32_t)VTLB_GUEST_FRAMES << 12); /* the first frame past what lab 6 tracks: the VM stops at its next fetch */
+	vtlb_cache_invlpg(&vt, &mode, 0x1000);
+	cr_assert_eq(vt.unsync_count, 0, "per-frame arrays are indexed only below VTLB_GUEST_FRAMES");
+}
+
 Test(cache, an_overflowing_resync_starts_the_flood_count_again)
 {
 	fill_with_table_mapped();
