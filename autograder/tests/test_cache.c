@@ -562,28 +562,28 @@ Test(cache, more_written_tables_than_the_list_holds_drop_everything_once)
 	cr_assert(vtlb_get_pte(&vt, X1) & PTE_P, "X1, filled again after the overflow, stays: its table was not written");
 }
 
-Test(cache, the_table_written_past_a_full_list_is_not_forgotten)
+/* X1 (PTE flags flags) filled, a full list, then X1's table written past it (X1 -> F3) and a resync. */
+static void remap_past_a_full_list(uint32_t flags)
 {
-	map4k(X1, F1, PDE_RW, RWX);
+	map4k(X1, F1, PDE_RW, flags);
 	touch(X1, false);
 	write_other_tables(VTLB_UNSYNC_MAX);
 	vtlb_cache_pt_written(&vt, PT_GPA); /* one more than the list holds */
-	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX;
+	*entry(PT_GPA + PTX(X1) * 4) = F3 | flags;
 	vtlb_resync(&vt, vt.cur);
+}
+
+Test(cache, the_table_written_past_a_full_list_is_not_forgotten)
+{
+	remap_past_a_full_list(RWX);
 	cr_assert_neq(frame_at(X1), F1,
 		      "a table written when unsync_list was full must still count (unsync_count past VTLB_UNSYNC_MAX), so that the next resync drops everything; X1 still maps its old frame");
 }
 
 Test(cache, an_overflow_drops_global_entries_too)
 {
-	mode.cr4 |= CR4_PGE;
-	map4k(X1, F1, PDE_RW, RWX | PTE_G);
-	touch(X1, false);
-	cr_assert(vtlb_get_pte(&vt, X1) & SPTE_GLOBAL, "X1 is a global page");
-	write_other_tables(VTLB_UNSYNC_MAX);
-	vtlb_cache_pt_written(&vt, PT_GPA); /* one more than the list holds */
-	*entry(PT_GPA + PTX(X1) * 4) = F3 | RWX | PTE_G;
-	vtlb_resync(&vt, vt.cur);
+	mode.cr4 |= CR4_PGE; /* X1 is a global page */
+	remap_past_a_full_list(RWX | PTE_G);
 	cr_assert_neq(frame_at(X1), F1,
 		      "past a full list the resync cannot tell which tables were written, global pages' included: it must drop every entry, vtlb_drop_all(v, false); X1, a global page whose PTE changed, still maps its old frame");
 }
