@@ -43,6 +43,7 @@ KERNEL_SRCS := \
 	kernel/firmware/mptable.c \
 	kernel/mmu.c \
 	kernel/mmio.c \
+	kernel/ptwrite.c \
 	kernel/vclock.c \
 	kernel/pc/platform.c \
 	kernel/pc/wiring.c \

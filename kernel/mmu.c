@@ -11,6 +11,7 @@
 #include "kernel/mmio.h"
 #include "kernel/mmu.h"
 #include "kernel/palloc.h"
+#include "kernel/ptwrite.h"
 #include "kernel/vectors.h"
 #include "kernel/x86.h"
 
@@ -77,6 +78,9 @@ enum resume mmu_page_fault(struct vm *vm, struct vm_exit *e)
 	case VTLB_DEVICE:
 		resume = mmio_access(vm, e, gpa);
 		break;
+	case VTLB_PT_WRITE:
+		resume = ptwrite_emulate(vm, e, gpa);
+		break;
 	}
 	flush_if_dropped(vm); /* a full pool evicts */
 	return resume;
@@ -135,6 +139,7 @@ bool mmu_access(struct vm *vm, uint32_t linear, void *buf, size_t n, bool write)
 		case VTLB_BAD:
 			vm_stop(vm, "%s", why);
 			break;
+		case VTLB_PT_WRITE: /* not asked for: vtlb_access never emulates */
 		case VTLB_DEVICE:
 			vm_stop(vm, "device access at gpa %#x by an instruction the hypervisor does not emulate (an operand it reads or writes itself)",
 				gpa[i]);
@@ -178,7 +183,7 @@ void mmu_report(const struct vm *vm)
 	       vm->id, s->hidden_faults, s->new_entries, s->refills, s->true_faults, s->invlpg_drops, s->cr3_drops,
 	       s->flush_drops, vm->vtlb.pages_in_use, s->pages_peak, s->evictions);
 	if (vm->vtlb.caching)
-		hv_log("vm%d cache: %lu CR3 writes found their address space's shadow, %lu started one; %lu writes to protected guest page tables, %lu entries dropped by resync, %lu rewritten in place; %lu prefetched",
+		hv_log("vm%d cache: %lu CR3 writes found their address space's shadow, %lu started one; %lu writes to protected guest page tables, %lu entries dropped by resync, %lu rewritten in place; %lu prefetched; %lu writes emulated",
 		       vm->id, s->root_hits, s->root_misses, s->pt_writes, s->resync_drops, s->resync_updates,
-		       s->prefetches);
+		       s->prefetches, s->pt_emulated);
 }

@@ -100,7 +100,7 @@ static void drop_faulting_page(struct vtlb *v, uint32_t gva)
  * then refuse a frame outside RAM, count, and invalidate on a reflected fault. */
 static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					uint32_t hw_error, uint32_t *error_code, uint32_t *gpa,
-					char *why, size_t why_size)
+					bool may_emulate, char *why, size_t why_size)
 {
 	enum vtlb_result r;
 	struct walk w;
@@ -113,7 +113,8 @@ static enum vtlb_result fill_for_access(struct vtlb *v, const struct guest_mode 
 	} else {
 		r = vtlb_fill(v, mode, gva, hw_error, error_code, &w);
 		if (r == VTLB_FILLED) /* lab 6: the entry may have met a write-protected guest table */
-			r = vtlb_write_to_guest_table(v, mode, gva, hw_error, error_code, &w, why, why_size);
+			r = vtlb_write_to_guest_table(v, mode, gva, hw_error, error_code, &w, may_emulate,
+						      why, why_size);
 		if (r == VTLB_FILLED) /* lab 6: and its neighbours come along */
 			vtlb_prefetch(v, mode, gva);
 		if (r == VTLB_BAD && w.status == WALK_BAD_GPA)
@@ -142,7 +143,7 @@ enum vtlb_result vtlb_page_fault(struct vtlb *v, const struct guest_mode *mode, 
 
 	if (error_code_contradicts_shadow(v, gva, hw_error, why, why_size))
 		return VTLB_BAD;
-	r = fill_for_access(v, mode, gva, hw_error, error_code, gpa, why, why_size);
+	r = fill_for_access(v, mode, gva, hw_error, error_code, gpa, true, why, why_size);
 	if (r == VTLB_FILLED)
 		v->stats.hidden_faults++;
 	return r;
@@ -153,5 +154,5 @@ enum vtlb_result vtlb_access(struct vtlb *v, const struct guest_mode *mode, uint
 {
 	uint32_t access = (write ? PFERR_W : 0) | (user ? PFERR_U : 0);
 
-	return fill_for_access(v, mode, gva, access, error_code, gpa, why, why_size);
+	return fill_for_access(v, mode, gva, access, error_code, gpa, false, why, why_size);
 }

@@ -3,9 +3,9 @@
  * (vtlb_gives), used to rewrite an entry in place when a resync finds its
  * guest PTE changed (vtlb_sync_table, shadow/roots.c), and to fill the
  * neighbours of a hidden fault's entry from the same guest table
- * (vtlb_prefetch) when that shadow PT was just started: a new root, or a
- * table dropped and filled again, whose pages the guest has mostly touched
- * already (A set). A table that fills by faults one page at a time is left to
+ * (vtlb_prefetch) when that shadow PT was just started in a root's first
+ * epoch (a new address space, or one loaded again), whose pages the guest has
+ * mostly touched already (A set). A table that fills by faults one page at a time is left to
  * them: a prefetch there costs more than the faults it saves (make bench, guest
  * aging). Both install only what the CPU's own walk could have
  * cached without writing the guest's tables: nothing unless A is already set
@@ -19,7 +19,7 @@
 #include "shadow/roots.h"
 
 #define PREFETCH 8 /* entries filled around a hidden fault's: its aligned group of 8 (32 bytes of the guest table), as KVM does */
-#define PREFETCH_YOUNG 8 /* only into a shadow PT that holds no more entries than this: just started (a new root, a new table) */
+#define PREFETCH_YOUNG 8 /* only into a shadow PT that holds no more entries than this: just started */
 
 uint32_t vtlb_gives(const struct vtlb *v, uint32_t pde, uint32_t gpte, uint32_t global)
 {
@@ -46,7 +46,8 @@ void vtlb_prefetch(struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
 	uint32_t first = PTX(gva) & ~(PREFETCH - 1u), pde, *pt;
 	const uint32_t *gpde, *gpt = NULL;
 
-	if (!v->caching || !(mode->cr0 & CR0_PG) || i == NO_PT || v->present[i] > PREFETCH_YOUNG)
+	if (!v->caching || !(mode->cr0 & CR0_PG) || i == NO_PT || v->present[i] > PREFETCH_YOUNG ||
+	    !v->roots[v->cur].young)
 		return;
 	gpde = guest_entry(&v->mem, v->roots[v->cur].guest_pd + PDX(gva) * 4);
 	if (!gpde || ((*gpde ^ v->derived_pde[i]) & PTE_FRAME))

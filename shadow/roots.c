@@ -267,33 +267,35 @@ static bool still_given(const struct vtlb *v, uint32_t gpte, uint32_t spte)
 	return !(spte & SPTE_GLOBAL) == !(gpte & PTE_G);
 }
 
-/* Bring the entries of shadow PT i in line with guest page table gpa: an entry
- * the table no longer gives is rewritten from its PTE (vtlb_gives, under the PDE
- * the shadow PT was filled under) or, when the PTE gives no page, dropped.
- * Returns the entries rewritten or dropped (counted in stats as well). */
+/* Bring entry ptx of shadow PT i in line with guest page table gpa: kept if the
+ * table still gives it, rewritten from its PTE (vtlb_gives, under the PDE the
+ * shadow PT was filled under) or, when the PTE gives no page, dropped. Returns 1
+ * when it changed (counted in stats as well), else 0. */
+static int sync_entry(struct vtlb *v, int i, uint32_t gpa, uint32_t ptx)
+{
+	uint32_t spte = pool_page(v, i)[ptx], now = 0;
+	const uint32_t *gpte = guest_entry(&v->mem, gpa + ptx * 4);
+
+	if (!(spte & PTE_P) || (gpte && still_given(v, *gpte, spte)))
+		return 0;
+	if (gpte && !(spte & SPTE_GLOBAL) == !(*gpte & PTE_G)) /* G changed: CR4.PGE decides, a fill knows it */
+		now = vtlb_protect_entry(v, vtlb_gives(v, v->derived_pde[i], *gpte, spte & SPTE_GLOBAL));
+	vtlb_put_entry(v, i, ptx, now);
+	v->hw_flush = true;
+	if (now)
+		v->stats.resync_updates++;
+	else
+		v->stats.resync_drops++;
+	return 1;
+}
+
+/* Bring every entry of shadow PT i in line with guest page table gpa; returns the changes. */
 static int sync_entries(struct vtlb *v, int i, uint32_t gpa)
 {
-	uint32_t *pt = pool_page(v, i);
-	const uint32_t *gpt = guest_entry(&v->mem, gpa); /* the whole table: RAM ends at a page */
 	int n = 0;
 
-	/* Every entry of a written table is checked: the loop is vtlb_next_present's, unrolled
-	 * into this one because a resync pays it for every present entry. */
-	for (uint32_t ptx = v->written_lo[i]; ptx <= v->written_hi[i] && ptx < ENTRIES; ptx++) {
-		uint32_t spte = pt[ptx], now = 0;
-
-		if (!(spte & PTE_P) || (gpt && still_given(v, gpt[ptx], spte)))
-			continue;
-		if (gpt && !(spte & SPTE_GLOBAL) == !(gpt[ptx] & PTE_G)) /* G changed: CR4.PGE decides, a fill knows it */
-			now = vtlb_protect_entry(v, vtlb_gives(v, v->derived_pde[i], gpt[ptx], spte & SPTE_GLOBAL));
-		vtlb_put_entry(v, i, ptx, now);
-		v->hw_flush = true;
-		if (now)
-			v->stats.resync_updates++;
-		else
-			v->stats.resync_drops++;
-		n++;
-	}
+	for (int ptx = vtlb_next_present(v, i, 0); ptx >= 0; ptx = vtlb_next_present(v, i, ptx + 1))
+		n += sync_entry(v, i, gpa, (uint32_t)ptx);
 	return n;
 }
 
@@ -357,11 +359,14 @@ void vtlb_root_load(struct vtlb *v, int slot, uint32_t guest_pd)
 	}
 	memset(pool_page(v, root->pd_page), 0, PAGE_SIZE_4K);
 	root->guest_pd = guest_pd;
+	root->young = true;
 	derive(v, guest_pd);
 }
 
 void vtlb_root_switch(struct vtlb *v, int slot)
 {
+	if (slot != v->cur)
+		v->roots[v->cur].young = false; /* its first epoch is over */
 	v->cur = slot;
 	v->roots[slot].last_used = ++v->switches;
 	v->hw_flush = true; /* AMD-V: the ASID's TLB entries came from the old root */
@@ -388,12 +393,60 @@ void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now)
 	memset(v->rewrites, 0, sizeof(v->rewrites));
 	v->unsync_count = 0;
 	vtlb_root_load(v, v->cur, now->cr0 & CR0_PG ? now->cr3 & PTE_FRAME : VTLB_NO_FRAME);
+	v->roots[v->cur].young = false; /* a new paging mode, not a new address space */
 	v->hw_flush = true;
+}
+
+/* Writes to one protected guest table the hypervisor emulates per epoch (between two CR3
+ * writes); the next one unsyncs it. A guest OS's demand fault or copy-on-write fault writes
+ * one or two PTEs of the current process's table per epoch: emulated, they cost an exit each
+ * and the table needs no sync at the next switch to it. A guest that rewrites a table in a
+ * loop spends the budget at once and gets the table unsync, its writes free. */
+#define EMULATED_MAX 2
+
+/* Whether the write to protected table gpa is emulated (and counted) rather than the table
+ * unsynced: until EMULATED_MAX writes to it in this epoch. */
+static bool emulate_write(struct vtlb *v, uint32_t gpa)
+{
+	int f = frame_of(v, gpa);
+
+	if (v->emulated_in[f] != (uint16_t)v->epoch) { /* a wrapped tag only changes the choice */
+		v->emulated_in[f] = (uint16_t)v->epoch;
+		v->emulated[f] = 0;
+	}
+	if (v->emulated[f] >= EMULATED_MAX)
+		return false;
+	v->emulated[f]++;
+	return true;
+}
+
+void vtlb_pt_write_done(struct vtlb *v, uint32_t gpa)
+{
+	uint32_t table = gpa & PTE_FRAME, idx = (gpa & (PAGE_SIZE_4K - 1)) / 4;
+	int f = frame_of(v, table);
+
+	v->stats.pt_emulated++;
+	for (int i = f < 0 ? 0 : v->derived_first[f]; i; i = v->derived_next[i])
+		sync_entry(v, i, table, idx);
+	for (int slot = 0; slot < VTLB_ROOTS; slot++) {
+		int i = v->roots[slot].pt_of_pdx[idx];
+
+		if (v->roots[slot].pd_page != NO_PT && v->roots[slot].guest_pd == table && i != NO_PT &&
+		    pde_changed(v, i)) {
+			v->stats.resync_drops += v->present[i];
+			vtlb_free_pt(v, i);
+		}
+	}
+}
+
+void vtlb_pt_write_refused(struct vtlb *v, uint32_t gpa)
+{
+	vtlb_cache_pt_written(v, gpa & PTE_FRAME);
 }
 
 enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					   uint32_t hw_error, uint32_t *error_code, struct walk *w,
-					   char *why, size_t why_size)
+					   bool may_emulate, char *why, size_t why_size)
 {
 	uint32_t table = v->protected_gpa;
 	enum vtlb_result r;
@@ -401,6 +454,10 @@ enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mo
 	if (!v->caching || !(hw_error & PFERR_W) || !v->write_protected)
 		return VTLB_FILLED;
 	v->stats.pt_writes++;
+	if (may_emulate && emulate_write(v, table)) {
+		w->gpa = table | (w->gpa & (PAGE_SIZE_4K - 1));
+		return VTLB_PT_WRITE;
+	}
 	vtlb_cache_pt_written(v, table);
 	v->write_protected = false;
 	r = vtlb_fill(v, mode, gva, hw_error, error_code, w);

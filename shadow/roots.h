@@ -28,14 +28,16 @@ bool vtlb_free_emptied(struct vtlb *v, int i);
 
 /*
  * A write fault was filled (the fill is in *w): when the entry was made
- * read-only because its frame holds a protected guest table, note the table
- * as written (vtlb_cache_pt_written) and fill again, writable now. Returns
- * the fill's result: VTLB_FILLED as it was, or the second fill's, or VTLB_BAD
- * (with why) when the table stays protected.
+ * read-only because its frame holds a protected guest table, either have the
+ * hypervisor emulate the write (may_emulate, within the table's budget for
+ * this epoch: VTLB_PT_WRITE, with w->gpa the address written), or note the
+ * table as written (vtlb_cache_pt_written) and fill again, writable now.
+ * Returns VTLB_PT_WRITE, or the fill's result: VTLB_FILLED as it was, or the
+ * second fill's, or VTLB_BAD (with why) when the table stays protected.
  */
 enum vtlb_result vtlb_write_to_guest_table(struct vtlb *v, const struct guest_mode *mode, uint32_t gva,
 					   uint32_t hw_error, uint32_t *error_code, struct walk *w,
-					   char *why, size_t why_size);
+					   bool may_emulate, char *why, size_t why_size);
 
 /* The shadow entry guest PTE gpte under guest PDE pde gives without a walk (global:
  * SPTE_GLOBAL or 0), as a fill would for a read: 0 unless both have P and A and the

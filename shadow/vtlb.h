@@ -107,6 +107,7 @@ struct vtlb_stats {
 	uint64_t pt_writes;     /**< lab 6: guest writes to write-protected page tables */
 	uint64_t resync_drops;  /**< lab 6: shadow entries dropped because their guest table was written */
 	uint64_t resync_updates; /**< lab 6: shadow entries rewritten in place from their written guest table */
+	uint64_t pt_emulated;   /**< lab 6: of pt_writes, the ones the hypervisor emulated (the table stayed protected) */
 	uint64_t prefetches;    /**< lab 6: shadow entries filled beside a hidden fault's, from the same guest table */
 	uint32_t pages_peak;    /**< most shadow pages in use at once */
 };
@@ -116,6 +117,7 @@ struct vtlb_root {
 	int16_t pd_page;            /**< pool page of the shadow PD, -1 when the slot is unused */
 	uint32_t guest_pd;          /**< lab 6: the guest page directory (CR3 & PTE_FRAME) it shadows */
 	uint32_t last_used;         /**< lab 6: the switch that last made it current, for eviction */
+	bool young;                 /**< lab 6: loaded (vtlb_root_load) and not yet switched away from: its first epoch */
 	int16_t pt_of_pdx[ENTRIES]; /**< pool page of the shadow PT at each PD index, or -1 */
 };
 
@@ -170,6 +172,8 @@ struct vtlb {
 	uint8_t unsync[VTLB_GUEST_FRAMES];    /**< per guest frame: written since it was protected */
 	uint16_t rw_maps[VTLB_GUEST_FRAMES];  /**< per guest frame: writable shadow entries mapping it */
 	struct vtlb_place rw_where[VTLB_GUEST_FRAMES]; /**< per guest frame: the last one installed */
+	uint8_t emulated[VTLB_GUEST_FRAMES];  /**< per guest frame: writes to it emulated in epoch emulated_in[] (lab 6) */
+	uint16_t emulated_in[VTLB_GUEST_FRAMES]; /**< the epoch (its low 16 bits) they were counted in */
 	uint8_t rewrites[VTLB_GUEST_FRAMES];  /**< per guest frame: syncs of the written table, for the flood rule (lab 6) */
 	uint32_t unsync_list[VTLB_UNSYNC_MAX]; /**< those frames (gpa), for vtlb_resync() */
 	int unsync_count;                   /**< entries in unsync_list; above VTLB_UNSYNC_MAX: lost count */
@@ -188,6 +192,8 @@ enum vtlb_result {
 	VTLB_BAD,     /**< outside its RAM, or an exit the shadow contradicts: stop the VM */
 	VTLB_DEVICE,  /**< the guest's tables allow the access and it reaches device memory:
 			   the hypervisor emulates the instruction; nothing was filled */
+	VTLB_PT_WRITE, /**< lab 6: a write to a write-protected guest page table: the hypervisor
+			    emulates it and calls vtlb_pt_write_done() (or vtlb_pt_write_refused()) */
 };
 
 /**
@@ -395,6 +401,12 @@ void vtlb_protect(struct vtlb *v, uint32_t gpa);
 
 /** @brief The paging mode changed (and lab 4 dropped every entry): keep one root, the shadow of @p now's CR3. */
 void vtlb_cache_reset(struct vtlb *v, const struct guest_mode *now);
+
+/** @brief Lab 6: the hypervisor emulated the guest's 4-byte write to the entry at guest-physical @p gpa of a protected table: bring every shadow filled from that entry in line. */
+void vtlb_pt_write_done(struct vtlb *v, uint32_t gpa);
+
+/** @brief Lab 6: the hypervisor cannot emulate the write to protected table @p gpa: the table goes unsync (vtlb_cache_pt_written) and the guest retries the write. */
+void vtlb_pt_write_refused(struct vtlb *v, uint32_t gpa);
 
 /* ---- lab 6 (shadow/cache.c) ---- */
 

@@ -23,7 +23,11 @@ static void setup(void)
 	fixture_setup(64);
 	mode = paged(CR0_WP, 0);
 	vt.caching = true;
+	mode.cr3 = PD_GPA + 0x10000; /* paging starts in another address space ... */
 	vtlb_cache_reset(&vt, &mode);
+	mode.cr3 = PD_GPA;           /* ... and this one is new: its first epoch */
+	vtlb_new_epoch(&vt, false);
+	vtlb_cache_cr3_write(&vt, &mode);
 }
 
 TestSuite(prefetch, .init = setup, .fini = fixture_teardown);
@@ -75,4 +79,19 @@ Test(prefetch, a_frame_outside_ram_is_never_prefetched)
 	read_fault(PAGE(0));
 	cr_assert_eq(vtlb_get_pte(&vt, PAGE(1)), 0, "a frame outside RAM is never mapped by a prefetch");
 	cr_assert_eq(vt.refused_spte, 0, "nor even tried: the fence of vtlb_set_pte refused %#x", vt.refused_spte);
+}
+
+Test(prefetch, nothing_is_prefetched_after_the_first_epoch_of_a_root)
+{
+	for (int n = 0; n < 8; n++)
+		map4k(PAGE(n), FRAME(n), PTE_P | PTE_RW | PTE_A, RWX);
+	mode.cr3 = PD_GPA + 0x10000; /* switch away and back: the root is no longer new */
+	vtlb_new_epoch(&vt, false);
+	vtlb_cache_cr3_write(&vt, &mode);
+	mode.cr3 = PD_GPA;
+	vtlb_new_epoch(&vt, false);
+	vtlb_cache_cr3_write(&vt, &mode);
+	read_fault(PAGE(0));
+	cr_assert_eq(vtlb_get_pte(&vt, PAGE(1)), 0,
+		     "a root switched back to is past its first epoch: its faults fill one page each (a prefetch there cost guest aging more than it saved)");
 }

@@ -112,10 +112,13 @@ void vtlb_cache_cr3_write(struct vtlb *v, const struct guest_mode *mode)
 	vtlb_resync(v, slot);
 }
 
-/* Take guest table gpa off the list of written tables (it was synced outside vtlb_resync). */
+/* Take guest table gpa off the list of written tables (it was synced outside vtlb_resync);
+ * past an overflow the list is left alone, so that the next resync still drops everything. */
 static void unlist(struct vtlb *v, uint32_t gpa)
 {
-	for (int k = 0; k < v->unsync_count && k < VTLB_UNSYNC_MAX; k++)
+	if (v->unsync_count > VTLB_UNSYNC_MAX)
+		return;
+	for (int k = 0; k < v->unsync_count; k++)
 		if (v->unsync_list[k] == gpa) {
 			v->unsync_list[k] = v->unsync_list[--v->unsync_count];
 			return;
