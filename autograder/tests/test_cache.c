@@ -428,6 +428,8 @@ Test(cache, invlpg_syncs_the_current_directory_when_it_was_written)
 	cr_assert_eq(vtlb_get_pte(&vt, X2), 0,
 		     "INVLPG empties the paging-structure caches (SDM Vol3A 4.10.4.1): vtlb_cache_invlpg must sync the current root's page directory when it is unsync, and the shadow PT under the changed PDE goes");
 	cr_assert_not(vt.unsync[PD_GPA >> 12], "the page directory synced by INVLPG is in sync again: unsync[] back to 0");
+	cr_assert_eq(vt.unsync_count, 0, "and it leaves unsync_list, where it was the only table: unsync_count 0, not %d",
+		     vt.unsync_count);
 	touch(X1, false);
 	cr_assert_eq(frame_at(X1), F3, "X1 is filled through the new PDE");
 }

@@ -118,7 +118,7 @@ static void unlist(struct vtlb *v, uint32_t gpa)
 {
 	if (v->unsync_count > VTLB_UNSYNC_MAX)
 		return;
-	for (int k = 0; k < v->unsync_count; k++)
+	for (int k = v->unsync_count - 1; k >= 0; k--) /* from the end: the last written first */
 		if (v->unsync_list[k] == gpa) {
 			v->unsync_list[k] = v->unsync_list[--v->unsync_count];
 			return;
