@@ -9,9 +9,11 @@
  * visible: at the latest at the next INVLPG of the page or CR3 write (SDM
  * Vol3A 4.10.4.2, Recommended Invalidation). So every guest page table a
  * shadow was filled from (the page directory of each root, the page table
- * behind each shadow PT) is mapped read-only in every shadow: the guest's
- * first write to it faults, lab 6 notes the table as written ("unsync"),
- * and the write goes through; before the guest can rely on the change (the
+ * behind each shadow PT) is mapped read-only in every shadow: a guest write
+ * to it faults. The first two in an epoch the hypervisor emulates
+ * (kernel/ptwrite.c, vtlb_pt_write_done: the table stays protected); at the
+ * next, lab 6 notes the table as written ("unsync") and the write goes
+ * through; before the guest can rely on the change (the
  * CR3 write that loads a root using the table, or INVLPG for the current
  * page directory) lab 6 brings the shadows filled from it back in line
  * (vtlb_sync_table: entries rewritten in place or dropped) and protects it
