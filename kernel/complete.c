@@ -52,6 +52,19 @@ bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], 
 	return insn_decode(bytes, *n, active_backend->code32(&vm->vcpu), vm->vcpu.gpr, in, err, err_size);
 }
 
+/* The value of register reg at width size (1: AL..BH, SDM Vol2A Table 2-2). */
+static uint32_t register_value(const uint64_t *gpr, int reg, int size)
+{
+	if (size == 1)
+		return reg < 4 ? (uint8_t)gpr[reg] : (uint8_t)(gpr[reg - 4] >> 8);
+	return size == 2 ? (uint16_t)gpr[reg] : (uint32_t)gpr[reg];
+}
+
+uint32_t insn_store_value(const struct vm *vm, const struct insn *in)
+{
+	return in->has_imm ? in->imm : register_value(vm->vcpu.gpr, in->gpr, in->opsize);
+}
+
 uint32_t operand_linear(struct vm *vm, const struct insn *in)
 {
 	return active_backend->segment_base(&vm->vcpu, in->seg) + in->addr;

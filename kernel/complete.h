@@ -33,6 +33,9 @@ bool decode_at_rip(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN], 
  */
 void insn_bytes_hex(const uint8_t *bytes, size_t n, char *out, size_t size);
 
+/** @brief The value decoded MOV to memory @p in stores: its immediate, or its register at its operand size. */
+uint32_t insn_store_value(const struct vm *vm, const struct insn *in);
+
 /** @brief The linear address of @p in's memory operand: its segment's base plus the effective address. */
 uint32_t operand_linear(struct vm *vm, const struct insn *in);
 

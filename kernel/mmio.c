@@ -52,14 +52,6 @@ static const struct mmio_chip *chip_at(uint32_t gpa)
 	return NULL;
 }
 
-/* The value of register reg at width size (1: AL..BH, SDM Vol2A Table 2-2). */
-static uint32_t register_value(const uint64_t *gpr, int reg, int size)
-{
-	if (size == 1)
-		return reg < 4 ? (uint8_t)gpr[reg] : (uint8_t)(gpr[reg - 4] >> 8);
-	return size == 2 ? (uint16_t)gpr[reg] : (uint32_t)gpr[reg];
-}
-
 /* Load value into register reg at width size: 8 and 16 bits leave the rest of
  * the register as it was, 32 bits replace it. SDM Vol1 3.4.1 */
 static void set_register(uint64_t *gpr, int reg, int size, uint32_t value)
@@ -92,7 +84,7 @@ static bool move(struct vm *vm, const struct mmio_chip *chip, const struct insn 
 	uint32_t value;
 
 	if (in->kind == INSN_MOV_STORE) {
-		value = in->has_imm ? in->imm : register_value(gpr, in->gpr, in->opsize);
+		value = insn_store_value(vm, in);
 		return chip->write(vm, offset, value);
 	}
 	if (!chip->read(vm, offset, &value))

@@ -9,16 +9,9 @@
  * SDM Vol2B MOV (Move).
  */
 #include "kernel/complete.h"
-#include "kernel/console.h"
 #include "kernel/ptwrite.h"
 
 #define ENTRY_BYTES 4 /* a 32-bit paging entry */
-
-/* The value a decoded MOV to memory stores: its immediate or its register. */
-static uint32_t stored_value(const struct vm *vm, const struct insn *in)
-{
-	return in->has_imm ? in->imm : (uint32_t)vm->vcpu.gpr[in->gpr];
-}
 
 enum resume ptwrite_emulate(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 {
@@ -34,7 +27,7 @@ enum resume ptwrite_emulate(struct vm *vm, struct vm_exit *e, uint32_t gpa)
 		vtlb_pt_write_refused(&vm->vtlb, gpa);
 		return RESUME_SAME;
 	}
-	*entry = stored_value(vm, &in);
+	*entry = insn_store_value(vm, &in);
 	vtlb_pt_write_done(&vm->vtlb, gpa);
 	e->insn_len = in.len;
 	return RESUME_NEXT;
