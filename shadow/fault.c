@@ -44,21 +44,6 @@ static bool error_code_contradicts_shadow(const struct vtlb *v, uint32_t gva, ui
 	return true;
 }
 
-/* With paging on: whether gva's guest leaf entry, read without a walk, may give a
- * frame outside RAM, where device memory lies; if not, walk_reaches_device need
- * not walk (a hidden fault's fill walks once, not twice). */
-static bool leaf_past_ram(const struct vtlb *v, const struct guest_mode *mode, uint32_t gva)
-{
-	const uint32_t *pde = guest_entry(&v->mem, (mode->cr3 & PTE_FRAME) + PDX(gva) * 4), *pte;
-
-	if (!pde || !(*pde & PTE_P))
-		return false;
-	if ((*pde & PTE_PS) && (mode->cr4 & CR4_PSE))
-		return ((*pde & PDE_FRAME_4M) | (gva & (PAGE_SIZE_4M - 1) & PTE_FRAME)) >= v->mem.size;
-	pte = guest_entry(&v->mem, (*pde & PTE_FRAME) + PTX(gva) * 4);
-	return pte && (*pte & PTE_P) && (*pte & PTE_FRAME) >= v->mem.size;
-}
-
 /* With paging on: true when the guest's tables allow the access (hw_error's W
  * and U) and its frame is device memory. Then *gpa is the address reached, and
  * the guest's entries get A (and D on a write), as the CPU's own walk would
@@ -70,7 +55,7 @@ static bool walk_reaches_device(struct vtlb *v, const struct guest_mode *mode, u
 	struct walk w;
 	uint32_t *pde, *pte;
 
-	if (!v->device_count || !leaf_past_ram(v, mode, gva) || /* no device memory to find: the fill walks alone */
+	if (!v->device_count || /* no device memory to find: the fill walks alone */
 	    gwalk(&v->mem, mode, gva, write, hw_error & PFERR_U, &w) != WALK_BAD_GPA ||
 	    w.bad != BAD_PAGE_FRAME || !vtlb_is_device(v, w.bad_gpa))
 		return false;
