@@ -87,13 +87,13 @@ void vtlb_set_pte(struct vtlb *v, uint32_t gva, uint32_t spte)
 {
 	int i;
 
-	spte = vtlb_protect_entry(v, spte);
 	if ((spte & PTE_P) && !frame_in_ram(v, spte)) {
 		v->refused_gva = gva;
 		v->refused_spte = spte;
 		return;
 	}
 	i = shadow_pt(v, PDX(gva), spte);
+	spte = vtlb_protect_entry(v, spte); /* after shadow_pt: a new shadow PT may protect this very frame */
 	if (!(pool_page(v, i)[PTX(gva)] & PTE_P))
 		vtlb_count_new_entry(v, gva, spte);
 	vtlb_put_entry(v, i, PTX(gva), spte);

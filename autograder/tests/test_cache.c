@@ -199,6 +199,14 @@ Test(cache, a_write_to_a_protected_table_goes_through_and_marks_it_unsync)
 	cr_assert_eq(vt.unsync_list[0], PT_GPA, "unsync_list[0] is the written table, %#x, not %#x", PT_GPA, vt.unsync_list[0]);
 }
 
+Test(cache, a_table_mapped_through_itself_is_read_only_from_its_first_fill)
+{
+	map4k(XT, PT_GPA, PDE_RW, RWX); /* PT_GPA maps itself at XT */
+	touch(XT, false); /* the first fill under PD index 1: its shadow PT, filled from PT_GPA, protects it */
+	cr_assert_not(vtlb_get_pte(&vt, XT) & PTE_RW,
+		      "the fill that made the shadow PT filled from PT_GPA mapped PT_GPA itself writable: the guest's writes to its table would not fault (given code: vtlb_set_pte protects the entry after shadow_pt)");
+}
+
 Test(cache, a_table_written_again_is_listed_once)
 {
 	vtlb_cache_pt_written(&vt, PT_GPA);
