@@ -17,7 +17,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/vm.h"
 
-#define SHOW_FORMAT_VERSION 3   /**< the "v" of the header record; raised when a record changes */
+#define SHOW_FORMAT_VERSION 4   /**< the "v" of the header record; raised when a record changes */
 #define SHOW_SNAPS_PER_VM   8   /**< snapshots per VM at most, its end snapshot included */
 #define SHOW_SPAN_EXITS     64  /**< exits per span record at most (a span also ends with its slice) */
 #define SHOW_MAX_SPTES      4096 /**< shadow PTEs printed per snapshot at most; the rest are counted */

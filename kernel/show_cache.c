@@ -84,6 +84,8 @@ void show_cache_end(struct record *line, const struct vm *vm)
 		record_put(line, ",\"cache\":null");
 		return;
 	}
-	record_put(line, ",\"cache\":{\"hits\":%lu,\"misses\":%lu,\"pt_writes\":%lu,\"resync_drops\":%lu}", s->root_hits,
+	record_put(line, ",\"cache\":{\"hits\":%lu,\"misses\":%lu,\"pt_writes\":%lu,\"resync_drops\":%lu,", s->root_hits,
 	    s->root_misses, s->pt_writes, s->resync_drops);
+	record_put(line, "\"resync_updates\":%lu,\"prefetches\":%lu,\"pt_emulated\":%lu}", s->resync_updates, s->prefetches,
+	    s->pt_emulated);
 }
