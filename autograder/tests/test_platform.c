@@ -115,11 +115,15 @@ static int fresh_vector(void)
 	return vlapic_pending(&pc_vm);
 }
 
-/* The kept answers are the chips' answers now; @p after names the step before. */
-static void assert_answers_fresh(const char *after)
+/* The kept answers are the chips' answers now; @p after names the step before. The first
+ * asked may ask the chips for both: @p deadline_first says which, so each is checked first. */
+static void assert_answers_fresh(const char *after, bool deadline_first)
 {
+	uint64_t deadline = deadline_first ? pc_deadline(&pc_vm) : 0;
 	int vector = pc_intr_pending(&pc_vm);
-	uint64_t deadline = pc_deadline(&pc_vm);
+
+	if (!deadline_first)
+		deadline = pc_deadline(&pc_vm);
 
 	cr_assert_eq(vector, fresh_vector(),
 		     "after %s: pc_intr_pending answered %d, the controllers present %d; an answer was kept past a change (look at what sets answers.stale in platform.c)",
@@ -224,7 +228,7 @@ Test(platform, a_deadline_ends_when_the_clock_reaches_it)
 	cr_assert_gt(pc_deadline(&pc_vm), deadline,
 		     "the PIT fired at %llu: expected its next period as the deadline, got %llu",
 		     (unsigned long long)deadline, (unsigned long long)pc_deadline(&pc_vm));
-	assert_answers_fresh("the PIT's deadline");
+	assert_answers_fresh("the PIT's deadline", true);
 }
 
 Test(platform, a_timer_that_fires_without_an_isa_line_is_answered_afresh)
@@ -317,7 +321,7 @@ Test(platform, the_kept_answers_are_the_chips_answers_after_any_step)
 
 		snprintf(after, sizeof(after), "step %d (%s) at clock %llu", step, what,
 			 (unsigned long long)vclock_now(&pc_vm));
-		assert_answers_fresh(after);
+		assert_answers_fresh(after, step % 2);
 		cr_assert_gt(fresh_deadline(), vclock_now(&pc_vm),
 			     "after %s: a chip's deadline %llu is not after the clock: pc_update left a due timer unfired",
 			     after, (unsigned long long)fresh_deadline());
