@@ -78,7 +78,7 @@ static void rtc_out(uint8_t reg, uint8_t value)
 	pc_changed(&pc_vm);
 }
 
-/* Route IOAPIC pin @p pin to vector @p low's, APIC ID 0, as @p low says; the PIC's path closed. */
+/* Close the PIC's path (LINT0 masked) and program IOAPIC pin @p pin's entry: low half @p low, APIC ID 0. */
 static void route_through_ioapic(unsigned pin, uint32_t low)
 {
 	lapic_out(LAPIC_LVT_LINT0, LVT_MASKED | LINT0_EXTINT);
@@ -86,7 +86,7 @@ static void route_through_ioapic(unsigned pin, uint32_t low)
 	ioapic_out(REDIR(pin), low);
 }
 
-/* Start the local APIC's timer: one shot of @p ns clocks (divide by 1) to TIMER_VECTOR. */
+/* Start the local APIC's timer: one shot to TIMER_VECTOR @p ns from now (divide by 1: 1 ns a count). */
 static void lapic_one_shot(uint32_t ns)
 {
 	lapic_out(LAPIC_DIVIDE, DIVIDE_BY_1);
