@@ -16,9 +16,7 @@ void pc_fixture_reset(unsigned ram_mib)
 	memset(pc_irq_drives, 0, sizeof(pc_irq_drives));
 	memset(pc_irq_level, 0, sizeof(pc_irq_level));
 	pc_vm.ram_size = (uint64_t)ram_mib * MiB;
-	pic_reset(&pc_vm);
-	pit_reset(&pc_vm);
-	rtc_reset(&pc_vm);
+	pc_reset(&pc_vm);
 }
 
 void pc_fixture_at(uint64_t ns)
@@ -26,13 +24,17 @@ void pc_fixture_at(uint64_t ns)
 	pc_vm.clock = ns;
 }
 
-/* The platform's wiring, as kernel/pc/platform.c has it for the PICs, and recorded. */
-void pc_set_irq(struct vm *vm, unsigned irq, bool high)
+/* Every call of pc_set_irq, recorded, then passed on to kernel/pc/platform.c's
+ * (the link's --wrap=pc_set_irq, autograder/tests.mk). */
+void __real_pc_set_irq(struct vm *vm, unsigned irq, bool high);
+void __wrap_pc_set_irq(struct vm *vm, unsigned irq, bool high);
+
+void __wrap_pc_set_irq(struct vm *vm, unsigned irq, bool high)
 {
 	cr_assert_lt(irq, PC_ISA_IRQS);
 	if (high && !pc_irq_level[irq])
 		pc_irq_rises[irq]++;
 	pc_irq_drives[irq]++;
 	pc_irq_level[irq] = high;
-	pic_set_irq(vm, irq, high);
+	__real_pc_set_irq(vm, irq, high);
 }

@@ -1,7 +1,8 @@
 /*
- * A VM for the PC chips' unit tests (test_pic.c, test_pit.c, test_rtc.c):
- * its clock set by hand, pc_set_irq recorded and passed on to the PICs
- * (vm_stop is fake_vm.c's).
+ * A VM for the PC chips' unit tests (test_pic.c, test_pit.c, test_rtc.c,
+ * test_platform.c): its clock set by hand, pc_set_irq recorded and passed on
+ * to kernel/pc/platform.c's, which drives the PICs and the IOAPIC (vm_stop is
+ * fake_vm.c's).
  */
 #ifndef AUTOGRADER_TESTS_PC_FIXTURE_H
 #define AUTOGRADER_TESTS_PC_FIXTURE_H
@@ -21,7 +22,7 @@ extern unsigned pc_irq_drives[PC_ISA_IRQS];
 /** @brief The level each ISA line was last driven to. */
 extern bool pc_irq_level[PC_ISA_IRQS];
 
-/** @brief Put pc_vm in the firmware state with @p ram_mib MiB of RAM, its clock at 0. */
+/** @brief Put pc_vm in the firmware state (pc_reset) with @p ram_mib MiB of RAM, its clock at 0. */
 void pc_fixture_reset(unsigned ram_mib);
 
 /** @brief Set pc_vm's clock to @p ns nanoseconds (VCLOCK_HZ is 1 GHz). */
