@@ -36,9 +36,9 @@
 #define ID_BITS         0x0F000000u /* 82093AA: 3.2.1 */
 /* Writable bits of a redirection entry: vector, delivery mode, destination mode,
  * polarity, trigger mode, mask (low half), destination (high half); delivery
- * status (bit 12) and remote IRR (bit 14) are the chip's; bits 55:17 are reserved, keep
- * nothing and read 0 (Bochs' IOAPIC and KVM's keep them: only a guest that reads them back sees it).
- * 82093AA: 3.2.4 (IOREDTBL) */
+ * status (bit 12) and remote IRR (bit 14) are the chip's; bits 55:17 are
+ * reserved, keep nothing and read 0 (Bochs' IOAPIC and KVM's keep them: only a
+ * guest that reads them back sees it). 82093AA: 3.2.4 (IOREDTBL) */
 #define REDIR_LOW_BITS  0x0001AFFFu
 #define REDIR_HIGH_BITS 0xFF000000u
 #define REDIR_VECTOR    0x000000FFu
