@@ -5,10 +5,10 @@
  * neighbours of a hidden fault's entry from the same guest table
  * (vtlb_prefetch) when that shadow PT was just started in a root's first
  * epoch (a new address space, or one loaded again), whose pages the guest has
- * mostly touched already (A set). A table that fills by faults one page at a time is left to
- * them: a prefetch there costs more than the faults it saves (make bench, guest
- * aging). Both install only what the CPU's own walk could have
- * cached without writing the guest's tables: nothing unless A is already set
+ * mostly touched already (A set). A table that fills by faults one page at a
+ * time is left to them: a prefetch there costs more than the faults it saves
+ * (make bench, guest aging). Both install only what the CPU's own walk could
+ * have cached without writing the guest's tables: nothing unless A is already set
  * in the PDE and the PTE, writable only with D set too. A TLB may hold such
  * a translation before any access to the page (SDM Vol3A 4.10.2.3 (Details
  * of TLB Use)); one without A would let the guest miss the A the CPU sets
