@@ -16,7 +16,7 @@
 
 #define MAX_TESTS  128 /**< tests in one grading run */
 #define MAX_ARGS   6   /**< arguments of one test */
-#define NUM_LABS   6   /**< labs 1 to 5, and the optional lab 6 */
+#define NUM_LABS   7   /**< labs 1 to 5, and the optional labs 6 and 7 */
 #define TEXT_MAX   2048 /**< bytes of a test's output kept for the report */
 
 /** @brief What a test does. */
@@ -30,7 +30,7 @@ enum test_kind {
 
 /** @brief One test: its definition from the list and, after the run, its result. */
 struct test {
-	int lab;                 /**< 1 to 5 */
+	int lab;                 /**< 1 to NUM_LABS */
 	char name[64];           /**< short, unique within the lab */
 	double points;           /**< the most it scores */
 	enum test_kind kind;     /**< what it does */

@@ -78,7 +78,7 @@ static void parse_labs(const char *v)
 		long lab = strtol(w, &end, 10);
 
 		if (*end || lab < 0 || lab > NUM_LABS)
-			usage("--lab takes lab numbers, 1 to 6 (0: every lab)");
+			usage("--lab takes lab numbers, 1 to 7 (0: every lab)");
 		if (lab)
 			cfg.labs |= 1u << lab;
 	}

@@ -25,6 +25,8 @@ UNIT_CODE_SRCS := \
 	kernel/sched.c \
 	kernel/vclock.c \
 	kernel/pc/vlapic.c \
+	kernel/pc/vlapic_priority.c \
+	kernel/pc/vecreg.c \
 	kernel/pc/vioapic.c \
 	kernel/pc/uart.c \
 	kernel/pc/pic.c \

@@ -48,6 +48,8 @@ KERNEL_SRCS := \
 	kernel/pc/platform.c \
 	kernel/pc/wiring.c \
 	kernel/pc/vlapic.c \
+	kernel/pc/vlapic_priority.c \
+	kernel/pc/vecreg.c \
 	kernel/pc/vioapic.c \
 	kernel/cost.c \
 	kernel/runloop.c \

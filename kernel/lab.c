@@ -10,6 +10,7 @@ static const char *const handouts[] = {
 	[4] = "labs/lab4-invalidation.md",
 	[5] = "labs/lab5-two-guests.md",
 	[6] = "labs/lab6-shadow-caching.md",
+	[7] = "labs/lab7-virtual-interrupts.md",
 };
 
 void lab_not_implemented(int lab, const char *function, const char *file)

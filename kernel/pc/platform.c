@@ -54,7 +54,9 @@ static void ask_chips(struct vm *vm)
 	struct pc_answers *a = &vm->pc.answers;
 
 	a->deadline = earlier(earlier(vlapic_deadline(vm), pit_deadline(vm)), rtc_deadline(vm));
-	a->vector = pic_through_lint0(vm) ? pic_pending(vm) : vlapic_pending(vm);
+	a->vector = pic_through_lint0(vm)   ? pic_pending(vm)
+		    : vlapic_requesting(vm) ? vlapic_pending(vm) /* lab 7's choice by priority */
+					    : PC_NO_VECTOR;
 	a->stale = false;
 }
 

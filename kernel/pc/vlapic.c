@@ -31,7 +31,7 @@
  * slot: the other 12 have no register, and the VM stops (kernel/mmio.c).
  */
 #include "kernel/pc/platform.h"
-#include "kernel/pc/vioapic.h"
+#include "kernel/pc/vecreg.h"
 #include "kernel/pc/vlapic.h"
 #include "kernel/vclock.h"
 #include "kernel/vm.h"
@@ -74,7 +74,6 @@
 #define DFR_FLAT          0xF0000000u /* model 1111b: flat; 0000b: cluster */
 #define SVR_BITS          0x000001FFu /* vector, APIC software enable; focus checking (bit 9) and EOI-broadcast
 					 suppression (bit 12) are not offered. SDM Vol3A 10.9 */
-#define SVR_ENABLE        0x00000100u /* APIC software enable. SDM Vol3A 10.4.7.2 */
 #define ICR_LOW_BITS      0x000CCFFFu /* vector, delivery and destination mode, level, trigger, shorthand;
 					 bit 12 (delivery status) reads 0, idle. SDM Vol3A 10.6.1 */
 #define ICR_HIGH_BITS     0xFF000000u /* destination. SDM Vol3A 10.6.1 */
@@ -107,8 +106,7 @@
 #define BROADCAST         0xFFu       /* physical destination: every APIC */
 
 #define FIRST_LEGAL_VECTOR 16  /* vectors 0-15 are illegal in a message. SDM Vol3A 10.5.2 */
-#define CLASS_SHIFT       4    /* a vector's priority class: bits 7:4. SDM Vol3A 10.8.3 */
-#define FIRMWARE_SVR      (SVR_ENABLE | 0xFF) /* SeaBIOS: enabled, spurious vector 0xFF */
+#define FIRMWARE_SVR      (VLAPIC_SVR_ENABLE | 0xFF) /* SeaBIOS: enabled, spurious vector 0xFF */
 #define FIRMWARE_LINT0    0x00008700u /* SeaBIOS: ExtINT, level: the virtual wire */
 #define FIRMWARE_LINT1    0x00008400u /* SeaBIOS: NMI, level */
 
@@ -123,64 +121,20 @@ static const uint32_t lvt_bits[VLAPIC_LVT_ENTRIES] = {
 	0x000100FFu, /* error: vector, mask */
 };
 
-/* Bit v of a 256-bit vector register. */
-static bool has_vector(const uint32_t *reg, unsigned v)
-{
-	return (reg[v / 32] >> (v % 32)) & 1;
-}
-
-static void set_vector(uint32_t *reg, unsigned v)
-{
-	reg[v / 32] |= 1u << (v % 32);
-}
-
-static void clear_vector(uint32_t *reg, unsigned v)
-{
-	reg[v / 32] &= ~(1u << (v % 32));
-}
-
-/* The highest vector set in a 256-bit register, or -1: the highest nonzero
- * word, then its highest set bit (BSR, which __builtin_clz compiles to). Asked
- * before every VM entry, so it skips empty words instead of testing 256 bits. */
-static int highest_vector(const uint32_t *reg)
-{
-	for (int word = VLAPIC_VECTOR_WORDS - 1; word >= 0; word--)
-		if (reg[word])
-			return word * 32 + 31 - __builtin_clz(reg[word]);
-	return -1;
-}
-
-/* The vector of the highest-priority interrupt in service, 0 when none (ISRV). SDM Vol3A 10.8.3.1 */
-static uint32_t isrv(const struct vlapic *a)
-{
-	int v = highest_vector(a->isr);
-
-	return v < 0 ? 0 : (uint32_t)v;
-}
-
-/* The processor priority: TPR, or the class of the interrupt in service when that is higher.
- * SDM Vol3A 10.8.3.1 */
-static uint32_t ppr(const struct vlapic *a)
-{
-	if ((a->tpr >> CLASS_SHIFT) >= (isrv(a) >> CLASS_SHIFT))
-		return a->tpr;
-	return isrv(a) & 0xF0;
-}
-
 /* The arbitration priority: TPR, or the highest class requested or in service when that is higher.
  * SDM Vol3A 10.8.3.1 (Figure 10-15's APR as the P6 family computes it) */
 static uint32_t apr(const struct vlapic *a)
 {
-	int irr = highest_vector(a->irr);
-	uint32_t irrv = irr < 0 ? 0 : (uint32_t)irr;
-	uint32_t tpr_class = a->tpr >> CLASS_SHIFT, highest = a->tpr & 0xF0;
+	int irr = vecreg_highest(a->irr), isr = vecreg_highest(a->isr);
+	uint32_t irrv = irr < 0 ? 0 : (uint32_t)irr, isrv = isr < 0 ? 0 : (uint32_t)isr;
+	uint32_t tpr_class = a->tpr >> VLAPIC_CLASS_SHIFT, highest = a->tpr & VLAPIC_CLASS_BITS;
 
-	if (tpr_class >= (irrv >> CLASS_SHIFT) && tpr_class > (isrv(a) >> CLASS_SHIFT))
+	if (tpr_class >= (irrv >> VLAPIC_CLASS_SHIFT) && tpr_class > (isrv >> VLAPIC_CLASS_SHIFT))
 		return a->tpr;
-	if ((isrv(a) & 0xF0) > highest)
-		highest = isrv(a) & 0xF0;
-	if ((irrv & 0xF0) > highest)
-		highest = irrv & 0xF0;
+	if ((isrv & VLAPIC_CLASS_BITS) > highest)
+		highest = isrv & VLAPIC_CLASS_BITS;
+	if ((irrv & VLAPIC_CLASS_BITS) > highest)
+		highest = irrv & VLAPIC_CLASS_BITS;
 	return highest;
 }
 
@@ -192,7 +146,7 @@ static void report_error(struct vlapic *a, uint32_t bits)
 
 	a->errors |= bits;
 	if (is_new && !(a->lvt[LVT_ERROR] & LVT_MASKED) && vector >= FIRST_LEGAL_VECTOR)
-		set_vector(a->irr, vector); /* an illegal error vector would only report itself again */
+		vecreg_set(a->irr, vector); /* an illegal error vector would only report itself again */
 }
 
 /* The timer's input clock divisor, from the divide configuration's bits 3, 1:0. SDM Vol3A 10.5.4, Figure 10-10 */
@@ -253,32 +207,17 @@ bool vlapic_accept(struct vm *vm, uint8_t vector, bool level)
 		report_error(a, ESR_RECV_ILLEGAL);
 		return false;
 	}
-	set_vector(a->irr, vector);
+	vecreg_set(a->irr, vector);
 	if (level)
-		set_vector(a->tmr, vector);
+		vecreg_set(a->tmr, vector);
 	else
-		clear_vector(a->tmr, vector);
+		vecreg_clear(a->tmr, vector);
 	return true;
 }
 
-int vlapic_pending(const struct vm *vm)
+bool vlapic_requesting(const struct vm *vm)
 {
-	const struct vlapic *a = &vm->pc.lapic;
-	int v = highest_vector(a->irr);
-
-	if (!(a->svr & SVR_ENABLE) || v < 0)
-		return PC_NO_VECTOR; /* software disabled: requests are held. SDM Vol3A 10.4.7.2 */
-	if (((uint32_t)v >> CLASS_SHIFT) <= (ppr(a) >> CLASS_SHIFT))
-		return PC_NO_VECTOR;
-	return v;
-}
-
-void vlapic_ack(struct vm *vm, uint8_t vector)
-{
-	struct vlapic *a = &vm->pc.lapic;
-
-	clear_vector(a->irr, vector);
-	set_vector(a->isr, vector);
+	return vecreg_highest(vm->pc.lapic.irr) != VECREG_NONE;
 }
 
 uint64_t vlapic_deadline(const struct vm *vm)
@@ -316,19 +255,6 @@ bool vlapic_is_destination(const struct vm *vm, uint8_t dest, bool logical)
 		return (dest & ldr) != 0;
 	/* cluster model: cluster in bits 7:4 (15 broadcasts), members in bits 3:0 */
 	return ((dest >> 4) == 0xF || (dest >> 4) == (ldr >> 4)) && (dest & ldr & 0xF) != 0;
-}
-
-/* EOI: the highest interrupt in service ends; a level-triggered one ends at the IOAPIC too. SDM Vol3A 10.8.5 */
-static void end_of_interrupt(struct vm *vm)
-{
-	struct vlapic *a = &vm->pc.lapic;
-	int v = highest_vector(a->isr);
-
-	if (v < 0)
-		return;
-	clear_vector(a->isr, (unsigned)v);
-	if (has_vector(a->tmr, (unsigned)v))
-		vioapic_eoi(vm, (uint8_t)v);
 }
 
 /* Whether the ICR's message reaches this (the only) APIC. SDM Vol3A 10.6.1 (Destination Shorthand) */
@@ -435,7 +361,7 @@ bool vlapic_read(struct vm *vm, uint32_t offset, uint32_t *value)
 	case REG_VERSION:       *value = VLAPIC_VERSION; return true;
 	case REG_TPR:           *value = a->tpr; return true;
 	case REG_APR:           *value = apr(a); return true;
-	case REG_PPR:           *value = ppr(a); return true;
+	case REG_PPR:           *value = vlapic_ppr(a); return true;
 	case REG_EOI:           *value = 0; return true; /* write-only */
 	case REG_LDR:           *value = a->ldr; return true;
 	case REG_DFR:           *value = a->dfr; return true;
@@ -459,7 +385,7 @@ static void write_lvt(struct vm *vm, int lvt, uint32_t value)
 	struct vlapic *a = &vm->pc.lapic;
 
 	a->lvt[lvt] = value & lvt_bits[lvt];
-	if (!(a->svr & SVR_ENABLE))
+	if (!(a->svr & VLAPIC_SVR_ENABLE))
 		a->lvt[lvt] |= LVT_MASKED;
 	if (lvt == LVT_TIMER)
 		a->timer_next = next_expiry(a, vclock_now(vm)); /* one-shot and periodic end differently */
@@ -469,7 +395,7 @@ static void write_lvt(struct vm *vm, int lvt, uint32_t value)
 static void write_svr(struct vlapic *a, uint32_t value)
 {
 	a->svr = value & SVR_BITS;
-	if (!(a->svr & SVR_ENABLE))
+	if (!(a->svr & VLAPIC_SVR_ENABLE))
 		for (size_t i = 0; i < ARRAY_SIZE(a->lvt); i++)
 			a->lvt[i] |= LVT_MASKED;
 }
@@ -495,7 +421,7 @@ bool vlapic_write(struct vm *vm, uint32_t offset, uint32_t value)
 	case REG_PPR:
 	case REG_CURRENT_COUNT: return true; /* read-only */
 	case REG_TPR:           a->tpr = value & TPR_BITS; return true;
-	case REG_EOI:           end_of_interrupt(vm); return true;
+	case REG_EOI:           vlapic_eoi(vm); return true;
 	case REG_LDR:           a->ldr = value & LDR_BITS; return true;
 	case REG_DFR:           a->dfr = (value & DFR_MODEL_BITS) | ~DFR_MODEL_BITS; return true;
 	case REG_SVR:           write_svr(a, value); return true;

@@ -22,6 +22,7 @@
 #define KERNEL_PC_VLAPIC_H
 
 #include "kernel/lib.h"
+#include "kernel/pc/vecreg.h"
 
 struct vm;
 
@@ -31,7 +32,9 @@ struct vm;
  * entry 5). Ours to choose; QEMU's APIC reports this value. SDM Vol3A 10.4.8 */
 #define VLAPIC_VERSION 0x00050014u
 #define VLAPIC_LVT_ENTRIES 6    /**< LVT entries: the version register's max LVT entry plus one */
-#define VLAPIC_VECTOR_WORDS 8   /**< 32-bit words of a 256-bit vector register (ISR, TMR, IRR) */
+#define VLAPIC_SVR_ENABLE 0x00000100u /**< SVR: APIC software enable. SDM Vol3A 10.4.7.2 */
+#define VLAPIC_CLASS_SHIFT 4          /**< a vector's priority class is its bits 7:4. SDM Vol3A 10.8.3 */
+#define VLAPIC_CLASS_BITS 0xF0u       /**< those bits in place: a priority's class, its subclass cleared */
 
 /** @brief The guest's local APIC. */
 struct vlapic {
@@ -45,9 +48,9 @@ struct vlapic {
 	uint32_t lvt[VLAPIC_LVT_ENTRIES]; /**< LVT timer, thermal, performance, LINT0, LINT1, error, in address order */
 	uint32_t initial_count; /**< timer initial count */
 	uint32_t divide;      /**< timer divide configuration */
-	uint32_t isr[VLAPIC_VECTOR_WORDS]; /**< in service: bit v of the 256 is vector v */
-	uint32_t tmr[VLAPIC_VECTOR_WORDS]; /**< trigger mode: set for a level-triggered vector */
-	uint32_t irr[VLAPIC_VECTOR_WORDS]; /**< interrupt requests accepted, not yet taken */
+	uint32_t isr[VECREG_WORDS]; /**< in service: bit v of the 256 is vector v */
+	uint32_t tmr[VECREG_WORDS]; /**< trigger mode: set for a level-triggered vector */
+	uint32_t irr[VECREG_WORDS]; /**< interrupt requests accepted, not yet taken */
 	uint32_t esr;         /**< error status as the guest reads it: what the last write to ESR latched */
 	uint32_t errors;      /**< errors detected since the last write to ESR */
 	uint64_t timer_start; /**< clock time at which the initial count was written */
@@ -85,15 +88,33 @@ bool vlapic_write(struct vm *vm, uint32_t offset, uint32_t value);
  */
 bool vlapic_accept(struct vm *vm, uint8_t vector, bool level);
 
+/** @brief Whether @p vm's local APIC holds a request in IRR (whatever its priority). */
+bool vlapic_requesting(const struct vm *vm);
+
 /**
- * @brief The vector the local APIC presents to the CPU: the highest one in
- * IRR whose priority class is above the processor priority's, or
- * PC_NO_VECTOR (kernel/pc/platform.h). SDM Vol3A 10.8.3.1, 10.8.4.
+ * @brief Lab 7 (kernel/pc/vlapic_priority.c): the processor priority of @p a,
+ * TPR or the class of the highest interrupt in service, whichever is higher.
+ * SDM Vol3A 10.8.3.1 (Task and Processor Priorities).
+ */
+uint32_t vlapic_ppr(const struct vlapic *a);
+
+/**
+ * @brief Lab 7: the vector the local APIC presents to the CPU, the highest
+ * one in IRR whose priority class is above the processor priority's, or
+ * PC_NO_VECTOR (kernel/pc/platform.h); none while the APIC is software
+ * disabled. SDM Vol3A 10.8.3.1, 10.8.4 (Interrupt Acceptance for Fixed Interrupts).
  */
 int vlapic_pending(const struct vm *vm);
 
-/** @brief The CPU took @p vector (the one vlapic_pending() named): it moves from IRR to ISR. */
+/** @brief Lab 7: the CPU took @p vector (the one vlapic_pending() named): it moves from IRR to ISR. SDM Vol3A 10.8.4 */
 void vlapic_ack(struct vm *vm, uint8_t vector);
+
+/**
+ * @brief Lab 7: the guest wrote EOI: the highest-priority interrupt in
+ * service ends, and a level-triggered one (TMR) ends at the IOAPIC too
+ * (vioapic_eoi). SDM Vol3A 10.8.5 (Signaling Interrupt Servicing Completion).
+ */
+void vlapic_eoi(struct vm *vm);
 
 /** @brief The clock time of the timer's next expiry, or VCLOCK_NEVER (kernel/vclock.h). */
 uint64_t vlapic_deadline(const struct vm *vm);
