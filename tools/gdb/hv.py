@@ -5,6 +5,7 @@
 #   vtlb [VM]               the VM's shadow entries, stale ones marked
 #   break-guest-pf [GVA]    stop in mmu_page_fault for one guest page (or any)
 #   guest-x-i GVA [N [VM]]  N guest instructions at GVA, decoded as 32-bit code
+#   vintr [VM]              the VM's interrupts: pending, in service, what blocks them
 #
 # VM is an index into the kernel's vms[]; by default the vm in scope (a frame's
 # `vm`, or the VM owning a frame's `struct vtlb *v`), else vm 0.
@@ -35,7 +36,9 @@ SCOPES = (
     "vtlb_page_fault",  # shadow/pte.h, shadow/vtlb.h (and kernel/x86.h through pte.h)
     "vtlb_init",        # shadow/pool.h (NO_PT)
     "dispatch_exit",    # kernel/vmexit.h, kernel/vectors.h
-    "svm_decode_exit",  # kernel/svm/vmcb.h (SVM_EXIT_*)
+    "svm_decode_exit",  # kernel/svm/vmcb.h (SVM_EXIT_*, V_IRQ, INTERRUPT_SHADOW, SVM_EVENT_*)
+    "vlapic_reset",     # kernel/pc/vlapic.h, kernel/pc/vecreg.h, and kernel/pc/vlapic.c's own LVT fields
+    "pic_reset",        # kernel/pc/pic.h (PIC_CASCADE_IR)
 )
 
 _macro_tables = {}
@@ -815,9 +818,194 @@ VM: an index into vms[] (default: the vm in scope, else vm 0)."""
         return ["   %#x:\t%-24s %s" % (int(a, 16), b, re.sub(r"\s+", " ", i).strip()) for a, b, i in insns]
 
 
+# ---- virtual interrupts (lab 7) ----
+
+def vector_bits(words):
+    """The vectors set in a 256-bit register (bit v of eight 32-bit words: kernel/pc/vecreg.h)."""
+    return [32 * w + b for w in range(const("VECREG_WORDS")) for b in range(32) if int(words[w]) >> b & 1]
+
+
+def describe_vectors(vectors):
+    return " ".join("%#04x" % v for v in vectors) or "-"
+
+
+def vector_class(v):
+    """A vector's or priority's class, bits 7:4 (SDM Vol3A 10.8.3)."""
+    return v >> const("VLAPIC_CLASS_SHIFT")
+
+
+def apic_ppr(lapic):
+    """The processor priority by SDM Vol3A 10.8.3.1: TPR, or the class of the highest vector in
+    service when that class is higher. Computed here, not by calling lab 7's vlapic_ppr."""
+    tpr = int(lapic["tpr"])
+    isr = vector_bits(lapic["isr"])
+    isrv = max(isr) if isr else 0
+    return tpr if vector_class(tpr) >= vector_class(isrv) else isrv & const("VLAPIC_CLASS_BITS")
+
+
+def apic_presents(lapic):
+    """(vector or None, why): what the local APIC presents to the CPU by SDM Vol3A 10.8.3.1 and
+    10.8.4, the rule lab 7's vlapic_pending follows."""
+    irr = vector_bits(lapic["irr"])
+    if not irr:
+        return None, "IRR empty"
+    if not int(lapic["svr"]) & const("VLAPIC_SVR_ENABLE"):
+        return None, "software disabled (SVR bit 8 clear): requests wait in IRR"
+    top, ppr = max(irr), apic_ppr(lapic)
+    if vector_class(top) <= vector_class(ppr):
+        return None, "%#04x waits: its class %d is not above PPR's class %d" % (top, vector_class(top), vector_class(ppr))
+    return top, "%#04x: the highest in IRR, its class %d above PPR's class %d" % (top, vector_class(top), vector_class(ppr))
+
+
+def lint0_extint(lapic):
+    """LINT0 unmasked with delivery mode ExtINT: the 8259A reaches the CPU (vlapic_lint0_extint)."""
+    lint0 = int(lapic["lvt"][const("LVT_LINT0")])
+    mode = lint0 >> const("MODE_SHIFT") & const("MODE_BITS")
+    return not lint0 & const("LVT_MASKED") and mode == const("MODE_EXTINT")
+
+
+def pic_rank(chip, ir):
+    return (ir - int(chip["highest"])) & 7
+
+
+def pic_highest(chip, bits):
+    for k in range(8):
+        ir = (int(chip["highest"]) + k) & 7
+        if bits >> ir & 1:
+            return ir
+    return None
+
+
+def pic_is_cascade(chip, ir, master):
+    return master and not bool(chip["single"]) and int(chip["icw3"]) >> ir & 1
+
+
+def pic_request(chip, master):
+    """The input a 8259A's INT output requests, or None: as pic_request in kernel/pc/pic.c."""
+    imr = int(chip["imr"])
+    req = pic_highest(chip, int(chip["irr"]) & ~imr & 0xFF)
+    if req is None or int(chip["icw_next"]):
+        return None
+    in_service = int(chip["isr"])
+    if bool(chip["special_mask"]):
+        in_service &= ~imr
+    cascade = const("PIC_CASCADE_IR")
+    if bool(chip["fully_nested"]) and pic_is_cascade(chip, cascade, master):
+        in_service &= ~(1 << cascade)
+    cur = pic_highest(chip, in_service)
+    return None if cur is not None and pic_rank(chip, cur) <= pic_rank(chip, req) else req
+
+
+def pic_presents(pic):
+    """The vector the master's INT asks the CPU for, or None (pic_pending in kernel/pc/pic.c)."""
+    master, slave = pic["chip"][0], pic["chip"][1]
+    ir = pic_request(master, True)
+    if ir is None:
+        return None
+    if not pic_is_cascade(master, ir, True):
+        return int(master["vector_base"]) | ir
+    slave_ir = pic_request(slave, False)
+    return int(slave["vector_base"]) | (7 if slave_ir is None else slave_ir)
+
+
+def describe_pic_chip(name, chip):
+    return "%s IRR %#04x IMR %#04x ISR %#04x (IR0 is vector %#04x)" % (
+        name, int(chip["irr"]), int(chip["imr"]), int(chip["isr"]), int(chip["vector_base"]))
+
+
+def event_type_name(bits):
+    """EVENTINJ's type field by name (kernel/svm/vmcb.h, APM Vol2 15.20)."""
+    for name, text in (("SVM_EVENT_TYPE_INTR", "external interrupt"), ("SVM_EVENT_TYPE_NMI", "NMI"),
+                       ("SVM_EVENT_TYPE_EXCEPTION", "exception"), ("SVM_EVENT_TYPE_SOFT_INT", "software interrupt")):
+        if bits == const(name):
+            return text
+    return "type %d" % (bits >> 8)
+
+
+def backend_interrupt_state(vcpu):
+    """Lines on the interrupt shadow, the event injected and the window as the backend holds them:
+    the VMCB on AMD-V; on VT-x they are VMCS fields, readable only with VMREAD."""
+    if int(eval_c("(unsigned long)active_backend")) != int(eval_c("(unsigned long)&svm_backend")):
+        return ["  interrupt shadow and injected event: in the VMCS (VMREAD), not readable from gdb"]
+    control = vcpu["backend"].cast(gdb.lookup_type("struct svm_vcpu").pointer())["vmcb"]["control"]
+    shadow = int(control["interrupt_shadow"]) & const("INTERRUPT_SHADOW")
+    event = int(control["eventinj"])
+    v_intr, misc1 = int(control["v_intr"]), int(control["intercept_misc1"])
+    return ["  interrupt shadow (VMCB): %s" % ("STI or MOV SS: the next instruction runs first" if shadow else "none"),
+            "  EVENTINJ (VMCB): %s" % ("vector %#04x, %s" % (event & const("SVM_EVENT_VECTOR_MASK"),
+                                                             event_type_name(event & const("SVM_EVENT_TYPE_MASK")))
+                                       if event & const("SVM_EVENT_VALID") else "none"),
+            "  window in the VMCB: V_IRQ %d, VINTR intercept %s" % (bool(v_intr & const("V_IRQ")),
+                                                                  "on" if misc1 & const("INTERCEPT_VINTR") else "off")]
+
+
+class VirtualInterrupts(gdb.Command):
+    """Show a VM's virtual interrupts: vintr [VM]
+
+Pending: the local APIC's IRR (and TMR, the level-triggered ones), the
+8259As' IRR and IMR, and which vector each controller presents by the
+manuals' rules, computed here (SDM Vol3A 10.8.3.1 and 10.8.4 for the local
+APIC, as lab 7's vlapic_pending; the 8259A as kernel/pc/pic.c): the CPU asks
+the 8259A first when LINT0 is ExtINT and unmasked, else the local APIC
+(kernel/pc/platform.c). Then pc_intr_pending's kept answer (vm->pc.answers):
+while not stale it must equal the vector computed here.
+
+In service: the local APIC's ISR, the 8259As' ISR.
+
+Blocking: TPR and PPR (computed by SDM Vol3A 10.8.3.1, not by calling
+vlapic_ppr), RFLAGS.IF, the interrupt shadow, an event this entry already
+injects (vcpu.injecting, and the VMCB's EVENTINJ), the interrupt window
+(vcpu.window_open, and the VMCB's V_IRQ and VINTR intercept) and whether the
+VM is parked in HLT. On VT-x the shadow and the event are VMCS fields, which
+gdb cannot read.
+
+VM: an index into vms[] (default: the vm in scope, else vm 0)."""
+
+    def __init__(self):
+        super().__init__("vintr", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        require_host_context()
+        vm = vm_from_arg(arg.strip())
+        vcpu, pc = vm["vcpu"], vm["pc"]
+        lapic, pic = pc["lapic"], pc["pic"]
+        extint = lint0_extint(lapic)
+        from_pic = pic_presents(pic)
+        from_apic, why = apic_presents(lapic)
+        asks_pic = extint and from_pic is not None
+        presented = from_pic if asks_pic else from_apic
+        answers = pc["answers"]
+        kept = int(answers["vector"])
+        print("vm%d virtual interrupts: LINT0 %s" % (int(vm["id"]), "ExtINT: the CPU asks the 8259A first"
+                                                      if extint else "not ExtINT: the 8259A does not reach the CPU"))
+        print("  pending")
+        print("    local APIC IRR %s, TMR %s; %s" % (describe_vectors(vector_bits(lapic["irr"])),
+                                                    describe_vectors(vector_bits(lapic["tmr"])), why))
+        print("    8259A %s; %s" % (describe_pic_chip("master", pic["chip"][0]), describe_pic_chip("slave", pic["chip"][1])))
+        print("    the CPU is presented %s" % ("nothing" if presented is None else "%#04x, by the %s"
+                                                % (presented, "8259A" if asks_pic else "local APIC")))
+        print("    pc_intr_pending's kept answer: %s%s" % (
+            "none" if kept == const("PC_NO_VECTOR") else "%#04x" % kept,
+            " (stale: asked again before the next entry)" if bool(answers["stale"]) else ""))
+        print("  in service")
+        print("    local APIC ISR %s; 8259A master ISR %#04x, slave ISR %#04x" % (
+            describe_vectors(vector_bits(lapic["isr"])), int(pic["chip"][0]["isr"]), int(pic["chip"][1]["isr"])))
+        print("  blocking")
+        ppr = apic_ppr(lapic)
+        print("    TPR %#04x, PPR %#04x: the local APIC holds back classes %d and below" % (
+            int(lapic["tpr"]), ppr, vector_class(ppr)))
+        print("    RFLAGS.IF %d; injecting %s; window %s; %s" % (
+            bool(int(vcpu["rflags"]) & const("RFLAGS_IF")), "yes" if bool(vcpu["injecting"]) else "no",
+            "open" if bool(vcpu["window_open"]) else "closed",
+            "parked in HLT" if bool(vm["halted"]) else "not halted"))
+        for line in backend_interrupt_state(vcpu):
+            print("  " + line)
+
+
 VmExit()
 GuestWalk()
 VirtualTlb()
 BreakGuestPageFault()
 GuestDisassemble()
-print("hv.py: vmexit, gwalk, vtlb, break-guest-pf, guest-x-i (help NAME for each)")
+VirtualInterrupts()
+print("hv.py: vmexit, gwalk, vtlb, break-guest-pf, guest-x-i, vintr (help NAME for each)")
