@@ -50,7 +50,7 @@ enum irq_action {
  * SDM Vol3A 6.8.3 (Masking Exceptions and Interrupts When Switching Stacks),
  * SDM Vol3C 24.4.2 (Guest Non-Register State), 24.8.3 (VM-Entry Controls for
  * Event Injection), 26.6.5 (Interrupt-Window Exiting);
- * APM Vol2 15.20 (Event Injection), 15.21 (Interrupt and LDT Intercepts: V_IRQ, VINTR).
+ * APM Vol2 15.20 (Event Injection), 15.21 (Interrupt and Local APIC Support: V_IRQ, VINTR).
  */
 enum irq_action irq_decide(const struct irq_view *v);
 
