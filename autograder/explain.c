@@ -26,6 +26,7 @@
 #define LAB1_DECODE "(labs/lab1-vmx-entry.md, \"4. Running and decoding\")"
 #define LAB1_VMCS "(labs/lab1-vmx-entry.md, \"3. The VMCS\")"
 #define LAB5 "(labs/lab5-two-guests.md)"
+#define LAB7_DELIVER "(labs/lab7-virtual-interrupts.md, \"Delivering\")"
 
 /* What a failed run says (the stop reason, a line of the hypervisor's or the
  * runner's, the grader's own verdict, a guest line that differs) and the lab
@@ -48,6 +49,8 @@ static const struct {
 	/* labs 2, 3 and 6: the given shadow code's fences and checks */
 	{ 0, "(check the frame test in gwalk and vtlb_fill)", "gwalk in shadow/walk.c (a frame at or past the end of RAM is a bad frame) and vtlb_fill in shadow/fill.c (labs/lab2-guest-page-walk.md)" },
 	{ 0, "lab 6: after vtlb_cache_pt_written", "vtlb_cache_pt_written in shadow/cache.c: after a guest write to a page table that table is no longer write-protected (labs/lab6-shadow-caching.md)" },
+	/* lab 7: a run stopped at its limit in Bochs, most often a guest exiting at every instruction */
+	{ 7, "(stopped in ", "irq_deliver in kernel/irq_deliver.c: a window left open makes the guest exit at every instruction; irq_update wakes a parked VM; vlapic_ack takes the vector out of IRR, vlapic_eoi ends it " LAB7_DELIVER },
 	/* a run stopped at its limit in Bochs (tools/hvrun) */
 	{ 0, "(stopped in ", WORD_HERE ", where the emulator stopped the run: a loop that never ends, or a wait for an exit that never comes" },
 	/* lab 3: a hang is most often a page fault filled again and again */
@@ -67,6 +70,9 @@ static const struct {
 /* A VM entry that fails after good ones: what vmcs_setup wrote was right, what
  * vmx_run writes back before each entry is not. */
 #define LATER_ENTRY_FAILED "vmx_run in kernel/vmx/run.c: the entry failed after good ones: the guest state written back before every entry (RIP, RSP, RFLAGS, CR0, CR4, their read shadows); the Bochs line names the field " LAB1_DECODE
+/* The same in a test of lab 7, whose labs 1 to 6 passed their own tests: an
+ * injection VT-x refuses. SDM Vol3C 26.3.1.5 (Checks on Guest Non-Register State) */
+#define LATER_ENTRY_FAILED_LAB7 "irq_decide in kernel/irq.c and irq_deliver in kernel/irq_deliver.c: VT-x refuses an entry that injects an external interrupt with RFLAGS.IF clear or in the STI or MOV SS shadow (SDM Vol3C 26.3.1.5) " LAB7_DELIVER
 
 /* Whether the exits line of the VM that stop names ("hv: vmN exits: T total, ...,
  * entry-failed F") counts exits besides failed entries: it ran before an entry failed. */
@@ -210,7 +216,7 @@ static bool choose_hint(const struct test *t, const char *stop, const char *cons
 		return true;
 	}
 	if (stop && strstr(t->happened, "VM entry failed") && entered_before(console, stop)) {
-		snprintf(hint, size, "%s", LATER_ENTRY_FAILED);
+		snprintf(hint, size, "%s", t->lab == 7 ? LATER_ENTRY_FAILED_LAB7 : LATER_ENTRY_FAILED);
 		return true;
 	}
 	return (stop && hint_in(t->happened, "", t->lab, hint, size, NULL)) ||

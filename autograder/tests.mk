@@ -20,6 +20,7 @@ UNIT_CODE_SRCS := \
 	kernel/vmx/lab1check.c \
 	kernel/event.c \
 	kernel/irq.c \
+	kernel/irq_deliver.c \
 	kernel/vmx/controls.c \
 	kernel/vmx/vmxon.c \
 	kernel/sched.c \

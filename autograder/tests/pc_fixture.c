@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include "autograder/tests/pc_fixture.h"
+#include "kernel/pc/vlapic.h"
 
 struct vm pc_vm;
 unsigned pc_irq_rises[PC_ISA_IRQS];
@@ -22,6 +23,24 @@ void pc_fixture_reset(unsigned ram_mib)
 void pc_fixture_at(uint64_t ns)
 {
 	pc_vm.clock = ns;
+}
+
+uint32_t lapic_rd(uint32_t offset)
+{
+	uint32_t value = 0xDEADBEEF;
+
+	cr_assert(vlapic_read(&pc_vm, offset, &value), "offset %#x has an answer", offset);
+	return value;
+}
+
+void lapic_wr(uint32_t offset, uint32_t value)
+{
+	cr_assert(vlapic_write(&pc_vm, offset, value), "offset %#x has an answer", offset);
+}
+
+bool lapic_bit(uint32_t offset_of_word, unsigned v)
+{
+	return (lapic_rd(offset_of_word) >> (v % 32)) & 1;
 }
 
 /* Every call of pc_set_irq, recorded, then passed on to kernel/pc/platform.c's
