@@ -67,7 +67,6 @@ void irq_deliver(struct vm *vm)
 		set_window(vm, true);
 		break;
 	case IRQ_NOTHING:
-		set_window(vm, false);
-		break;
+		break; /* not reached: irq_decide answers it only when no vector is presented */
 	}
 }
