@@ -140,8 +140,6 @@ static void guest_path(const struct grade_config *cfg, const struct test *t, con
 	snprintf(out, size, "%s/%s seed=%u", dir, guest, cfg->seed);
 }
 
-#define INTERRUPTS_LAB 7 /* lab 7, virtual interrupts */
-
 /* Run guests under the hypervisor of this test's lab; returns hvrun's status. */
 static int hv_run(const struct grade_config *cfg, const struct test *t, const char *dir,
 		  char guests[][512], int n, const char *hvargs)

@@ -216,7 +216,7 @@ static bool choose_hint(const struct test *t, const char *stop, const char *cons
 		return true;
 	}
 	if (stop && strstr(t->happened, "VM entry failed") && entered_before(console, stop)) {
-		snprintf(hint, size, "%s", t->lab == 7 ? LATER_ENTRY_FAILED_LAB7 : LATER_ENTRY_FAILED);
+		snprintf(hint, size, "%s", t->lab == INTERRUPTS_LAB ? LATER_ENTRY_FAILED_LAB7 : LATER_ENTRY_FAILED);
 		return true;
 	}
 	return (stop && hint_in(t->happened, "", t->lab, hint, size, NULL)) ||

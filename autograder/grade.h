@@ -17,6 +17,7 @@
 #define MAX_TESTS  128 /**< tests in one grading run */
 #define MAX_ARGS   6   /**< arguments of one test */
 #define NUM_LABS   7   /**< labs 1 to 5, and the optional labs 6 and 7 */
+#define INTERRUPTS_LAB 7 /**< lab 7, virtual interrupts: its guests time interrupts by the VM's clock */
 #define TEXT_MAX   2048 /**< bytes of a test's output kept for the report */
 
 /** @brief What a test does. */
